@@ -1,0 +1,228 @@
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "frame.h"
+#include "log.h"
+
+#ifndef AIXIN_DEFAULT_SQL_DIR
+#define AIXIN_DEFAULT_SQL_DIR "deploy/sql"
+#endif
+
+typedef enum config_type {
+    CONFIG_TYPE_STRING,
+    CONFIG_TYPE_INT,
+    CONFIG_TYPE_BOOL,
+    CONFIG_TYPE_COUNT
+} config_type_t;
+
+typedef struct config_key {
+    const char *name;
+    config_type_t type;
+    size_t offset;
+    size_t size; /* buffer size for strings */
+    const char *default_value;
+    long min, max; /* for ints */
+} config_key_t;
+
+#define STR_KEY(n, field, def)                                                \
+    {n, CONFIG_TYPE_STRING, offsetof(server_config_t, field),                 \
+     sizeof(((server_config_t *)0)->field), def, 0, 0}
+#define INT_KEY(n, field, def, lo, hi)                                        \
+    {n, CONFIG_TYPE_INT, offsetof(server_config_t, field), sizeof(int), def,  \
+     lo, hi}
+#define BOOL_KEY(n, field, def)                                               \
+    {n, CONFIG_TYPE_BOOL, offsetof(server_config_t, field), sizeof(bool),     \
+     def, 0, 1}
+
+static const config_key_t config_keys[] = {
+    STR_KEY("listen", listen, "127.0.0.1:7460"),
+    STR_KEY("database", database, ""),
+    STR_KEY("sql_dir", sql_dir, AIXIN_DEFAULT_SQL_DIR),
+    STR_KEY("log_level", log_level, "info"),
+    INT_KEY("threads", threads, "0", 0, 256),
+    INT_KEY("db_pool_size", db_pool_size, "4", 1, 256),
+    INT_KEY("db_queue_max", db_queue_max, "4096", 1, 1000000),
+    INT_KEY("db_connect_timeout_ms", db_connect_timeout_ms, "10000", 100,
+            600000),
+    INT_KEY("max_connections", max_connections, "1024", 1, 1000000),
+    INT_KEY("max_frame_bytes", max_frame_bytes, "1048576", 64,
+            (long)FRAME_HARD_MAX_PAYLOAD),
+    INT_KEY("max_in_flight", max_in_flight, "128", 1, 65536),
+    INT_KEY("handshake_timeout_ms", handshake_timeout_ms, "10000", 10,
+            600000),
+    INT_KEY("frame_timeout_ms", frame_timeout_ms, "30000", 10, 600000),
+    INT_KEY("idle_timeout_ms", idle_timeout_ms, "300000", 10, 86400000),
+    INT_KEY("shutdown_grace_ms", shutdown_grace_ms, "10000", 0, 600000),
+    INT_KEY("session_ttl_s", session_ttl_s, "43200", 60, 2592000),
+    INT_KEY("pwhash_threads", pwhash_threads, "2", 1, 64),
+    BOOL_KEY("allow_remote_plain", allow_remote_plain, "false"),
+};
+
+#define CONFIG_KEY_COUNT (sizeof(config_keys) / sizeof(config_keys[0]))
+
+static bool config_apply(server_config_t *c, const config_key_t *k,
+                         const char *value, char *err, size_t errlen)
+{
+    char *field = (char *)c + k->offset;
+    switch (k->type) {
+    case CONFIG_TYPE_STRING:
+        if (strlen(value) >= k->size) {
+            snprintf(err, errlen, "%s: value longer than %zu bytes", k->name,
+                     k->size - 1);
+            return false;
+        }
+        memcpy(field, value, strlen(value) + 1);
+        return true;
+    case CONFIG_TYPE_INT: {
+        char *end;
+        errno = 0;
+        long v = strtol(value, &end, 10);
+        if (errno != 0 || end == value || *end != '\0' || v < k->min ||
+            v > k->max) {
+            snprintf(err, errlen, "%s: expected an integer in %ld..%ld, got '%s'",
+                     k->name, k->min, k->max, value);
+            return false;
+        }
+        *(int *)(void *)field = (int)v;
+        return true;
+    }
+    case CONFIG_TYPE_BOOL:
+        if (strcmp(value, "true") == 0 || strcmp(value, "yes") == 0 ||
+            strcmp(value, "1") == 0 || strcmp(value, "on") == 0) {
+            *(bool *)(void *)field = true;
+        } else if (strcmp(value, "false") == 0 || strcmp(value, "no") == 0 ||
+                   strcmp(value, "0") == 0 || strcmp(value, "off") == 0) {
+            *(bool *)(void *)field = false;
+        } else {
+            snprintf(err, errlen, "%s: expected true or false, got '%s'",
+                     k->name, value);
+            return false;
+        }
+        return true;
+    case CONFIG_TYPE_COUNT:
+        break;
+    }
+    return false;
+}
+
+void config_init_defaults(server_config_t *c)
+{
+    memset(c, 0, sizeof(*c));
+    char err[256];
+    for (size_t i = 0; i < CONFIG_KEY_COUNT; i++) {
+        bool ok = config_apply(c, &config_keys[i],
+                               config_keys[i].default_value, err, sizeof(err));
+        (void)ok; /* defaults are valid by construction */
+    }
+}
+
+bool config_set(server_config_t *c, const char *key, const char *value,
+                char *err, size_t errlen)
+{
+    for (size_t i = 0; i < CONFIG_KEY_COUNT; i++)
+        if (strcmp(config_keys[i].name, key) == 0)
+            return config_apply(c, &config_keys[i], value, err, errlen);
+    snprintf(err, errlen, "unknown setting '%s'", key);
+    return false;
+}
+
+static char *trim(char *s)
+{
+    while (isspace((unsigned char)*s))
+        s++;
+    size_t n = strlen(s);
+    while (n > 0 && isspace((unsigned char)s[n - 1]))
+        s[--n] = '\0';
+    return s;
+}
+
+bool config_load_file(server_config_t *c, const char *path, char *err,
+                      size_t errlen)
+{
+    FILE *f = fopen(path, "r");
+    if (f == NULL) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        return false;
+    }
+    char line[1024];
+    int lineno = 0;
+    bool ok = true;
+    while (ok && fgets(line, sizeof(line), f) != NULL) {
+        lineno++;
+        char *hash = strchr(line, '#');
+        if (hash != NULL)
+            *hash = '\0';
+        char *s = trim(line);
+        if (*s == '\0')
+            continue;
+        char *eq = strchr(s, '=');
+        if (eq == NULL) {
+            snprintf(err, errlen, "%s:%d: expected key = value", path, lineno);
+            ok = false;
+            break;
+        }
+        *eq = '\0';
+        char *key = trim(s);
+        char *value = trim(eq + 1);
+        size_t vlen = strlen(value);
+        if (vlen >= 2 && value[0] == '"' && value[vlen - 1] == '"') {
+            value[vlen - 1] = '\0';
+            value++;
+        }
+        char inner[256];
+        if (!config_set(c, key, value, inner, sizeof(inner))) {
+            snprintf(err, errlen, "%s:%d: %s", path, lineno, inner);
+            ok = false;
+        }
+    }
+    fclose(f);
+    return ok;
+}
+
+bool config_split_hostport(const char *s, char *host, size_t hostlen,
+                           int *port)
+{
+    const char *colon = strrchr(s, ':');
+    if (colon == NULL || colon == s || (size_t)(colon - s) >= hostlen)
+        return false;
+    char *end;
+    long p = strtol(colon + 1, &end, 10);
+    if (*end != '\0' || end == colon + 1 || p < 1 || p > 65535)
+        return false;
+    memcpy(host, s, (size_t)(colon - s));
+    host[colon - s] = '\0';
+    *port = (int)p;
+    return true;
+}
+
+bool config_validate(const server_config_t *c, char *err, size_t errlen)
+{
+    char host[256];
+    int port;
+    log_level_t level;
+    if (!config_split_hostport(c->listen, host, sizeof(host), &port)) {
+        snprintf(err, errlen, "listen: expected HOST:PORT, got '%s'", c->listen);
+        return false;
+    }
+    if (!log_level_parse(c->log_level, &level)) {
+        snprintf(err, errlen, "log_level: expected debug, info, warn or error");
+        return false;
+    }
+    bool loopback = strcmp(host, "127.0.0.1") == 0 ||
+                    strcmp(host, "::1") == 0 || strcmp(host, "localhost") == 0;
+    if (!loopback && !c->allow_remote_plain) {
+        snprintf(err, errlen,
+                 "listen: plain TCP on %s is not loopback; personal data must "
+                 "not cross a network unencrypted (set allow_remote_plain = "
+                 "true only behind a TLS terminator)",
+                 host);
+        return false;
+    }
+    return true;
+}

@@ -1,0 +1,53 @@
+/*
+ * aixind settings: one table row per key (config.c), read from an optional
+ * key = value file, then overridden by command-line flags, validated once at
+ * start-up and never changed afterwards.
+ */
+#ifndef AIXIN_CONFIG_H
+#define AIXIN_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define CONFIG_STR_MAX 512
+
+typedef struct server_config {
+    char listen[CONFIG_STR_MAX];   /* host:port for the protocol */
+    char database[CONFIG_STR_MAX]; /* libpq conninfo; empty = PG* env */
+    char sql_dir[CONFIG_STR_MAX];  /* migrations, for --migrate */
+    char log_level[16];
+    int threads;              /* event loops; 0 = number of cores */
+    int db_pool_size;         /* PostgreSQL connections per event loop */
+    int db_queue_max;         /* queued queries per loop before refusing */
+    int db_connect_timeout_ms;
+    int max_connections;      /* client connections, all loops together */
+    int max_frame_bytes;      /* payload cap */
+    int max_in_flight;        /* pipelined requests per connection */
+    int handshake_timeout_ms; /* accept until Hello */
+    int frame_timeout_ms;     /* first byte of a frame until its last */
+    int idle_timeout_ms;      /* no request and nothing in flight */
+    int shutdown_grace_ms;    /* SIGTERM: time to finish in-flight work */
+    int session_ttl_s;        /* login token lifetime */
+    int pwhash_threads;       /* threads hashing passwords (argon2id) */
+    bool allow_remote_plain;  /* accept plain TCP on a non-loopback address */
+} server_config_t;
+
+/* Defaults for every key. */
+void config_init_defaults(server_config_t *c);
+
+/* Set one key from text; false with a message in err on bad key or value. */
+bool config_set(server_config_t *c, const char *key, const char *value,
+                char *err, size_t errlen);
+
+/* Read a key = value file ('#' comments). False with err on any problem. */
+bool config_load_file(server_config_t *c, const char *path, char *err,
+                      size_t errlen);
+
+/* Cross-key checks after everything is set. */
+bool config_validate(const server_config_t *c, char *err, size_t errlen);
+
+/* Split "host:port"; false when malformed. */
+bool config_split_hostport(const char *s, char *host, size_t hostlen,
+                           int *port);
+
+#endif

@@ -1,0 +1,607 @@
+#include "db_pool.h"
+
+#include <assert.h>
+#include <event2/event_struct.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+
+typedef enum db_conn_state {
+    DB_CONN_DOWN = 0,   /* waiting for the back-off timer */
+    DB_CONN_CONNECTING, /* PQconnectPoll in progress */
+    DB_CONN_PREPARING,  /* preparing statement prepare_next */
+    DB_CONN_IDLE,
+    DB_CONN_BUSY, /* running `current` */
+    DB_CONN_STATE_COUNT
+} db_conn_state_t;
+
+static const char *const db_conn_state_names[DB_CONN_STATE_COUNT] = {
+    "down", "connecting", "preparing", "idle", "busy"};
+
+struct db_query {
+    db_stmt_t stmt;
+    int nparams;
+    bool failed; /* an add ran out of memory */
+    size_t offsets[DB_MAX_PARAMS];
+    int lengths[DB_MAX_PARAMS];
+    int formats[DB_MAX_PARAMS];
+    bool is_null[DB_MAX_PARAMS];
+    char *storage; /* owned: parameter bytes, each NUL-terminated */
+    size_t used, cap;
+    db_query_cb cb;
+    void *arg;
+    db_query_t *next;
+};
+
+typedef struct db_conn {
+    db_pool_t *pool; /* borrowed back-pointer */
+    int index;
+    PGconn *pg; /* owned */
+    db_conn_state_t state;
+    struct event io;    /* socket readiness */
+    bool io_assigned;
+    struct event timer; /* connect deadline or back-off */
+    int prepare_next;
+    db_query_t *current; /* owned while BUSY */
+    PGresult *result;    /* owned: first result of current */
+    bool sent;           /* current has reached the socket */
+    int backoff_ms;
+} db_conn_t;
+
+struct db_pool {
+    struct event_base *base; /* borrowed */
+    char *conninfo;          /* owned */
+    int size;
+    int queue_max;
+    int connect_timeout_ms;
+    db_conn_t *conns; /* owned array of size */
+    db_query_t *queue_head, *queue_tail;
+    int queued;
+    int running;
+    int up; /* connections IDLE or BUSY */
+    bool ever_up;
+    bool closing;
+    uint64_t done, failed;
+};
+
+static void db_conn_connect(db_conn_t *dc);
+static void db_conn_on_io(evutil_socket_t fd, short what, void *arg);
+static void db_conn_dispatch(db_pool_t *pool);
+
+/* ---------- queries ---------- */
+
+db_query_t *db_query_new(db_stmt_t stmt, db_query_cb cb, void *arg)
+{
+    db_query_t *q = calloc(1, sizeof(*q));
+    if (q == NULL)
+        return NULL;
+    q->stmt = stmt;
+    q->cb = cb;
+    q->arg = arg;
+    return q;
+}
+
+static void db_query_free(db_query_t *q)
+{
+    if (q == NULL)
+        return;
+    free(q->storage);
+    free(q);
+}
+
+static void db_query_add(db_query_t *q, const void *p, size_t len, int format,
+                         bool is_null)
+{
+    if (q == NULL || q->failed)
+        return;
+    if (q->nparams >= DB_MAX_PARAMS || len > INT32_MAX) {
+        q->failed = true;
+        return;
+    }
+    int i = q->nparams++;
+    q->is_null[i] = is_null;
+    q->formats[i] = format;
+    q->lengths[i] = (int)len;
+    q->offsets[i] = q->used;
+    if (is_null)
+        return;
+    if (q->used + len + 1 > q->cap) {
+        size_t ncap = q->cap ? q->cap * 2 : 256;
+        while (ncap < q->used + len + 1)
+            ncap *= 2;
+        char *ns = realloc(q->storage, ncap);
+        if (ns == NULL) {
+            q->failed = true;
+            return;
+        }
+        q->storage = ns;
+        q->cap = ncap;
+    }
+    if (len > 0)
+        memcpy(q->storage + q->used, p, len);
+    q->storage[q->used + len] = '\0';
+    q->used += len + 1;
+}
+
+void db_query_add_text(db_query_t *q, const char *s)
+{
+    db_query_add(q, s, strlen(s), 0, false);
+}
+
+void db_query_add_text_or_null(db_query_t *q, const char *s)
+{
+    if (s == NULL || *s == '\0')
+        db_query_add(q, NULL, 0, 0, true);
+    else
+        db_query_add_text(q, s);
+}
+
+void db_query_add_int64(db_query_t *q, int64_t v)
+{
+    char buf[24];
+    int n = snprintf(buf, sizeof(buf), "%" PRId64, v);
+    db_query_add(q, buf, (size_t)n, 0, false);
+}
+
+void db_query_add_bytea(db_query_t *q, const uint8_t *p, size_t len)
+{
+    db_query_add(q, p, len, 1, false);
+}
+
+void db_query_add_null(db_query_t *q)
+{
+    db_query_add(q, NULL, 0, 0, true);
+}
+
+/* Run the callback later from the loop, never inside the caller. */
+typedef struct deferred_failure {
+    db_query_t *q;
+    db_outcome_t outcome;
+} deferred_failure_t;
+
+static void db_query_finish(db_pool_t *pool, db_query_t *q,
+                            db_outcome_t outcome, const PGresult *res)
+{
+    if (outcome == DB_OUTCOME_RESULT)
+        pool->done++;
+    else
+        pool->failed++;
+    q->cb(q->arg, outcome, res);
+    db_query_free(q);
+}
+
+static void db_query_on_deferred(evutil_socket_t fd, short what, void *arg)
+{
+    deferred_failure_t *d = arg;
+    d->q->cb(d->q->arg, d->outcome, NULL);
+    db_query_free(d->q);
+    free(d);
+}
+
+static void db_query_fail_later(db_pool_t *pool, db_query_t *q,
+                                db_outcome_t outcome)
+{
+    pool->failed++;
+    deferred_failure_t *d = malloc(sizeof(*d));
+    if (d != NULL) {
+        d->q = q;
+        d->outcome = outcome;
+        struct timeval zero = {0, 0};
+        if (event_base_once(pool->base, -1, EV_TIMEOUT, db_query_on_deferred,
+                            d, &zero) == 0)
+            return;
+        free(d);
+    }
+    /* Out of memory even for the deferral: answer now rather than never. */
+    q->cb(q->arg, outcome, NULL);
+    db_query_free(q);
+}
+
+/* ---------- connections ---------- */
+
+static void db_conn_set_state(db_conn_t *dc, db_conn_state_t s)
+{
+    assert((unsigned)s < DB_CONN_STATE_COUNT);
+    bool was_up = dc->state == DB_CONN_IDLE || dc->state == DB_CONN_BUSY;
+    bool is_up = s == DB_CONN_IDLE || s == DB_CONN_BUSY;
+    dc->pool->up += (int)is_up - (int)was_up;
+    if (is_up)
+        dc->pool->ever_up = true;
+    log_debug("event=db_state db_conn=%d from=%s to=%s", dc->index,
+              db_conn_state_names[dc->state], db_conn_state_names[s]);
+    dc->state = s;
+}
+
+static void db_conn_wait(db_conn_t *dc, short what)
+{
+    if (dc->io_assigned)
+        event_del(&dc->io);
+    event_assign(&dc->io, dc->pool->base, PQsocket(dc->pg), what,
+                 db_conn_on_io, dc);
+    dc->io_assigned = true;
+    event_add(&dc->io, NULL);
+}
+
+static void db_pool_fail_queue(db_pool_t *pool, db_outcome_t outcome)
+{
+    while (pool->queue_head != NULL) {
+        db_query_t *q = pool->queue_head;
+        pool->queue_head = q->next;
+        pool->queued--;
+        db_query_fail_later(pool, q, outcome);
+    }
+    pool->queue_tail = NULL;
+}
+
+/* Drop the connection; a query in flight is LOST if sent, else requeued. */
+static void db_conn_break(db_conn_t *dc, const char *why)
+{
+    db_pool_t *pool = dc->pool;
+    const char *msg = dc->pg ? PQerrorMessage(dc->pg) : "";
+    char clean[256];
+    size_t n = 0;
+    for (; msg[n] != '\0' && n < sizeof(clean) - 1; n++)
+        clean[n] = (msg[n] == '\n' || msg[n] == '"') ? ' ' : msg[n];
+    clean[n] = '\0';
+    log_warn("event=db_down db_conn=%d state=%s reason=%s detail=\"%s\"",
+             dc->index, db_conn_state_names[dc->state], why, clean);
+    if (dc->io_assigned) {
+        event_del(&dc->io);
+        dc->io_assigned = false;
+    }
+    evtimer_del(&dc->timer);
+    if (dc->result != NULL) {
+        PQclear(dc->result);
+        dc->result = NULL;
+    }
+    db_query_t *q = dc->current;
+    dc->current = NULL;
+    bool was_busy = dc->state == DB_CONN_BUSY;
+    if (dc->pg != NULL) {
+        PQfinish(dc->pg);
+        dc->pg = NULL;
+    }
+    db_conn_set_state(dc, DB_CONN_DOWN);
+    if (q != NULL) {
+        pool->running--;
+        db_query_fail_later(pool, q,
+                            was_busy && dc->sent ? DB_OUTCOME_LOST
+                                                 : DB_OUTCOME_UNAVAILABLE);
+    }
+    /* With no connection left, waiting requests would hang until the
+     * database is back: fail them now, they are safe to retry. */
+    if (pool->up == 0)
+        db_pool_fail_queue(pool, DB_OUTCOME_UNAVAILABLE);
+    if (pool->closing)
+        return;
+    dc->backoff_ms = dc->backoff_ms == 0 ? 100 : dc->backoff_ms * 2;
+    if (dc->backoff_ms > 5000)
+        dc->backoff_ms = 5000;
+    struct timeval tv = {dc->backoff_ms / 1000, (dc->backoff_ms % 1000) * 1000};
+    evtimer_add(&dc->timer, &tv);
+}
+
+static void db_conn_on_timer(evutil_socket_t fd, short what, void *arg)
+{
+    db_conn_t *dc = arg;
+    if (dc->state == DB_CONN_DOWN)
+        db_conn_connect(dc);
+    else if (dc->state == DB_CONN_CONNECTING || dc->state == DB_CONN_PREPARING)
+        db_conn_break(dc, "connect_timeout");
+}
+
+static void db_conn_prepare_next(db_conn_t *dc)
+{
+    if (dc->prepare_next >= DB_STMT_COUNT) {
+        dc->backoff_ms = 0;
+        evtimer_del(&dc->timer);
+        db_conn_set_state(dc, DB_CONN_IDLE);
+        log_info("event=db_ready db_conn=%d", dc->index);
+        db_conn_dispatch(dc->pool);
+        return;
+    }
+    const db_statement_t *st = db_statement_get((db_stmt_t)dc->prepare_next);
+    if (!PQsendPrepare(dc->pg, st->name, st->sql, st->nparams, NULL)) {
+        db_conn_break(dc, "prepare_send");
+        return;
+    }
+    int f = PQflush(dc->pg);
+    if (f < 0) {
+        db_conn_break(dc, "prepare_flush");
+        return;
+    }
+    db_conn_wait(dc, f == 1 ? EV_READ | EV_WRITE : EV_READ);
+}
+
+static void db_conn_connected(db_conn_t *dc)
+{
+    if (PQsetnonblocking(dc->pg, 1) != 0) {
+        db_conn_break(dc, "setnonblocking");
+        return;
+    }
+    db_conn_set_state(dc, DB_CONN_PREPARING);
+    dc->prepare_next = 0;
+    db_conn_prepare_next(dc);
+}
+
+static void db_conn_poll_connect(db_conn_t *dc)
+{
+    switch (PQconnectPoll(dc->pg)) {
+    case PGRES_POLLING_READING:
+        db_conn_wait(dc, EV_READ); /* PQsocket may change between steps */
+        break;
+    case PGRES_POLLING_WRITING:
+        db_conn_wait(dc, EV_WRITE);
+        break;
+    case PGRES_POLLING_OK:
+        db_conn_connected(dc);
+        break;
+    default:
+        db_conn_break(dc, "connect_failed");
+        break;
+    }
+}
+
+static void db_conn_connect(db_conn_t *dc)
+{
+    dc->pg = PQconnectStart(dc->pool->conninfo);
+    if (dc->pg == NULL || PQstatus(dc->pg) == CONNECTION_BAD) {
+        db_conn_set_state(dc, DB_CONN_CONNECTING);
+        db_conn_break(dc, "connect_start");
+        return;
+    }
+    db_conn_set_state(dc, DB_CONN_CONNECTING);
+    int ms = dc->pool->connect_timeout_ms;
+    struct timeval tv = {ms / 1000, (ms % 1000) * 1000};
+    evtimer_add(&dc->timer, &tv);
+    /* Per libpq's contract the first wait is for writability. */
+    db_conn_wait(dc, EV_WRITE);
+}
+
+/* Read what arrived; returns false if the connection broke. Collects
+ * results of the current command until libpq reports the end (NULL). */
+static bool db_conn_read_results(db_conn_t *dc, bool *complete)
+{
+    *complete = false;
+    if (!PQconsumeInput(dc->pg))
+        return false;
+    while (!PQisBusy(dc->pg)) {
+        PGresult *r = PQgetResult(dc->pg);
+        if (r == NULL) {
+            *complete = true;
+            return true;
+        }
+        if (dc->result == NULL)
+            dc->result = r;
+        else
+            PQclear(r);
+    }
+    return true;
+}
+
+static void db_conn_start_query(db_conn_t *dc, db_query_t *q)
+{
+    db_pool_t *pool = dc->pool;
+    const db_statement_t *st = db_statement_get(q->stmt);
+    const char *values[DB_MAX_PARAMS];
+    for (int i = 0; i < q->nparams; i++)
+        values[i] = q->is_null[i] ? NULL : q->storage + q->offsets[i];
+    dc->current = q;
+    dc->sent = false;
+    pool->running++;
+    db_conn_set_state(dc, DB_CONN_BUSY);
+    if (!PQsendQueryPrepared(dc->pg, st->name, q->nparams, values, q->lengths,
+                             q->formats, 0)) {
+        db_conn_break(dc, "send_query");
+        return;
+    }
+    dc->sent = true;
+    int f = PQflush(dc->pg);
+    if (f < 0) {
+        db_conn_break(dc, "flush");
+        return;
+    }
+    db_conn_wait(dc, f == 1 ? EV_READ | EV_WRITE : EV_READ);
+}
+
+static void db_conn_on_io(evutil_socket_t fd, short what, void *arg)
+{
+    db_conn_t *dc = arg;
+    dc->io_assigned = false; /* the event is not persistent */
+    switch (dc->state) {
+    case DB_CONN_CONNECTING:
+        db_conn_poll_connect(dc);
+        return;
+    case DB_CONN_PREPARING:
+    case DB_CONN_BUSY: {
+        if (what & EV_WRITE) {
+            int f = PQflush(dc->pg);
+            if (f < 0) {
+                db_conn_break(dc, "flush");
+                return;
+            }
+            if (f == 1 && !(what & EV_READ)) {
+                db_conn_wait(dc, EV_READ | EV_WRITE);
+                return;
+            }
+        }
+        bool complete;
+        if (!db_conn_read_results(dc, &complete)) {
+            db_conn_break(dc, "read");
+            return;
+        }
+        if (!complete) {
+            int f = PQflush(dc->pg);
+            if (f < 0) {
+                db_conn_break(dc, "flush");
+                return;
+            }
+            db_conn_wait(dc, f == 1 ? EV_READ | EV_WRITE : EV_READ);
+            return;
+        }
+        PGresult *res = dc->result;
+        dc->result = NULL;
+        if (dc->state == DB_CONN_PREPARING) {
+            bool ok = res != NULL && PQresultStatus(res) == PGRES_COMMAND_OK;
+            if (!ok) {
+                log_error("event=db_prepare_failed db_conn=%d stmt=%s "
+                          "detail=\"%s\"",
+                          dc->index,
+                          db_statement_get((db_stmt_t)dc->prepare_next)->name,
+                          res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY)
+                              : "no result");
+            }
+            PQclear(res);
+            if (!ok) {
+                /* Usually a schema not migrated: back off and try again. */
+                db_conn_break(dc, "prepare");
+                return;
+            }
+            dc->prepare_next++;
+            db_conn_prepare_next(dc);
+            return;
+        }
+        db_query_t *q = dc->current;
+        dc->current = NULL;
+        dc->pool->running--;
+        db_conn_set_state(dc, DB_CONN_IDLE);
+        if (res == NULL) {
+            db_query_finish(dc->pool, q, DB_OUTCOME_LOST, NULL);
+        } else {
+            db_query_finish(dc->pool, q, DB_OUTCOME_RESULT, res);
+            PQclear(res);
+        }
+        /* The callback may have started the next query on this very
+         * connection; then that query owns the waits. */
+        if (dc->state != DB_CONN_IDLE)
+            return;
+        if (PQstatus(dc->pg) == CONNECTION_BAD) {
+            db_conn_break(dc, "after_result");
+            return;
+        }
+        /* Keep a read armed on idle connections so a server-side close
+         * (restart, terminate) is noticed before the next query. */
+        db_conn_wait(dc, EV_READ);
+        db_conn_dispatch(dc->pool);
+        return;
+    }
+    case DB_CONN_IDLE:
+        /* Unsolicited input on an idle connection: a notice, or the server
+         * going away. */
+        if (!PQconsumeInput(dc->pg) || PQstatus(dc->pg) == CONNECTION_BAD) {
+            db_conn_break(dc, "closed_by_server");
+            return;
+        }
+        db_conn_wait(dc, EV_READ);
+        return;
+    default:
+        return;
+    }
+}
+
+/* Give queued queries to idle connections. */
+static void db_conn_dispatch(db_pool_t *pool)
+{
+    for (int i = 0; i < pool->size && pool->queue_head != NULL; i++) {
+        db_conn_t *dc = &pool->conns[i];
+        if (dc->state != DB_CONN_IDLE)
+            continue;
+        db_query_t *q = pool->queue_head;
+        pool->queue_head = q->next;
+        if (pool->queue_head == NULL)
+            pool->queue_tail = NULL;
+        pool->queued--;
+        q->next = NULL;
+        db_conn_start_query(dc, q);
+    }
+}
+
+/* ---------- pool ---------- */
+
+db_pool_t *db_pool_new(struct event_base *base, const char *conninfo,
+                       int size, int queue_max, int connect_timeout_ms)
+{
+    db_pool_t *pool = calloc(1, sizeof(*pool));
+    if (pool == NULL)
+        return NULL;
+    pool->base = base;
+    pool->conninfo = strdup(conninfo ? conninfo : "");
+    pool->conns = calloc((size_t)size, sizeof(db_conn_t));
+    if (pool->conninfo == NULL || pool->conns == NULL) {
+        free(pool->conninfo);
+        free(pool->conns);
+        free(pool);
+        return NULL;
+    }
+    pool->size = size;
+    pool->queue_max = queue_max;
+    pool->connect_timeout_ms = connect_timeout_ms;
+    for (int i = 0; i < size; i++) {
+        db_conn_t *dc = &pool->conns[i];
+        dc->pool = pool;
+        dc->index = i;
+        evtimer_assign(&dc->timer, base, db_conn_on_timer, dc);
+        db_conn_connect(dc);
+    }
+    return pool;
+}
+
+void db_pool_free(db_pool_t *pool)
+{
+    if (pool == NULL)
+        return;
+    pool->closing = true;
+    for (int i = 0; i < pool->size; i++) {
+        db_conn_t *dc = &pool->conns[i];
+        if (dc->state != DB_CONN_DOWN)
+            db_conn_break(dc, "shutdown");
+        evtimer_del(&dc->timer);
+    }
+    /* Queries failed above were deferred to the loop; run them now so
+     * every callback fires before the pool goes away. */
+    event_base_loop(pool->base, EVLOOP_NONBLOCK);
+    db_pool_fail_queue(pool, DB_OUTCOME_UNAVAILABLE);
+    event_base_loop(pool->base, EVLOOP_NONBLOCK);
+    free(pool->conns);
+    free(pool->conninfo);
+    free(pool);
+}
+
+int db_pool_busy(const db_pool_t *pool)
+{
+    return pool->queued + pool->running;
+}
+
+void db_pool_get_stats(const db_pool_t *pool, db_pool_stats_t *out)
+{
+    out->connections_up = pool->up;
+    out->queued = pool->queued;
+    out->queries_done = pool->done;
+    out->queries_failed = pool->failed;
+}
+
+void db_pool_submit(db_pool_t *pool, db_query_t *q)
+{
+    if (q->failed) {
+        db_query_fail_later(pool, q, DB_OUTCOME_UNAVAILABLE);
+        return;
+    }
+    /* Before the first connection is up, queries wait for it; after the
+     * database has been lost, they fail at once so clients can retry. */
+    if (pool->closing || pool->queued >= pool->queue_max ||
+        (pool->up == 0 && pool->ever_up)) {
+        db_query_fail_later(pool, q, DB_OUTCOME_UNAVAILABLE);
+        return;
+    }
+    q->next = NULL;
+    if (pool->queue_tail)
+        pool->queue_tail->next = q;
+    else
+        pool->queue_head = q;
+    pool->queue_tail = q;
+    pool->queued++;
+    db_conn_dispatch(pool);
+}

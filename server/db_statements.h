@@ -1,0 +1,35 @@
+/*
+ * Every SQL statement the daemon runs on the request path. Each pool
+ * connection prepares all of them once after connecting (and again after a
+ * reconnect). The business rules live in the aixin.* SQL functions
+ * (deploy/sql), which check role and scope again.
+ */
+#ifndef AIXIN_DB_STATEMENTS_H
+#define AIXIN_DB_STATEMENTS_H
+
+typedef enum db_stmt {
+    DB_STMT_ACCOUNT_FOR_LOGIN = 0,
+    DB_STMT_SESSION_OPEN,
+    DB_STMT_SESSION_RESUME,
+    DB_STMT_SESSION_CLOSE,
+    DB_STMT_CREATE_ACCOUNT,
+    DB_STMT_LIST_DIVISIONS,
+    DB_STMT_REGISTER_HOUSEHOLD,
+    DB_STMT_ADD_CHILD,
+    DB_STMT_FIND_HOUSEHOLD,
+    DB_STMT_OPEN_POLICY_YEAR,
+    DB_STMT_LIST_POLICY_YEARS,
+    DB_STMT_ENROLL,
+    DB_STMT_LIST_POLICIES,
+    DB_STMT_COUNT
+} db_stmt_t;
+
+typedef struct db_statement {
+    const char *name; /* prepared statement name */
+    const char *sql;
+    int nparams;
+} db_statement_t;
+
+const db_statement_t *db_statement_get(db_stmt_t id);
+
+#endif

@@ -1,0 +1,109 @@
+#include "dispatch.h"
+
+#include <stddef.h>
+#include <string.h>
+#include <time.h>
+
+#include "conn.h"
+#include "handlers.h"
+
+#define ROLE_BIT(r) (1u << (AIXIN__V1__ROLE__ROLE_##r))
+#define ANY_ROLE                                                              \
+    (ROLE_BIT(CITY_ADMIN) | ROLE_BIT(COUNTY_CLERK) | ROLE_BIT(TOWNSHIP_CLERK) | \
+     ROLE_BIT(INSURER_ADJUSTER) | ROLE_BIT(AUDITOR))
+/* Offices that register and enroll. */
+#define WRITERS (ROLE_BIT(CITY_ADMIN) | ROLE_BIT(COUNTY_CLERK) | ROLE_BIT(TOWNSHIP_CLERK))
+/* Who may read personal data of households in their scope. */
+#define READERS (WRITERS | ROLE_BIT(AUDITOR))
+#define CITY_ADMIN_ONLY ROLE_BIT(CITY_ADMIN)
+
+typedef void (*handler_fn)(request_t *req);
+
+typedef struct route {
+    Aixin__V1__Request__BodyCase body;
+    const char *name;
+    bool barrier;    /* changes the connection's identity */
+    bool needs_auth; /* false only for the session requests */
+    unsigned roles;  /* ROLE_BIT mask allowed */
+    handler_fn handler;
+} route_t;
+
+static const route_t routes[] = {
+    {AIXIN__V1__REQUEST__BODY_HELLO, "hello", true, false, 0, handle_hello},
+    {AIXIN__V1__REQUEST__BODY_LOGIN, "login", true, false, 0, handle_login},
+    {AIXIN__V1__REQUEST__BODY_AUTHENTICATE, "authenticate", true, false, 0,
+     handle_authenticate},
+    {AIXIN__V1__REQUEST__BODY_LOGOUT, "logout", true, true, ANY_ROLE,
+     handle_logout},
+    {AIXIN__V1__REQUEST__BODY_CREATE_ACCOUNT, "create_account", false, true,
+     CITY_ADMIN_ONLY, handle_create_account},
+    {AIXIN__V1__REQUEST__BODY_LIST_DIVISIONS, "list_divisions", false, true,
+     ANY_ROLE, handle_list_divisions},
+    {AIXIN__V1__REQUEST__BODY_REGISTER_HOUSEHOLD, "register_household", false,
+     true, WRITERS, handle_register_household},
+    {AIXIN__V1__REQUEST__BODY_ADD_CHILD, "add_child", false, true, WRITERS,
+     handle_add_child},
+    {AIXIN__V1__REQUEST__BODY_ENROLL, "enroll", false, true, WRITERS,
+     handle_enroll},
+    {AIXIN__V1__REQUEST__BODY_FIND_HOUSEHOLD, "find_household", false, true,
+     READERS, handle_find_household},
+    {AIXIN__V1__REQUEST__BODY_LIST_POLICIES, "list_policies", false, true,
+     READERS, handle_list_policies},
+    {AIXIN__V1__REQUEST__BODY_OPEN_POLICY_YEAR, "open_policy_year", false,
+     true, CITY_ADMIN_ONLY, handle_open_policy_year},
+    {AIXIN__V1__REQUEST__BODY_LIST_POLICY_YEARS, "list_policy_years", false,
+     true, ANY_ROLE, handle_list_policy_years},
+};
+
+#define ROUTE_COUNT (sizeof(routes) / sizeof(routes[0]))
+
+static const route_t *route_find(Aixin__V1__Request__BodyCase body)
+{
+    for (size_t i = 0; i < ROUTE_COUNT; i++)
+        if (routes[i].body == body)
+            return &routes[i];
+    return NULL;
+}
+
+const char *dispatch_request_name(Aixin__V1__Request__BodyCase body)
+{
+    const route_t *r = route_find(body);
+    return r ? r->name : "unknown";
+}
+
+bool dispatch_is_barrier(Aixin__V1__Request__BodyCase body)
+{
+    const route_t *r = route_find(body);
+    return r == NULL || r->barrier;
+}
+
+void dispatch_request(request_t *req)
+{
+    const route_t *r = route_find(req->msg->body_case);
+    if (r == NULL) {
+        request_reply_error(req, AIXIN__V1__ERROR_CODE__ERROR_CODE_INVALID_ARGUMENT,
+                            "body", "unknown request type");
+        return;
+    }
+    const conn_auth_t *auth = &req->conn->auth;
+    if (r->needs_auth) {
+        if (!auth->authenticated) {
+            request_reply_error(req, AIXIN__V1__ERROR_CODE__ERROR_CODE_UNAUTHENTICATED,
+                                NULL, "log in first (Login or Authenticate)");
+            return;
+        }
+        if (auth->expires_at != 0 && auth->expires_at <= (int64_t)time(NULL)) {
+            request_reply_error(req, AIXIN__V1__ERROR_CODE__ERROR_CODE_UNAUTHENTICATED,
+                                NULL, "session expired: log in again");
+            return;
+        }
+        if (!(r->roles & (1u << auth->role))) {
+            request_reply_error(req, AIXIN__V1__ERROR_CODE__ERROR_CODE_PERMISSION_DENIED,
+                                NULL, "role may not %s", r->name);
+            return;
+        }
+    }
+    req->actor_id = auth->account_id;
+    memcpy(req->actor_division, auth->division_code, sizeof(req->actor_division));
+    r->handler(req);
+}

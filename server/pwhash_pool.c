@@ -1,0 +1,247 @@
+#include "pwhash_pool.h"
+
+#include <pthread.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+
+#define PWHASH_MAX_PASSWORD 256
+#define PWHASH_STR_SIZE 128
+
+typedef enum pwhash_kind { PWHASH_VERIFY, PWHASH_HASH } pwhash_kind_t;
+
+typedef struct pwhash_job {
+    pwhash_kind_t kind;
+    char password[PWHASH_MAX_PASSWORD]; /* wiped once used */
+    char hash[PWHASH_STR_SIZE];         /* in for verify, out for hash */
+    bool have_hash;
+    bool ok;
+    pwhash_cb cb;
+    void *arg;
+    pwhash_waiter_t *waiter; /* borrowed: where to hand the result */
+    struct pwhash_job *next;
+} pwhash_job_t;
+
+struct pwhash_pool {
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    pwhash_job_t *head, *tail;
+    int queued;
+    int queue_max;
+    bool stopping;
+    int nthreads;
+    pthread_t *threads;
+    char dummy_hash[PWHASH_STR_SIZE]; /* verified for unknown users */
+};
+
+struct pwhash_waiter {
+    pwhash_pool_t *pool;
+    struct event *done_ev; /* activated from worker threads */
+    pthread_mutex_t lock;
+    pwhash_job_t *done_head;
+};
+
+bool pwhash_hash_now(const char *password, char out[128])
+{
+    return crypto_pwhash_str(out, password, strlen(password),
+                             crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                             crypto_pwhash_MEMLIMIT_INTERACTIVE) == 0;
+}
+
+static void pwhash_run(pwhash_pool_t *pool, pwhash_job_t *job)
+{
+    if (job->kind == PWHASH_HASH) {
+        job->ok = pwhash_hash_now(job->password, job->hash);
+    } else {
+        const char *h = job->have_hash ? job->hash : pool->dummy_hash;
+        bool match = crypto_pwhash_str_verify(h, job->password,
+                                              strlen(job->password)) == 0;
+        job->ok = match && job->have_hash;
+    }
+    sodium_memzero(job->password, sizeof(job->password));
+}
+
+static void *pwhash_thread(void *arg)
+{
+    pwhash_pool_t *pool = arg;
+    for (;;) {
+        pthread_mutex_lock(&pool->lock);
+        while (pool->head == NULL && !pool->stopping)
+            pthread_cond_wait(&pool->cond, &pool->lock);
+        if (pool->head == NULL) {
+            pthread_mutex_unlock(&pool->lock);
+            return NULL;
+        }
+        pwhash_job_t *job = pool->head;
+        pool->head = job->next;
+        if (pool->head == NULL)
+            pool->tail = NULL;
+        pool->queued--;
+        pthread_mutex_unlock(&pool->lock);
+
+        pwhash_run(pool, job);
+
+        pwhash_waiter_t *w = job->waiter;
+        pthread_mutex_lock(&w->lock);
+        job->next = w->done_head;
+        w->done_head = job;
+        pthread_mutex_unlock(&w->lock);
+        event_active(w->done_ev, EV_READ, 0);
+    }
+}
+
+pwhash_pool_t *pwhash_pool_new(int threads, int queue_max)
+{
+    pwhash_pool_t *pool = calloc(1, sizeof(*pool));
+    if (pool == NULL)
+        return NULL;
+    pool->threads = calloc((size_t)threads, sizeof(pthread_t));
+    if (pool->threads == NULL) {
+        free(pool);
+        return NULL;
+    }
+    pthread_mutex_init(&pool->lock, NULL);
+    pthread_cond_init(&pool->cond, NULL);
+    pool->queue_max = queue_max;
+    char random_pw[33];
+    randombytes_buf(random_pw, 32);
+    for (int i = 0; i < 32; i++)
+        random_pw[i] = (char)('a' + ((unsigned char)random_pw[i] % 26));
+    random_pw[32] = '\0';
+    if (!pwhash_hash_now(random_pw, pool->dummy_hash)) {
+        log_error("event=pwhash_init_failed");
+        pthread_mutex_destroy(&pool->lock);
+        pthread_cond_destroy(&pool->cond);
+        free(pool->threads);
+        free(pool);
+        return NULL;
+    }
+    for (int i = 0; i < threads; i++) {
+        if (pthread_create(&pool->threads[i], NULL, pwhash_thread, pool) != 0)
+            break;
+        pool->nthreads++;
+    }
+    return pool;
+}
+
+void pwhash_pool_free(pwhash_pool_t *pool)
+{
+    if (pool == NULL)
+        return;
+    pthread_mutex_lock(&pool->lock);
+    pool->stopping = true;
+    pthread_cond_broadcast(&pool->cond);
+    pthread_mutex_unlock(&pool->lock);
+    for (int i = 0; i < pool->nthreads; i++)
+        pthread_join(pool->threads[i], NULL);
+    /* Jobs still queued belong to waiters already freed: loops are gone
+     * before the pool is. */
+    while (pool->head != NULL) {
+        pwhash_job_t *j = pool->head;
+        pool->head = j->next;
+        sodium_memzero(j, sizeof(*j));
+        free(j);
+    }
+    pthread_mutex_destroy(&pool->lock);
+    pthread_cond_destroy(&pool->cond);
+    free(pool->threads);
+    free(pool);
+}
+
+static void pwhash_waiter_on_done(evutil_socket_t fd, short what, void *arg)
+{
+    pwhash_waiter_t *w = arg;
+    pthread_mutex_lock(&w->lock);
+    pwhash_job_t *list = w->done_head;
+    w->done_head = NULL;
+    pthread_mutex_unlock(&w->lock);
+    while (list != NULL) {
+        pwhash_job_t *job = list;
+        list = job->next;
+        job->cb(job->arg, job->ok, job->kind == PWHASH_HASH ? job->hash : NULL);
+        sodium_memzero(job, sizeof(*job));
+        free(job);
+    }
+}
+
+pwhash_waiter_t *pwhash_waiter_new(pwhash_pool_t *pool,
+                                   struct event_base *base)
+{
+    pwhash_waiter_t *w = calloc(1, sizeof(*w));
+    if (w == NULL)
+        return NULL;
+    w->pool = pool;
+    pthread_mutex_init(&w->lock, NULL);
+    w->done_ev = event_new(base, -1, 0, pwhash_waiter_on_done, w);
+    if (w->done_ev == NULL) {
+        pthread_mutex_destroy(&w->lock);
+        free(w);
+        return NULL;
+    }
+    return w;
+}
+
+void pwhash_waiter_free(pwhash_waiter_t *w)
+{
+    if (w == NULL)
+        return;
+    /* Deliver finished jobs so every callback runs once. */
+    pwhash_waiter_on_done(-1, 0, w);
+    event_free(w->done_ev);
+    pthread_mutex_destroy(&w->lock);
+    free(w);
+}
+
+static bool pwhash_submit(pwhash_waiter_t *w, pwhash_kind_t kind,
+                          const char *password, const char *stored_hash,
+                          pwhash_cb cb, void *arg)
+{
+    pwhash_pool_t *pool = w->pool;
+    size_t plen = strlen(password);
+    if (plen >= PWHASH_MAX_PASSWORD)
+        return false;
+    if (stored_hash != NULL && strlen(stored_hash) >= PWHASH_STR_SIZE)
+        stored_hash = NULL; /* not ours: will not match */
+    pwhash_job_t *job = calloc(1, sizeof(*job));
+    if (job == NULL)
+        return false;
+    job->kind = kind;
+    memcpy(job->password, password, plen + 1);
+    if (stored_hash != NULL) {
+        memcpy(job->hash, stored_hash, strlen(stored_hash) + 1);
+        job->have_hash = true;
+    }
+    job->cb = cb;
+    job->arg = arg;
+    job->waiter = w;
+    pthread_mutex_lock(&pool->lock);
+    if (pool->queued >= pool->queue_max || pool->stopping) {
+        pthread_mutex_unlock(&pool->lock);
+        sodium_memzero(job, sizeof(*job));
+        free(job);
+        return false;
+    }
+    if (pool->tail)
+        pool->tail->next = job;
+    else
+        pool->head = job;
+    pool->tail = job;
+    pool->queued++;
+    pthread_cond_signal(&pool->cond);
+    pthread_mutex_unlock(&pool->lock);
+    return true;
+}
+
+bool pwhash_verify(pwhash_waiter_t *w, const char *password,
+                   const char *stored_hash, pwhash_cb cb, void *arg)
+{
+    return pwhash_submit(w, PWHASH_VERIFY, password, stored_hash, cb, arg);
+}
+
+bool pwhash_hash(pwhash_waiter_t *w, const char *password, pwhash_cb cb,
+                 void *arg)
+{
+    return pwhash_submit(w, PWHASH_HASH, password, NULL, cb, arg);
+}

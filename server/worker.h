@@ -1,0 +1,66 @@
+/*
+ * A worker: one thread, one event loop, its own listening socket
+ * (SO_REUSEPORT spreads connections over workers), its own pool of
+ * PostgreSQL connections, and the client connections it accepted.
+ */
+#ifndef AIXIN_WORKER_H
+#define AIXIN_WORKER_H
+
+#include <event2/event.h>
+#include <event2/listener.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "conn.h"
+#include "db_pool.h"
+#include "pwhash_pool.h"
+
+/* What all workers share; read-only after start except the atomics. */
+typedef struct server_shared {
+    const server_config_t *config;
+    pwhash_pool_t *pwhash;
+    atomic_int connections;         /* open client connections, all workers */
+    atomic_uint_fast64_t next_conn_id;
+    atomic_uint_fast64_t next_request_serial;
+} server_shared_t;
+
+typedef struct worker {
+    int index;
+    server_shared_t *shared; /* borrowed */
+    pthread_t thread;
+    struct event_base *base;        /* owned */
+    struct evconnlistener *listener; /* owned */
+    db_pool_t *db;                  /* owned */
+    pwhash_waiter_t *pwhash;        /* owned */
+    conn_t *conns;                  /* owned list of live connections */
+    conn_t *closed;                 /* owned, freed by reap_ev */
+    struct event *reap_ev;          /* owned */
+    struct event *stop_ev;          /* owned; activated from the main thread */
+    struct event *grace_timer;      /* owned */
+    struct event *shutdown_check;   /* owned */
+    struct event *accept_retry;     /* owned; after EMFILE and friends */
+    bool stopping;
+    /* counters, for logs */
+    uint64_t requests;
+    uint64_t accepted;
+} worker_t;
+
+/* Set up a worker (loop, listener bound to host:port, db pool). */
+bool worker_init(worker_t *w, int index, server_shared_t *shared,
+                 const struct sockaddr *addr, int addrlen);
+bool worker_start(worker_t *w);
+/* Thread-safe: ask the worker to finish in-flight work and stop. */
+void worker_request_stop(worker_t *w);
+void worker_join(worker_t *w);
+/* After join: free everything the worker owns. */
+void worker_destroy(worker_t *w);
+
+/* Hand a closed connection to the reaper. */
+void worker_retire_conn(worker_t *w, conn_t *c);
+/* A connection finished or freed work: maybe the worker may stop now. */
+void worker_check_idle(worker_t *w);
+
+#endif
