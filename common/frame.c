@@ -79,7 +79,7 @@ void frame_decoder_free(frame_decoder_t *d)
 {
     free(d->buf);
     d->buf = NULL;
-    d->len = d->start = d->cap = 0;
+    d->len = d->start = d->scan = d->cap = 0;
 }
 
 /* Drop the bytes already handed out so the buffer only holds pending data. */
@@ -89,6 +89,7 @@ static void decoder_compact(frame_decoder_t *d)
         return;
     memmove(d->buf, d->buf + d->start, d->len - d->start);
     d->len -= d->start;
+    d->scan -= d->start;
     d->start = 0;
 }
 
@@ -118,39 +119,48 @@ frame_result_t frame_decoder_feed(frame_decoder_t *d, const uint8_t *data,
     d->len += n;
     /* Check every header now present, so a bad stream is refused as soon
      * as its bytes arrive and not only when the frames before it are
-     * taken. */
-    size_t off = 0;
+     * taken. Headers already checked are not checked again, so feeding a
+     * byte at a time stays linear. */
+    size_t off = d->scan;
     while (off < d->len) {
         frame_header_t h;
         frame_result_t r =
             frame_header_parse(d->buf + off, d->len - off, d->max_payload, &h);
-        if (frame_result_is_fatal(r))
+        if (frame_result_is_fatal(r)) {
+            /* Every frame before off is whole: keep those for
+             * frame_decoder_next(), drop the garbage. */
+            d->len = off;
             return d->error = r;
+        }
         if (r == FRAME_NEED_MORE)
             break;
         off += FRAME_HEADER_SIZE + (size_t)h.payload_len;
     }
+    d->scan = off;
     return FRAME_OK;
 }
 
 frame_result_t frame_decoder_next(frame_decoder_t *d, const uint8_t **payload,
                                   uint32_t *payload_len)
 {
-    if (d->error != FRAME_OK)
-        return d->error;
-    frame_header_t h;
+    /* Whole frames received before a fatal error are still handed out;
+     * feed() checked their headers and cut the stream after them. (Also
+     * keeps buf, which is NULL before the first feed, out of pointer
+     * arithmetic until bytes are there.) */
     size_t avail = d->len - d->start;
-    frame_result_t r =
-        frame_header_parse(d->buf + d->start, avail, d->max_payload, &h);
-    if (r != FRAME_OK) {
-        if (frame_result_is_fatal(r))
+    if (avail >= FRAME_HEADER_SIZE) {
+        frame_header_t h;
+        frame_result_t r =
+            frame_header_parse(d->buf + d->start, avail, d->max_payload, &h);
+        if (r == FRAME_OK &&
+            avail - FRAME_HEADER_SIZE >= (size_t)h.payload_len) {
+            *payload = d->buf + d->start + FRAME_HEADER_SIZE;
+            *payload_len = h.payload_len;
+            d->start += FRAME_HEADER_SIZE + (size_t)h.payload_len;
+            return FRAME_OK;
+        }
+        if (frame_result_is_fatal(r) && d->error == FRAME_OK)
             d->error = r;
-        return r;
     }
-    if (avail < FRAME_HEADER_SIZE + (size_t)h.payload_len)
-        return FRAME_NEED_MORE;
-    *payload = d->buf + d->start + FRAME_HEADER_SIZE;
-    *payload_len = h.payload_len;
-    d->start += FRAME_HEADER_SIZE + h.payload_len;
-    return FRAME_OK;
+    return d->error != FRAME_OK ? d->error : FRAME_NEED_MORE;
 }

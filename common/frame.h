@@ -60,14 +60,19 @@ frame_header_parse(const uint8_t *data, size_t avail, uint32_t max_payload,
 void frame_header_write(uint8_t out[FRAME_HEADER_SIZE], uint32_t payload_len);
 
 /*
- * Incremental decoder over a byte stream. The buffer never holds more than
- * one header plus max_payload bytes beyond what has been consumed: a length
- * over the cap is refused from the header alone, before any allocation.
+ * Incremental decoder over a byte stream. The buffer holds only bytes that
+ * were fed and not yet taken, never room for what a header announces: a
+ * length over the cap is refused from the header alone, before its body
+ * arrives. A caller that takes every whole frame after each feed holds at
+ * most one partial frame (header + max_payload) plus its last feed.
  */
 typedef struct frame_decoder {
     uint8_t *buf;         /* owned */
     size_t len;           /* bytes held */
     size_t start;         /* bytes of buf already handed out */
+    size_t scan;          /* offset in buf of the first header not yet
+                             checked; may lie beyond len while a body is
+                             still arriving */
     size_t cap;           /* allocated size of buf */
     uint32_t max_payload; /* cap on a payload length */
     frame_result_t error; /* sticky fatal error, FRAME_OK when none */
@@ -77,15 +82,21 @@ void frame_decoder_init(frame_decoder_t *d, uint32_t max_payload);
 void frame_decoder_free(frame_decoder_t *d);
 
 /*
- * Append bytes. Returns FRAME_OK, or the sticky fatal error once the
- * stream is broken (nothing is buffered after that).
+ * Append bytes and check every frame header they complete. Returns
+ * FRAME_OK, or the sticky fatal error as soon as the stream is broken
+ * (the caller can stop reading at once). The bad bytes and everything
+ * after them are dropped and nothing more is buffered, but the frames
+ * wholly received before them are still handed out by
+ * frame_decoder_next(), which then returns the error: what a peer's good
+ * requests get does not depend on how its bytes were split into reads.
  */
 __attribute__((warn_unused_result)) frame_result_t
 frame_decoder_feed(frame_decoder_t *d, const uint8_t *data, size_t n);
 
 /*
  * Take the next whole frame. On FRAME_OK, *payload (borrowed, valid until
- * the next feed/next/free call) and *payload_len describe it.
+ * the next feed/free call) and *payload_len describe it. Otherwise returns
+ * FRAME_NEED_MORE, or the sticky error once no whole frame is left.
  */
 __attribute__((warn_unused_result)) frame_result_t
 frame_decoder_next(frame_decoder_t *d, const uint8_t **payload,

@@ -308,6 +308,12 @@ static bool conn_accept_frame(conn_t *c, const uint8_t *payload, uint32_t len)
                             NULL, "the first request must be Hello");
         return false;
     }
+    if (c->state == CONN_OPEN && is_hello) {
+        req->closes_connection = true;
+        request_reply_error(req, AIXIN__V1__ERROR_CODE__ERROR_CODE_PROTOCOL_ORDER,
+                            NULL, "Hello was already exchanged");
+        return false;
+    }
     if (dr == REQUEST_DECODE_INVALID) {
         /* A bad record is answered, the connection stays. A bad Hello
          * ends it: there is no protocol to speak yet. */

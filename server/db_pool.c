@@ -38,7 +38,7 @@ struct db_query {
 
 typedef struct db_conn {
     db_pool_t *pool; /* borrowed back-pointer */
-    int index;
+    int index;       /* pool id * 1000 + position, for logs */
     PGconn *pg; /* owned */
     db_conn_state_t state;
     struct event io;    /* socket readiness */
@@ -246,8 +246,11 @@ static void db_conn_break(db_conn_t *dc, const char *why)
     for (; msg[n] != '\0' && n < sizeof(clean) - 1; n++)
         clean[n] = (msg[n] == '\n' || msg[n] == '"') ? ' ' : msg[n];
     clean[n] = '\0';
-    log_warn("event=db_down db_conn=%d state=%s reason=%s detail=\"%s\"",
-             dc->index, db_conn_state_names[dc->state], why, clean);
+    if (pool->closing)
+        log_debug("event=db_close db_conn=%d", dc->index);
+    else
+        log_warn("event=db_down db_conn=%d state=%s reason=%s detail=\"%s\"",
+                 dc->index, db_conn_state_names[dc->state], why, clean);
     if (dc->io_assigned) {
         event_del(&dc->io);
         dc->io_assigned = false;
@@ -300,6 +303,9 @@ static void db_conn_prepare_next(db_conn_t *dc)
         evtimer_del(&dc->timer);
         db_conn_set_state(dc, DB_CONN_IDLE);
         log_info("event=db_ready db_conn=%d", dc->index);
+        /* Watch the idle connection, so that a server-side close is seen
+         * now and not by the next query. */
+        db_conn_wait(dc, EV_READ);
         db_conn_dispatch(dc->pool);
         return;
     }
@@ -521,8 +527,9 @@ static void db_conn_dispatch(db_pool_t *pool)
 
 /* ---------- pool ---------- */
 
-db_pool_t *db_pool_new(struct event_base *base, const char *conninfo,
-                       int size, int queue_max, int connect_timeout_ms)
+db_pool_t *db_pool_new(struct event_base *base, int pool_id,
+                       const char *conninfo, int size, int queue_max,
+                       int connect_timeout_ms)
 {
     db_pool_t *pool = calloc(1, sizeof(*pool));
     if (pool == NULL)
@@ -542,7 +549,7 @@ db_pool_t *db_pool_new(struct event_base *base, const char *conninfo,
     for (int i = 0; i < size; i++) {
         db_conn_t *dc = &pool->conns[i];
         dc->pool = pool;
-        dc->index = i;
+        dc->index = pool_id * 1000 + i;
         evtimer_assign(&dc->timer, base, db_conn_on_timer, dc);
         db_conn_connect(dc);
     }

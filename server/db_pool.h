@@ -46,9 +46,11 @@ typedef struct db_pool_stats {
     uint64_t queries_failed;
 } db_pool_stats_t;
 
-/* conninfo is copied. size: number of connections. */
-db_pool_t *db_pool_new(struct event_base *base, const char *conninfo,
-                       int size, int queue_max, int connect_timeout_ms);
+/* conninfo is copied. size: number of connections. pool_id names the
+ * connections in logs (db_conn=pool_id*1000+n). */
+db_pool_t *db_pool_new(struct event_base *base, int pool_id,
+                       const char *conninfo, int size, int queue_max,
+                       int connect_timeout_ms);
 /* Close every connection; queued queries get DB_OUTCOME_UNAVAILABLE. */
 void db_pool_free(db_pool_t *pool);
 

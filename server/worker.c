@@ -81,7 +81,7 @@ void worker_retire_conn(worker_t *w, conn_t *c)
 void worker_check_idle(worker_t *w)
 {
     if (w->stopping && w->conns == NULL && w->closed == NULL &&
-        db_pool_busy(w->db) == 0)
+        (w->db == NULL || db_pool_busy(w->db) == 0))
         event_base_loopexit(w->base, NULL);
 }
 
@@ -153,7 +153,7 @@ bool worker_init(worker_t *w, int index, server_shared_t *shared,
         return false;
     }
     evconnlistener_set_error_cb(w->listener, worker_on_accept_error);
-    w->db = db_pool_new(w->base, cfg->database, cfg->db_pool_size,
+    w->db = db_pool_new(w->base, index, cfg->database, cfg->db_pool_size,
                         cfg->db_queue_max, cfg->db_connect_timeout_ms);
     w->pwhash = pwhash_waiter_new(shared->pwhash, w->base);
     return w->db != NULL && w->pwhash != NULL;
@@ -192,6 +192,7 @@ void worker_destroy(worker_t *w)
         conn_abort(w->conns);
     if (w->db)
         db_pool_free(w->db); /* late query results: orphans freed */
+    w->db = NULL;
     worker_on_reap(-1, 0, w);
     if (w->listener)
         evconnlistener_free(w->listener);

@@ -1,0 +1,166 @@
+/* aixin enroll, policies. */
+#include <getopt.h>
+#include <stdio.h>
+
+#include "cli_connect.h"
+#include "commands.h"
+#include "input_check.h"
+#include "records.h"
+#include "rpc.h"
+
+static const char enroll_help[] =
+    "Usage: aixin enroll --child ID --year YEAR\n"
+    "\n"
+    "Enroll a child for a policy year: one policy per child and year.\n"
+    "Prints the policy: id, year, child, household, township, premium (in\n"
+    "JSON premium_fen, in fen) and when it was enrolled (ISO 8601 at\n"
+    "+08:00).\n"
+    "\n"
+    "Options:\n"
+    "  -c, --child ID    the child's 18-character ID number\n"
+    "  -y, --year YEAR   an open policy year\n"
+    "  -h, --help        show this help\n"
+    "\n"
+    "Example:\n"
+    "  aixin enroll --child 360821202203150029 --year 2027\n";
+
+static const char policies_help[] =
+    "Usage: aixin policies --child ID\n"
+    "\n"
+    "List a child's policies, newest year first.\n"
+    "\n"
+    "Options:\n"
+    "  -c, --child ID   the child's 18-character ID number\n"
+    "  -h, --help       show this help\n"
+    "\n"
+    "Example:\n"
+    "  aixin --format json policies --child 360821202203150029\n";
+
+cli_exit_t cmd_enroll_child(const cli_context_t *ctx, int argc, char **argv)
+{
+    static const struct option options[] = {
+        {"child", required_argument, NULL, 'c'},
+        {"year", required_argument, NULL, 'y'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    char *child = NULL;
+    const char *year_text = NULL;
+    cli_getopt_reset();
+    int c;
+    while ((c = getopt_long(argc, argv, ":c:y:h", options, NULL)) != -1) {
+        switch (c) {
+        case 'c':
+            child = optarg;
+            break;
+        case 'y':
+            year_text = optarg;
+            break;
+        case 'h':
+            fputs(enroll_help, stdout);
+            return CLI_EXIT_OK;
+        default:
+            return cli_report_bad_option("enroll", argv, c);
+        }
+    }
+    cli_exit_t rc = cli_check_no_operands("enroll", argc, argv);
+    if (rc != CLI_EXIT_OK)
+        return rc;
+    if (child == NULL)
+        return cli_usage_error("enroll", "missing --child");
+    input_normalize_id_number(child);
+    if (year_text == NULL)
+        return cli_usage_error("enroll", "missing --year");
+    int32_t year;
+    rc = input_check_id_number(child, "child_id_number", NULL);
+    if (rc == CLI_EXIT_OK)
+        rc = input_check_year(year_text, "policy_year", &year);
+    if (rc != CLI_EXIT_OK)
+        return rc;
+
+    rpc_client_t *client = NULL;
+    rc = cli_connect(ctx, &client);
+    if (rc != CLI_EXIT_OK)
+        return rc;
+    Aixin__V1__Enroll body = AIXIN__V1__ENROLL__INIT;
+    body.child_id_number = child;
+    body.policy_year = year;
+    Aixin__V1__Request req = AIXIN__V1__REQUEST__INIT;
+    req.body_case = AIXIN__V1__REQUEST__BODY_ENROLL;
+    req.enroll = &body;
+    Aixin__V1__Response *resp = NULL;
+    rc = rpc_client_call(client, &req, AIXIN__V1__RESPONSE__BODY_POLICY,
+                         &resp);
+    if (rc == CLI_EXIT_OK) {
+        output_doc_t doc;
+        output_doc_init(&doc, false);
+        records_add_policy(&doc, output_doc_add_record(&doc), resp->policy);
+        if (!output_render(&doc, ctx->format, stdout))
+            rc = CLI_EXIT_UNAVAILABLE;
+        output_doc_free(&doc);
+        aixin__v1__response__free_unpacked(resp, NULL);
+    }
+    rpc_client_close(client);
+    return rc;
+}
+
+cli_exit_t cmd_enroll_list_policies(const cli_context_t *ctx, int argc,
+                                    char **argv)
+{
+    static const struct option options[] = {
+        {"child", required_argument, NULL, 'c'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    char *child = NULL;
+    cli_getopt_reset();
+    int c;
+    while ((c = getopt_long(argc, argv, ":c:h", options, NULL)) != -1) {
+        switch (c) {
+        case 'c':
+            child = optarg;
+            break;
+        case 'h':
+            fputs(policies_help, stdout);
+            return CLI_EXIT_OK;
+        default:
+            return cli_report_bad_option("policies", argv, c);
+        }
+    }
+    cli_exit_t rc = cli_check_no_operands("policies", argc, argv);
+    if (rc != CLI_EXIT_OK)
+        return rc;
+    if (child == NULL)
+        return cli_usage_error("policies", "missing --child");
+    input_normalize_id_number(child);
+    rc = input_check_id_number(child, "child_id_number", NULL);
+    if (rc != CLI_EXIT_OK)
+        return rc;
+
+    rpc_client_t *client = NULL;
+    rc = cli_connect(ctx, &client);
+    if (rc != CLI_EXIT_OK)
+        return rc;
+    Aixin__V1__ListPolicies body = AIXIN__V1__LIST_POLICIES__INIT;
+    body.child_id_number = child;
+    Aixin__V1__Request req = AIXIN__V1__REQUEST__INIT;
+    req.body_case = AIXIN__V1__REQUEST__BODY_LIST_POLICIES;
+    req.list_policies = &body;
+    Aixin__V1__Response *resp = NULL;
+    rc = rpc_client_call(client, &req, AIXIN__V1__RESPONSE__BODY_POLICIES,
+                         &resp);
+    if (rc == CLI_EXIT_OK) {
+        const Aixin__V1__PolicyList *list = resp->policies;
+        output_doc_t doc;
+        output_doc_init(&doc, true);
+        for (size_t i = 0; i < list->n_policies; i++)
+            records_add_policy(&doc, output_doc_add_record(&doc),
+                               list->policies[i]);
+        if (!output_render(&doc, ctx->format, stdout))
+            rc = CLI_EXIT_UNAVAILABLE;
+        output_doc_free(&doc);
+        aixin__v1__response__free_unpacked(resp, NULL);
+    }
+    rpc_client_close(client);
+    return rc;
+}

@@ -1,0 +1,29 @@
+/*
+ * The subcommands, one file per area:
+ *   cmd_session.c    login, logout, whoami
+ *   cmd_account.c    account create
+ *   cmd_divisions.c  divisions
+ *   cmd_year.c       year open, year list
+ *   cmd_household.c  household register, add-child, show
+ *   cmd_enroll.c     enroll, policies
+ * main.c lists them in its dispatch table.
+ */
+#ifndef AIXIN_CLIENT_COMMANDS_H
+#define AIXIN_CLIENT_COMMANDS_H
+
+#include "cli.h"
+
+cli_exit_t cmd_session_login(const cli_context_t *ctx, int argc, char **argv);
+cli_exit_t cmd_session_logout(const cli_context_t *ctx, int argc, char **argv);
+cli_exit_t cmd_session_whoami(const cli_context_t *ctx, int argc, char **argv);
+cli_exit_t cmd_divisions_list(const cli_context_t *ctx, int argc, char **argv);
+cli_exit_t cmd_enroll_child(const cli_context_t *ctx, int argc, char **argv);
+cli_exit_t cmd_enroll_list_policies(const cli_context_t *ctx, int argc,
+                                    char **argv);
+
+/* Verbs of the groups; each table ends with a NULL name. */
+extern const cli_command_t cmd_account_verbs[];
+extern const cli_command_t cmd_year_verbs[];
+extern const cli_command_t cmd_household_verbs[];
+
+#endif

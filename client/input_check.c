@@ -1,0 +1,123 @@
+/* Local input checks; see input_check.h. */
+#include "input_check.h"
+
+#include <string.h>
+
+#include "money.h"
+#include "text_check.h"
+
+#define PERSON_NAME_MAX_CHARS 64
+#define CERTIFICATE_MAX_CHARS 32
+#define COUNTY_CODE_DIGITS 6
+#define TOWNSHIP_CODE_DIGITS 9
+
+void input_normalize_id_number(char *s)
+{
+    size_t len = strlen(s);
+    if (len == IDCARD_LENGTH && s[len - 1] == 'x')
+        s[len - 1] = 'X';
+}
+
+cli_exit_t input_check_id_number(const char *s, const char *field,
+                                 idcard_info_t *info)
+{
+    idcard_info_t tmp;
+    idcard_result_t r = idcard_parse(s, strlen(s), &tmp);
+    if (r != IDCARD_OK)
+        return cli_reject_input(field, "%s", idcard_result_message(r));
+    if (info != NULL)
+        *info = tmp;
+    return CLI_EXIT_OK;
+}
+
+cli_exit_t input_check_date(const char *s, const char *field,
+                            civil_date_t *out)
+{
+    civil_date_t d;
+    if (!civil_date_parse(s, strlen(s), &d))
+        return cli_reject_input(field,
+                                "'%s' is not a date of the form YYYY-MM-DD "
+                                "between %d and %d",
+                                s, CIVIL_DATE_MIN_YEAR, CIVIL_DATE_MAX_YEAR);
+    if (out != NULL)
+        *out = d;
+    return CLI_EXIT_OK;
+}
+
+cli_exit_t input_check_amount(const char *s, const char *field, int64_t *fen)
+{
+    int64_t v;
+    money_result_t r = money_parse_yuan(s, strlen(s), 0, &v);
+    if (r != MONEY_OK)
+        return cli_reject_input(field, "'%s': %s (write yuan like 30.00)", s,
+                                money_result_message(r));
+    if (v <= 0)
+        return cli_reject_input(field, "the amount must be more than 0.00");
+    *fen = v;
+    return CLI_EXIT_OK;
+}
+
+cli_exit_t input_check_year(const char *s, const char *field, int32_t *year)
+{
+    int64_t v;
+    if (!cli_parse_int64(s, CIVIL_DATE_MIN_YEAR, CIVIL_DATE_MAX_YEAR, &v))
+        return cli_reject_input(field, "'%s' is not a year from %d to %d", s,
+                                CIVIL_DATE_MIN_YEAR, CIVIL_DATE_MAX_YEAR);
+    *year = (int32_t)v;
+    return CLI_EXIT_OK;
+}
+
+cli_exit_t input_check_record_id(const char *s, const char *field,
+                                 int64_t *id)
+{
+    if (!cli_parse_int64(s, 1, INT64_MAX, id))
+        return cli_reject_input(field, "'%s' is not a positive whole number",
+                                s);
+    return CLI_EXIT_OK;
+}
+
+cli_exit_t input_check_person_name(const char *s, const char *field)
+{
+    size_t len = strlen(s);
+    if (len == 0)
+        return cli_reject_input(field, "the name is empty");
+    if (!text_check_utf8(s, len))
+        return cli_reject_input(field,
+                                "the name is not UTF-8 text on one line");
+    if (text_check_count_code_points(s, len) > PERSON_NAME_MAX_CHARS)
+        return cli_reject_input(field, "the name is longer than %d characters",
+                                PERSON_NAME_MAX_CHARS);
+    return CLI_EXIT_OK;
+}
+
+cli_exit_t input_check_division_code(const char *s, const char *field)
+{
+    size_t len = strlen(s);
+    if (!text_check_digits(s, len) ||
+        (len != COUNTY_CODE_DIGITS && len != TOWNSHIP_CODE_DIGITS))
+        return cli_reject_input(field,
+                                "'%s' is not a division code (6 or 9 digits)",
+                                s);
+    return CLI_EXIT_OK;
+}
+
+cli_exit_t input_check_township_code(const char *s, const char *field)
+{
+    size_t len = strlen(s);
+    if (!text_check_digits(s, len) || len != TOWNSHIP_CODE_DIGITS)
+        return cli_reject_input(field,
+                                "'%s' is not a township code (9 digits)", s);
+    return CLI_EXIT_OK;
+}
+
+cli_exit_t input_check_certificate(const char *s, const char *field)
+{
+    size_t len = strlen(s);
+    if (len == 0 || len > CERTIFICATE_MAX_CHARS ||
+        !text_check_ascii_graph(s, len))
+        return cli_reject_input(field,
+                                "a certificate number is 1 to %d printable "
+                                "ASCII characters without spaces",
+                                CERTIFICATE_MAX_CHARS);
+    return CLI_EXIT_OK;
+}

@@ -1,0 +1,176 @@
+/*
+ * aixin: the office client of the city's child-insurance programme.
+ * Global options, then a subcommand from the table below.
+ */
+#include <getopt.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "commands.h"
+
+static const cli_command_t commands[] = {
+    {"login", "log in and save the session", cmd_session_login, NULL},
+    {"logout", "end the saved session", cmd_session_logout, NULL},
+    {"whoami", "show your user, role, division and session expiry",
+     cmd_session_whoami, NULL},
+    {"account", "manage accounts", NULL, cmd_account_verbs},
+    {"divisions", "list divisions as a tree", cmd_divisions_list, NULL},
+    {"year", "open and list policy years", NULL, cmd_year_verbs},
+    {"household", "register households, add children, look them up", NULL,
+     cmd_household_verbs},
+    {"enroll", "enroll a child for a policy year", cmd_enroll_child, NULL},
+    {"policies", "list a child's policies", cmd_enroll_list_policies, NULL},
+    {NULL, NULL, NULL, NULL},
+};
+
+static const char usage_head[] =
+    "Usage: aixin [--server HOST:PORT] [--format table|json] COMMAND "
+    "[options]\n"
+    "\n"
+    "Office client of the city's child-insurance programme (爱心保险).\n"
+    "\n"
+    "Global options (before COMMAND):\n"
+    "  -s, --server HOST:PORT   the aixind server; default AIXIN_SERVER, the\n"
+    "                           saved session's server, server= in\n"
+    "                           ~/.config/aixin/config, 127.0.0.1:7460\n"
+    "  -f, --format FORMAT      table (aligned columns, the default) or json\n"
+    "  -h, --help               show this help\n"
+    "  -V, --version            show the version\n"
+    "\n"
+    "Commands:\n";
+
+static const char usage_tail[] =
+    "\n"
+    "Run 'aixin COMMAND --help' for a command's options and an example.\n"
+    "\n"
+    "Credentials: AIXIN_USER and AIXIN_PASSWORD log in on every command;\n"
+    "otherwise the session saved by `aixin login` ($AIXIN_SESSION_FILE or\n"
+    "~/.config/aixin/session) is used.\n"
+    "\n"
+    "JSON output: one object for one record, an array for a list; keys are\n"
+    "the protocol's field names; amounts are integers in fen (premium_fen);\n"
+    "dates are \"YYYY-MM-DD\"; timestamps are ISO 8601 strings at UTC+08:00\n"
+    "(Asia/Shanghai), e.g. \"2027-03-01T09:30:00+08:00\".\n"
+    "\n"
+    "Changes are sent with an idempotency key and retried with the same key\n"
+    "(up to 4 attempts) when the server or the network fails, so a change\n"
+    "is never made twice.\n"
+    "\n"
+    "Exit status:\n"
+    "  0  done\n"
+    "  1  rejected by the server or by a local check (bad ID number, date,\n"
+    "     amount), or not logged in\n"
+    "  2  usage error (unknown option, missing option)\n"
+    "  3  server or network unavailable, or the server failed\n"
+    "\n"
+    "Environment: AIXIN_SERVER, AIXIN_USER, AIXIN_PASSWORD,\n"
+    "AIXIN_NEW_PASSWORD, AIXIN_SESSION_FILE, AIXIN_CONFIG.\n";
+
+static void main_print_help(void)
+{
+    fputs(usage_head, stdout);
+    for (const cli_command_t *c = commands; c->name != NULL; c++) {
+        if (c->verbs != NULL)
+            cli_print_verbs(c->name, c->verbs);
+        else
+            printf("  %-22s %s\n", c->name, c->summary);
+    }
+    fputs(usage_tail, stdout);
+}
+
+static const cli_command_t *main_find_command(const char *name)
+{
+    for (const cli_command_t *c = commands; c->name != NULL; c++)
+        if (strcmp(c->name, name) == 0)
+            return c;
+    return NULL;
+}
+
+static cli_exit_t main_usage_error(const char *message, const char *word)
+{
+    fprintf(stderr, "%s: %s '%s'\nTry '%s --help'.\n", CLI_PROGRAM_NAME,
+            message, word, CLI_PROGRAM_NAME);
+    return CLI_EXIT_USAGE;
+}
+
+static cli_exit_t main_run(int argc, char **argv)
+{
+    static const struct option options[] = {
+        {"server", required_argument, NULL, 's'},
+        {"format", required_argument, NULL, 'f'},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        {NULL, 0, NULL, 0},
+    };
+    cli_context_t ctx = {.server = NULL, .format = OUTPUT_FORMAT_TABLE};
+    opterr = 0;
+    int c;
+    /* '+': stop at the subcommand, whose options are its own. */
+    while ((c = getopt_long(argc, argv, "+:s:f:hV", options, NULL)) != -1) {
+        switch (c) {
+        case 's':
+            ctx.server = optarg;
+            break;
+        case 'f':
+            if (!output_format_parse(optarg, &ctx.format))
+                return main_usage_error("--format must be table or json, not",
+                                        optarg);
+            break;
+        case 'h':
+            main_print_help();
+            return CLI_EXIT_OK;
+        case 'V':
+            printf("%s %s\n", CLI_PROGRAM_NAME, CLI_VERSION);
+            return CLI_EXIT_OK;
+        case ':':
+            return main_usage_error("option needs a value:", argv[optind - 1]);
+        default:
+            return main_usage_error("unknown option", argv[optind - 1]);
+        }
+    }
+    if (optind >= argc) {
+        fprintf(stderr, "%s: missing command\nTry '%s --help'.\n",
+                CLI_PROGRAM_NAME, CLI_PROGRAM_NAME);
+        return CLI_EXIT_USAGE;
+    }
+    int sub_argc = argc - optind;
+    char **sub_argv = argv + optind;
+
+    /* "aixin help [COMMAND [VERB]]" is "aixin [COMMAND [VERB]] --help". */
+    char help_flag[] = "--help";
+    char *help_argv[4] = {NULL, NULL, NULL, NULL};
+    if (strcmp(sub_argv[0], "help") == 0) {
+        if (sub_argc == 1) {
+            main_print_help();
+            return CLI_EXIT_OK;
+        }
+        help_argv[0] = sub_argv[1];
+        help_argv[1] = help_flag;
+        int help_argc = 2;
+        const cli_command_t *cmd = main_find_command(sub_argv[1]);
+        if (cmd != NULL && cmd->verbs != NULL && sub_argc > 2) {
+            help_argv[1] = sub_argv[2];
+            help_argv[2] = help_flag;
+            help_argc = 3;
+        }
+        sub_argc = help_argc;
+        sub_argv = help_argv;
+    }
+
+    const cli_command_t *cmd = main_find_command(sub_argv[0]);
+    if (cmd == NULL)
+        return main_usage_error("unknown command", sub_argv[0]);
+    if (sodium_init() < 0)
+        return cli_error(CLI_EXIT_UNAVAILABLE, "cannot initialise libsodium");
+    if (cmd->verbs != NULL)
+        return cli_dispatch_group(&ctx, cmd->name, cmd->verbs, sub_argc,
+                                  sub_argv);
+    return cmd->run(&ctx, sub_argc, sub_argv);
+}
+
+int main(int argc, char **argv)
+{
+    return (int)main_run(argc, argv);
+}

@@ -1,0 +1,88 @@
+/*
+ * Calls to aixind as the CLI needs them: an authenticated connection,
+ * request ids, idempotency keys on mutating requests, retries with the
+ * same key after retryable errors and lost connections, and one place that
+ * turns failures into messages and exit codes.
+ *
+ * Retry policy: up to RPC_MAX_ATTEMPTS attempts, sleeping 0.2 s, 0.5 s,
+ * then 1 s between them. Retried: failures to connect, connections lost
+ * before the response arrived, and Error.retryable (UNAVAILABLE,
+ * OUTCOME_UNKNOWN, IN_PROGRESS). Each retry opens a new connection when
+ * the old one is gone, says Hello and authenticates again, and resends the
+ * request with the same idempotency key, so the server applies it once.
+ */
+#ifndef AIXIN_CLIENT_RPC_H
+#define AIXIN_CLIENT_RPC_H
+
+#include <stdbool.h>
+
+#include "aixin/v1/envelope.pb-c.h"
+#include "cli.h"
+
+#define RPC_MAX_ATTEMPTS 4
+#define RPC_IDEMPOTENCY_KEY_SIZE 16
+
+typedef enum rpc_auth_kind {
+    RPC_AUTH_NONE = 0,  /* Hello only: no account */
+    RPC_AUTH_PASSWORD,  /* Login with username and password */
+    RPC_AUTH_TOKEN,     /* Authenticate with a saved session token */
+    RPC_AUTH_KIND_COUNT
+} rpc_auth_kind_t;
+
+/* How to authenticate each new connection. Strings are owned; secrets are
+ * wiped when freed. */
+typedef struct rpc_credentials {
+    rpc_auth_kind_t kind;
+    char *username; /* PASSWORD */
+    char *password; /* PASSWORD */
+    char *token;    /* TOKEN */
+} rpc_credentials_t;
+
+/* Wipe and free the strings; the struct itself is the caller's. */
+void rpc_credentials_free(rpc_credentials_t *creds);
+
+typedef struct rpc_client rpc_client_t;
+
+/* rpc_client_open() flags. */
+#define RPC_OPEN_QUIET_UNAUTHENTICATED 0x1u /* credentials refused: no message */
+
+/*
+ * Connect to `address` and authenticate with *creds, retrying as above.
+ * The strings of *creds move into the client (*creds is left empty, also
+ * on failure, when they are freed). On failure the message has been
+ * printed (see the flags) and the exit code is returned; *out stays NULL,
+ * and *refused (when not NULL) is the code of the server's final Error,
+ * or UNSPECIFIED when the failure was not an answer from the server.
+ */
+__attribute__((warn_unused_result)) cli_exit_t
+rpc_client_open(const char *address, rpc_credentials_t *creds,
+                unsigned flags, Aixin__V1__ErrorCode *refused,
+                rpc_client_t **out);
+
+/* Close the connection and free everything; NULL is fine. */
+void rpc_client_close(rpc_client_t *c);
+
+/* The session of the latest Login or Authenticate (borrowed; valid until
+ * the next call or close); NULL without authentication. */
+const Aixin__V1__Session *rpc_client_session(const rpc_client_t *c);
+
+/* True for the request bodies that change data and need a key. */
+bool rpc_request_is_mutating(Aixin__V1__Request__BodyCase body);
+
+/*
+ * Send `req` (its body set by the caller) and wait for its response, whose
+ * body must be `expect`. Sets request_id; for mutating requests without an
+ * idempotency key, sets 16 random bytes (the storage is the client's and
+ * stays valid until the next call). On CLI_EXIT_OK *out is the response
+ * (owned by the caller, free with aixin__v1__response__free_unpacked). On
+ * failure the message has been printed and *out is NULL.
+ */
+__attribute__((warn_unused_result)) cli_exit_t
+rpc_client_call(rpc_client_t *c, Aixin__V1__Request *req,
+                Aixin__V1__Response__BodyCase expect,
+                Aixin__V1__Response **out);
+
+/* Exit code for a server error code (1 for rejections, 3 otherwise). */
+cli_exit_t rpc_exit_for_error(Aixin__V1__ErrorCode code);
+
+#endif
