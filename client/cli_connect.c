@@ -1,5 +1,6 @@
 /* Choosing the server and the credentials; see cli_connect.h. */
 #include "cli_connect.h"
+#include "tls_client.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +51,7 @@ cli_exit_t cli_connect_address(const cli_context_t *ctx,
 
 /* Credentials and address from the saved session. */
 static cli_exit_t connect_with_session(const cli_context_t *ctx,
+                                       const client_config_t *cfg,
                                        rpc_credentials_t *creds,
                                        char **address)
 {
@@ -60,6 +62,12 @@ static cli_exit_t connect_with_session(const cli_context_t *ctx,
     credentials_result_t r = credentials_session_load(path, &s);
     if (r == CREDENTIALS_ERROR)
         return CLI_EXIT_REJECTED;
+    if (r == CREDENTIALS_MISSING && tls_client_has_certificate()) {
+        /* No password and no session: the TLS client certificate is the
+         * credential. */
+        creds->kind = RPC_AUTH_CERTIFICATE;
+        return cli_connect_address(ctx, cfg, address);
+    }
     if (r == CREDENTIALS_MISSING)
         return cli_error(CLI_EXIT_REJECTED,
                          "not logged in: run `aixin login` or set "
@@ -103,7 +111,7 @@ cli_exit_t cli_connect(const cli_context_t *ctx, rpc_client_t **out)
     else if (env == CREDENTIALS_OK)
         rc = cli_connect_address(ctx, &cfg, &address);
     else
-        rc = connect_with_session(ctx, &creds, &address);
+        rc = connect_with_session(ctx, &cfg, &creds, &address);
     client_config_free(&cfg);
     if (rc == CLI_EXIT_OK)
         rc = rpc_client_open(address, &creds, 0, NULL, out); /* takes creds */

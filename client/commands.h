@@ -3,9 +3,17 @@
  *   cmd_session.c    login, logout, whoami
  *   cmd_account.c    account create
  *   cmd_divisions.c  divisions
- *   cmd_year.c       year open, year list
+ *   cmd_year.c       year open, update, show, list
+ *   cmd_insurer.c    insurer add, list
+ *   cmd_terms.c      terms set, list (county shares and insurers)
  *   cmd_household.c  household register, add-child, show
  *   cmd_enroll.c     enroll, policies
+ *   cmd_census.c     census submit, list
+ *   cmd_funding.c    disbursement record, ledger
+ *   cmd_spool.c      spool, sync (the offline spool)
+ *   cmd_import.c     import enrollments (CSV files)
+ *   cmd_claim*.c     claim file, documents, review, ..., due, history
+ *                    (cmd_claim.h)
  * main.c lists them in its dispatch table.
  */
 #ifndef AIXIN_CLIENT_COMMANDS_H
@@ -20,10 +28,19 @@ cli_exit_t cmd_divisions_list(const cli_context_t *ctx, int argc, char **argv);
 cli_exit_t cmd_enroll_child(const cli_context_t *ctx, int argc, char **argv);
 cli_exit_t cmd_enroll_list_policies(const cli_context_t *ctx, int argc,
                                     char **argv);
+cli_exit_t cmd_funding_ledger(const cli_context_t *ctx, int argc, char **argv);
+cli_exit_t cmd_spool_list(const cli_context_t *ctx, int argc, char **argv);
+cli_exit_t cmd_spool_sync(const cli_context_t *ctx, int argc, char **argv);
 
 /* Verbs of the groups; each table ends with a NULL name. */
 extern const cli_command_t cmd_account_verbs[];
 extern const cli_command_t cmd_year_verbs[];
 extern const cli_command_t cmd_household_verbs[];
+extern const cli_command_t cmd_insurer_verbs[];
+extern const cli_command_t cmd_terms_verbs[];
+extern const cli_command_t cmd_census_verbs[];
+extern const cli_command_t cmd_disbursement_verbs[];
+extern const cli_command_t cmd_import_verbs[];
+extern const cli_command_t cmd_claim_verbs[];
 
 #endif

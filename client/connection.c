@@ -1,5 +1,6 @@
 /* One connection to aixind; see connection.h. */
 #include "connection.h"
+#include "tls_client.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -27,6 +28,7 @@
 
 struct conn {
     int fd;                           /* owned */
+    SSL *ssl;                         /* owned; NULL on plain TCP */
     frame_decoder_t decoder;          /* owned buffer of unread bytes */
     uint64_t last_request_id;         /* ids are 1, 2, ... per connection */
     uint32_t max_frame_bytes;         /* the server's cap on our payloads */
@@ -59,6 +61,7 @@ bool conn_result_is_transient(conn_result_t r)
     case CONN_ERR_TOO_LARGE:
     case CONN_ERR_NOMEM:
     case CONN_ERR_REFUSED:
+    case CONN_ERR_TLS:
     case CONN_RESULT_COUNT:
         break;
     }
@@ -213,7 +216,21 @@ static conn_result_t conn_connect_socket(conn_t *c, const char *address,
         if (fd >= 0) {
             c->fd = fd;
             freeaddrinfo(res);
-            return CONN_OK;
+            if (!tls_client_enabled())
+                return CONN_OK;
+            switch (tls_client_handshake(fd, host, deadline, &c->ssl, err,
+                                         CONN_ERROR_TEXT_SIZE)) {
+            case TLS_CLIENT_OK:
+                return CONN_OK;
+            case TLS_CLIENT_TIMEOUT:
+                return CONN_ERR_CONNECT;
+            case TLS_CLIENT_IO:
+                return CONN_ERR_IO;
+            case TLS_CLIENT_REFUSED:
+            case TLS_CLIENT_RESULT_COUNT:
+                break;
+            }
+            return CONN_ERR_TLS;
         }
         last_errno = errno;
         if (last_errno == ETIMEDOUT)
@@ -232,6 +249,27 @@ static conn_result_t conn_write_all(conn_t *c, const uint8_t *data, size_t n,
     int64_t deadline = clock_now_ms() + CONN_WRITE_TIMEOUT_MS;
     size_t off = 0;
     while (off < n) {
+        if (c->ssl != NULL) {
+            size_t chunk = n - off > INT32_MAX ? INT32_MAX : n - off;
+            int w = SSL_write(c->ssl, data + off, (int)chunk);
+            int want = tls_client_want(c->ssl, w);
+            if (want == 0) {
+                off += (size_t)w;
+                continue;
+            }
+            if (want > 0) {
+                int ready = wait_fd(c->fd, (short)want, deadline);
+                if (ready > 0 || (ready < 0 && errno == EINTR))
+                    continue;
+                if (ready == 0) {
+                    error_text(err, "sending to %s timed out", c->address);
+                    return CONN_ERR_TIMEOUT;
+                }
+            }
+            error_text(err, "sending to %s failed: %s", c->address,
+                       strerror(errno));
+            return CONN_ERR_CLOSED;
+        }
         ssize_t w = send(c->fd, data + off, n - off, MSG_NOSIGNAL);
         if (w > 0) {
             off += (size_t)w;
@@ -286,7 +324,28 @@ static conn_result_t conn_read_some(conn_t *c, int64_t deadline,
 {
     uint8_t chunk[CONN_READ_CHUNK];
     for (;;) {
-        ssize_t n = recv(c->fd, chunk, sizeof(chunk), 0);
+        ssize_t n;
+        if (c->ssl != NULL) {
+            int r = SSL_read(c->ssl, chunk, (int)sizeof(chunk));
+            int want = tls_client_want(c->ssl, r);
+            if (want > 0) {
+                int ready = wait_fd(c->fd, (short)want, deadline);
+                if (ready > 0 || (ready < 0 && errno == EINTR))
+                    continue;
+                if (ready == 0) {
+                    error_text(err, "no answer from %s within %d s",
+                               c->address, CONN_RESPONSE_TIMEOUT_MS / 1000);
+                    return CONN_ERR_TIMEOUT;
+                }
+                error_text(err, "reading from %s failed: %s", c->address,
+                           strerror(errno));
+                return CONN_ERR_IO;
+            }
+            /* A closed TLS link reads as end of stream. */
+            n = want == 0 ? r : (errno == EPIPE ? 0 : -1);
+        } else {
+            n = recv(c->fd, chunk, sizeof(chunk), 0);
+        }
         if (n > 0) {
             frame_result_t fr = frame_decoder_feed(&c->decoder, chunk,
                                                    (size_t)n);
@@ -445,6 +504,7 @@ void conn_close(conn_t *c)
 {
     if (c == NULL)
         return;
+    tls_client_close(c->ssl);
     if (c->fd >= 0)
         close(c->fd);
     frame_decoder_free(&c->decoder);

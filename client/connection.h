@@ -33,6 +33,7 @@ typedef enum conn_result {
     CONN_ERR_TOO_LARGE, /* the request exceeds the server's frame limit */
     CONN_ERR_NOMEM,     /* out of memory */
     CONN_ERR_REFUSED,   /* the server answered Hello with an Error */
+    CONN_ERR_TLS,       /* TLS refused: bad CA/cert files, server unproven */
     CONN_RESULT_COUNT
 } conn_result_t;
 

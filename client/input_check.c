@@ -10,6 +10,8 @@
 #define CERTIFICATE_MAX_CHARS 32
 #define COUNTY_CODE_DIGITS 6
 #define TOWNSHIP_CODE_DIGITS 9
+#define INSURER_CODE_MIN 2
+#define INSURER_CODE_MAX 32
 
 void input_normalize_id_number(char *s)
 {
@@ -57,6 +59,26 @@ cli_exit_t input_check_amount(const char *s, const char *field, int64_t *fen)
     return CLI_EXIT_OK;
 }
 
+cli_exit_t input_check_amount_or_zero(const char *s, const char *field,
+                                      int64_t *fen)
+{
+    money_result_t r = money_parse_yuan(s, strlen(s), 0, fen);
+    if (r != MONEY_OK)
+        return cli_reject_input(field, "'%s': %s (write yuan like 6.00)", s,
+                                money_result_message(r));
+    return CLI_EXIT_OK;
+}
+
+cli_exit_t input_check_count(const char *s, const char *field, int64_t max,
+                             int64_t *out)
+{
+    if (!cli_parse_int64(s, 0, max, out))
+        return cli_reject_input(field,
+                                "'%s' is not a whole number from 0 to %lld",
+                                s, (long long)max);
+    return CLI_EXIT_OK;
+}
+
 cli_exit_t input_check_year(const char *s, const char *field, int32_t *year)
 {
     int64_t v;
@@ -101,6 +123,15 @@ cli_exit_t input_check_division_code(const char *s, const char *field)
     return CLI_EXIT_OK;
 }
 
+cli_exit_t input_check_county_code(const char *s, const char *field)
+{
+    size_t len = strlen(s);
+    if (!text_check_digits(s, len) || len != COUNTY_CODE_DIGITS)
+        return cli_reject_input(field, "'%s' is not a county code (6 digits)",
+                                s);
+    return CLI_EXIT_OK;
+}
+
 cli_exit_t input_check_township_code(const char *s, const char *field)
 {
     size_t len = strlen(s);
@@ -119,5 +150,35 @@ cli_exit_t input_check_certificate(const char *s, const char *field)
                                 "a certificate number is 1 to %d printable "
                                 "ASCII characters without spaces",
                                 CERTIFICATE_MAX_CHARS);
+    return CLI_EXIT_OK;
+}
+
+cli_exit_t input_check_insurer_code(const char *s, const char *field)
+{
+    size_t len = strlen(s);
+    bool ok = len >= INSURER_CODE_MIN && len <= INSURER_CODE_MAX;
+    for (size_t i = 0; ok && i < len; i++)
+        ok = (s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') ||
+             s[i] == '_' || s[i] == '-';
+    if (!ok)
+        return cli_reject_input(field,
+                                "'%s' is not an insurer code (%d-%d of a-z, "
+                                "0-9, '_', '-')",
+                                s, INSURER_CODE_MIN, INSURER_CODE_MAX);
+    return CLI_EXIT_OK;
+}
+
+cli_exit_t input_check_text(const char *s, const char *field,
+                            const char *what, size_t min_chars,
+                            size_t max_chars)
+{
+    size_t len = strlen(s);
+    if (!text_check_utf8(s, len))
+        return cli_reject_input(field, "%s is not UTF-8 text on one line",
+                                what);
+    size_t chars = text_check_count_code_points(s, len);
+    if (chars < min_chars || chars > max_chars)
+        return cli_reject_input(field, "%s must be %zu to %zu characters",
+                                what, min_chars, max_chars);
     return CLI_EXIT_OK;
 }

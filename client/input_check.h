@@ -10,6 +10,7 @@
 #ifndef AIXIN_CLIENT_INPUT_CHECK_H
 #define AIXIN_CLIENT_INPUT_CHECK_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "civil_date.h"
@@ -34,6 +35,16 @@ input_check_date(const char *s, const char *field, civil_date_t *out);
 __attribute__((warn_unused_result)) cli_exit_t
 input_check_amount(const char *s, const char *field, int64_t *fen);
 
+/* Yuan with at most two decimals, zero or more, into fen: shares and
+ * subsidies that a year may set to 0.00. */
+__attribute__((warn_unused_result)) cli_exit_t
+input_check_amount_or_zero(const char *s, const char *field, int64_t *fen);
+
+/* A whole number from 0 to max (households, counts). */
+__attribute__((warn_unused_result)) cli_exit_t
+input_check_count(const char *s, const char *field, int64_t max,
+                  int64_t *out);
+
 /* A year of the civil_date.h range. */
 __attribute__((warn_unused_result)) cli_exit_t
 input_check_year(const char *s, const char *field, int32_t *year);
@@ -51,6 +62,10 @@ input_check_person_name(const char *s, const char *field);
 __attribute__((warn_unused_result)) cli_exit_t
 input_check_division_code(const char *s, const char *field);
 
+/* A county code: 6 digits. */
+__attribute__((warn_unused_result)) cli_exit_t
+input_check_county_code(const char *s, const char *field);
+
 /* A township code: 9 digits. */
 __attribute__((warn_unused_result)) cli_exit_t
 input_check_township_code(const char *s, const char *field);
@@ -58,5 +73,18 @@ input_check_township_code(const char *s, const char *field);
 /* A certificate number: 1-32 printable ASCII characters, no spaces. */
 __attribute__((warn_unused_result)) cli_exit_t
 input_check_certificate(const char *s, const char *field);
+
+/* An insurer's code: 2-32 of a-z 0-9 _ -, e.g. "chinalife". */
+__attribute__((warn_unused_result)) cli_exit_t
+input_check_insurer_code(const char *s, const char *field);
+
+/*
+ * Free text on one line (a note, a voucher reference, an insurer's name):
+ * UTF-8 without control characters, min_chars to max_chars characters.
+ * `what` names it in the message ("the note").
+ */
+__attribute__((warn_unused_result)) cli_exit_t
+input_check_text(const char *s, const char *field, const char *what,
+                 size_t min_chars, size_t max_chars);
 
 #endif

@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "rpc.h"
 
 static const cli_command_t commands[] = {
     {"login", "log in and save the session", cmd_session_login, NULL},
@@ -17,11 +18,25 @@ static const cli_command_t commands[] = {
      cmd_session_whoami, NULL},
     {"account", "manage accounts", NULL, cmd_account_verbs},
     {"divisions", "list divisions as a tree", cmd_divisions_list, NULL},
-    {"year", "open and list policy years", NULL, cmd_year_verbs},
+    {"year", "open, change and list policy years", NULL, cmd_year_verbs},
+    {"insurer", "register and list insurers", NULL, cmd_insurer_verbs},
+    {"terms", "set and list each county's share and insurer", NULL,
+     cmd_terms_verbs},
     {"household", "register households, add children, look them up", NULL,
      cmd_household_verbs},
     {"enroll", "enroll a child for a policy year", cmd_enroll_child, NULL},
     {"policies", "list a child's policies", cmd_enroll_list_policies, NULL},
+    {"census", "submit and list eligible households", NULL,
+     cmd_census_verbs},
+    {"disbursement", "record money paid in", NULL, cmd_disbursement_verbs},
+    {"ledger", "what each level owes, has paid and has outstanding",
+     cmd_funding_ledger, NULL},
+    {"spool", "list the changes waiting for the server", cmd_spool_list,
+     NULL},
+    {"sync", "send the changes waiting for the server", cmd_spool_sync,
+     NULL},
+    {"import", "enroll from a CSV file", NULL, cmd_import_verbs},
+    {"claim", "file, decide, pay and follow claims", NULL, cmd_claim_verbs},
     {NULL, NULL, NULL, NULL},
 };
 
@@ -49,8 +64,9 @@ static const char usage_tail[] =
     "otherwise the session saved by `aixin login` ($AIXIN_SESSION_FILE or\n"
     "~/.config/aixin/session) is used.\n"
     "\n"
-    "JSON output: one object for one record, an array for a list; keys are\n"
-    "the protocol's field names; amounts are integers in fen (premium_fen);\n"
+    "JSON output: one object for one record, an array for a list (the\n"
+    "ledger is an object with its rows); keys are the protocol's field\n"
+    "names; amounts are integers in fen (premium_fen);\n"
     "dates are \"YYYY-MM-DD\"; timestamps are ISO 8601 strings at UTC+08:00\n"
     "(Asia/Shanghai), e.g. \"2027-03-01T09:30:00+08:00\".\n"
     "\n"
@@ -61,12 +77,15 @@ static const char usage_tail[] =
     "Exit status:\n"
     "  0  done\n"
     "  1  rejected by the server or by a local check (bad ID number, date,\n"
-    "     amount), or not logged in\n"
+    "     amount), or not logged in; CONFLICT: someone changed the record\n"
+    "     first (show it again)\n"
     "  2  usage error (unknown option, missing option)\n"
-    "  3  server or network unavailable, or the server failed\n"
+    "  3  server or network unavailable, or the server failed; a change\n"
+    "     that could not be sent is then saved to the offline spool (the\n"
+    "     message says so) and `aixin sync` sends it later\n"
     "\n"
     "Environment: AIXIN_SERVER, AIXIN_USER, AIXIN_PASSWORD,\n"
-    "AIXIN_NEW_PASSWORD, AIXIN_SESSION_FILE, AIXIN_CONFIG.\n";
+    "AIXIN_NEW_PASSWORD, AIXIN_SESSION_FILE, AIXIN_CONFIG, AIXIN_SPOOL_DIR.\n";
 
 static void main_print_help(void)
 {
@@ -78,6 +97,24 @@ static void main_print_help(void)
             printf("  %-22s %s\n", c->name, c->summary);
     }
     fputs(usage_tail, stdout);
+}
+
+/*
+ * Whether a change made by this command waits in the offline spool when
+ * the server cannot be reached (rpc.h). Not for the session commands,
+ * which need the server, nor for those that send the spool or a file,
+ * nor for claims: their paper dates default to the server's today, which
+ * would be the day of the sync.
+ */
+static bool main_command_spools(const char *name)
+{
+    static const char *const online_only[] = {"login", "logout", "whoami",
+                                              "spool", "sync", "import",
+                                              "claim"};
+    for (size_t i = 0; i < sizeof(online_only) / sizeof(online_only[0]); i++)
+        if (strcmp(name, online_only[i]) == 0)
+            return false;
+    return true;
 }
 
 static const cli_command_t *main_find_command(const char *name)
@@ -164,6 +201,7 @@ static cli_exit_t main_run(int argc, char **argv)
         return main_usage_error("unknown command", sub_argv[0]);
     if (sodium_init() < 0)
         return cli_error(CLI_EXIT_UNAVAILABLE, "cannot initialise libsodium");
+    rpc_offline_spool_enable(main_command_spools(cmd->name));
     if (cmd->verbs != NULL)
         return cli_dispatch_group(&ctx, cmd->name, cmd->verbs, sub_argc,
                                   sub_argv);

@@ -44,7 +44,7 @@ typedef enum output_kind {
 } output_kind_t;
 
 /* Enough for every record this CLI prints; more is a programming error. */
-#define OUTPUT_MAX_FIELDS 16
+#define OUTPUT_MAX_FIELDS 32
 
 typedef struct output_list output_list_t;
 

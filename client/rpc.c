@@ -1,5 +1,6 @@
 /* Authenticated calls with retries; see rpc.h. */
 #include "rpc.h"
+#include "request_check.h"
 
 #include <errno.h>
 #include <sodium.h>
@@ -11,6 +12,7 @@
 
 #include "connection.h"
 #include "names.h"
+#include "spool_offline.h"
 
 #define RPC_FAILURE_TEXT_SIZE 512
 
@@ -27,7 +29,22 @@ struct rpc_client {
     char last_failure[RPC_FAILURE_TEXT_SIZE]; /* why the last try failed */
     unsigned open_flags;            /* RPC_OPEN_* */
     Aixin__V1__ErrorCode refused;   /* the last final server error */
+    bool offline;                   /* opened while unreachable (spool) */
 };
+
+/* rpc_offline_spool_enable(): mutating requests that cannot be delivered
+ * wait in the offline spool. */
+static bool rpc_spool_enabled;
+
+void rpc_offline_spool_enable(bool on)
+{
+    rpc_spool_enabled = on;
+}
+
+Aixin__V1__ErrorCode rpc_client_refusal(const rpc_client_t *c)
+{
+    return c->refused;
+}
 
 typedef enum rpc_step {
     RPC_STEP_DONE = 0, /* it worked */
@@ -54,16 +71,8 @@ void rpc_credentials_free(rpc_credentials_t *creds)
 
 bool rpc_request_is_mutating(Aixin__V1__Request__BodyCase body)
 {
-    switch (body) {
-    case AIXIN__V1__REQUEST__BODY_CREATE_ACCOUNT:
-    case AIXIN__V1__REQUEST__BODY_REGISTER_HOUSEHOLD:
-    case AIXIN__V1__REQUEST__BODY_ADD_CHILD:
-    case AIXIN__V1__REQUEST__BODY_ENROLL:
-    case AIXIN__V1__REQUEST__BODY_OPEN_POLICY_YEAR:
-        return true;
-    default:
-        return false;
-    }
+    /* One list for client and server: common/request_check.c. */
+    return request_body_is_mutating(body);
 }
 
 cli_exit_t rpc_exit_for_error(Aixin__V1__ErrorCode code)
@@ -76,6 +85,9 @@ cli_exit_t rpc_exit_for_error(Aixin__V1__ErrorCode code)
     case AIXIN__V1__ERROR_CODE__ERROR_CODE_ALREADY_EXISTS:
     case AIXIN__V1__ERROR_CODE__ERROR_CODE_RULE_VIOLATION:
     case AIXIN__V1__ERROR_CODE__ERROR_CODE_KEY_REUSED:
+    /* Someone else changed the record first (a claim decided by another
+     * adjuster): refused, not a failure to retry. */
+    case AIXIN__V1__ERROR_CODE__ERROR_CODE_CONFLICT:
         return CLI_EXIT_REJECTED;
     default:
         return CLI_EXIT_UNAVAILABLE;
@@ -221,7 +233,11 @@ static rpc_step_t rpc_authenticate(rpc_client_t *c, cli_exit_t *exit_code)
     Aixin__V1__Request req = AIXIN__V1__REQUEST__INIT;
     Aixin__V1__Login login = AIXIN__V1__LOGIN__INIT;
     Aixin__V1__Authenticate auth = AIXIN__V1__AUTHENTICATE__INIT;
-    if (c->creds.kind == RPC_AUTH_PASSWORD) {
+    Aixin__V1__CertificateLogin cert = AIXIN__V1__CERTIFICATE_LOGIN__INIT;
+    if (c->creds.kind == RPC_AUTH_CERTIFICATE) {
+        req.body_case = AIXIN__V1__REQUEST__BODY_CERTIFICATE_LOGIN;
+        req.certificate_login = &cert;
+    } else if (c->creds.kind == RPC_AUTH_PASSWORD) {
         login.username = c->creds.username;
         login.password = c->creds.password;
         req.body_case = AIXIN__V1__REQUEST__BODY_LOGIN;
@@ -349,6 +365,15 @@ cli_exit_t rpc_client_open(const char *address, rpc_credentials_t *creds,
             *out = c;
             return CLI_EXIT_OK;
         }
+        if (step == RPC_STEP_RETRY && attempt + 1 >= RPC_MAX_ATTEMPTS &&
+            rpc_spool_enabled) {
+            /* Unreachable: a change made on this client waits in the
+             * spool, anything else fails at its call. */
+            c->open_flags = 0;
+            c->offline = true;
+            *out = c;
+            return CLI_EXIT_OK;
+        }
         if (step == RPC_STEP_FAIL || !rpc_backoff(c, attempt, false, &code))
             break;
     }
@@ -390,6 +415,14 @@ cli_exit_t rpc_client_call(rpc_client_t *c, Aixin__V1__Request *req,
         req->idempotency_key.data = c->key;
         req->idempotency_key.len = sizeof(c->key);
     }
+    bool spoolable = rpc_spool_enabled && spool_offline_accepts(req->body_case);
+    if (c->offline) {
+        if (spoolable)
+            return spool_offline_save(c->address, &c->creds, req,
+                                      c->last_failure);
+        return cli_error(CLI_EXIT_UNAVAILABLE, "%s (gave up after %u attempts)",
+                         c->last_failure, RPC_MAX_ATTEMPTS);
+    }
     bool sent = false;
     cli_exit_t code = CLI_EXIT_UNAVAILABLE;
     for (unsigned attempt = 0;; attempt++) {
@@ -410,8 +443,37 @@ cli_exit_t rpc_client_call(rpc_client_t *c, Aixin__V1__Request *req,
             *out = resp;
             return CLI_EXIT_OK;
         }
+        if (step == RPC_STEP_RETRY && attempt + 1 >= RPC_MAX_ATTEMPTS &&
+            spoolable)
+            return spool_offline_save(c->address, &c->creds, req,
+                                      c->last_failure);
         if (step == RPC_STEP_FAIL ||
             !rpc_backoff(c, attempt, mutating && sent, &code))
             return code;
     }
+}
+
+const char *rpc_client_address(const rpc_client_t *c)
+{
+    return c->address;
+}
+
+cli_exit_t rpc_client_connection(rpc_client_t *c, conn_t **out)
+{
+    *out = NULL;
+    cli_exit_t code = CLI_EXIT_UNAVAILABLE;
+    for (unsigned attempt = 0;; attempt++) {
+        rpc_step_t step = rpc_connect(c, &code);
+        if (step == RPC_STEP_DONE) {
+            *out = c->conn;
+            return CLI_EXIT_OK;
+        }
+        if (step == RPC_STEP_FAIL || !rpc_backoff(c, attempt, false, &code))
+            return code;
+    }
+}
+
+void rpc_client_drop_connection(rpc_client_t *c)
+{
+    rpc_drop_connection(c);
 }

@@ -26,6 +26,7 @@ typedef enum rpc_auth_kind {
     RPC_AUTH_NONE = 0,  /* Hello only: no account */
     RPC_AUTH_PASSWORD,  /* Login with username and password */
     RPC_AUTH_TOKEN,     /* Authenticate with a saved session token */
+    RPC_AUTH_CERTIFICATE, /* CertificateLogin: the TLS client certificate */
     RPC_AUTH_KIND_COUNT
 } rpc_auth_kind_t;
 
@@ -42,6 +43,7 @@ typedef struct rpc_credentials {
 void rpc_credentials_free(rpc_credentials_t *creds);
 
 typedef struct rpc_client rpc_client_t;
+struct conn; /* connection.h */
 
 /* rpc_client_open() flags. */
 #define RPC_OPEN_QUIET_UNAUTHENTICATED 0x1u /* credentials refused: no message */
@@ -81,6 +83,39 @@ __attribute__((warn_unused_result)) cli_exit_t
 rpc_client_call(rpc_client_t *c, Aixin__V1__Request *req,
                 Aixin__V1__Response__BodyCase expect,
                 Aixin__V1__Response **out);
+
+/*
+ * The offline spool (spool_offline.h), off by default; main.c turns it on
+ * for the commands that make changes. When on, rpc_client_open() succeeds
+ * even when the server stays unreachable after every attempt (the client
+ * is then offline and rpc_client_session() is NULL), and a mutating
+ * request that cannot be delivered (unreachable, connection lost, retries
+ * used up) is saved to the spool with its idempotency key: the call
+ * returns CLI_EXIT_UNAVAILABLE after telling the user so. Other requests
+ * on an offline client fail with the reason the server was unreachable.
+ */
+void rpc_offline_spool_enable(bool on);
+
+/* The code of the server's last final Error on this client (UNSPECIFIED
+ * when none): tells a refusal of the request from one of the session. */
+Aixin__V1__ErrorCode rpc_client_refusal(const rpc_client_t *c);
+
+/* The server address the client was opened for (borrowed). */
+const char *rpc_client_address(const rpc_client_t *c);
+
+/*
+ * For callers that pipeline (several requests sent before their answers
+ * are read, conn_send_request / conn_receive_response): the open,
+ * authenticated connection, connecting with the retries above when there
+ * is none. The connection stays the client's. On failure: reported, exit
+ * code returned.
+ */
+__attribute__((warn_unused_result)) cli_exit_t
+rpc_client_connection(rpc_client_t *c, struct conn **out);
+
+/* Close the connection after a failure on it; the next call or
+ * rpc_client_connection() opens a new one. */
+void rpc_client_drop_connection(rpc_client_t *c);
 
 /* Exit code for a server error code (1 for rejections, 3 otherwise). */
 cli_exit_t rpc_exit_for_error(Aixin__V1__ErrorCode code);

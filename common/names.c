@@ -32,6 +32,41 @@ static const name_entry_t sexes[] = {
     {AIXIN__V1__SEX__SEX_FEMALE, "F"},
 };
 
+static const name_entry_t events[] = {
+    {AIXIN__V1__EVENT_TYPE__EVENT_TYPE_ILLNESS, "illness"},
+    {AIXIN__V1__EVENT_TYPE__EVENT_TYPE_ACCIDENT_INJURY, "accident_injury"},
+    {AIXIN__V1__EVENT_TYPE__EVENT_TYPE_DISABILITY, "disability"},
+    {AIXIN__V1__EVENT_TYPE__EVENT_TYPE_CHILD_DEATH, "child_death"},
+    {AIXIN__V1__EVENT_TYPE__EVENT_TYPE_GUARDIAN_DEATH, "guardian_death"},
+};
+
+static const name_entry_t funding_levels[] = {
+    {AIXIN__V1__FUNDING_LEVEL__FUNDING_LEVEL_CITY, "city"},
+    {AIXIN__V1__FUNDING_LEVEL__FUNDING_LEVEL_COUNTY, "county"},
+    {AIXIN__V1__FUNDING_LEVEL__FUNDING_LEVEL_TOWNSHIP, "township"},
+};
+
+static const name_entry_t claim_states[] = {
+    {AIXIN__V1__CLAIM_STATE__CLAIM_STATE_FILED, "filed"},
+    {AIXIN__V1__CLAIM_STATE__CLAIM_STATE_UNDER_REVIEW, "under_review"},
+    {AIXIN__V1__CLAIM_STATE__CLAIM_STATE_ESCALATED, "escalated"},
+    {AIXIN__V1__CLAIM_STATE__CLAIM_STATE_APPROVED, "approved"},
+    {AIXIN__V1__CLAIM_STATE__CLAIM_STATE_REJECTED, "rejected"},
+    {AIXIN__V1__CLAIM_STATE__CLAIM_STATE_PAID, "paid"},
+};
+
+static const name_entry_t service_classes[] = {
+    {AIXIN__V1__SERVICE_CLASS__SERVICE_CLASS_SAME_DAY, "same_day"},
+    {AIXIN__V1__SERVICE_CLASS__SERVICE_CLASS_SEVEN_DAY, "seven_day"},
+    {AIXIN__V1__SERVICE_CLASS__SERVICE_CLASS_FIFTEEN_DAY, "fifteen_day"},
+};
+
+static const name_entry_t payment_methods[] = {
+    {AIXIN__V1__PAYMENT_METHOD__PAYMENT_METHOD_BANK_TRANSFER, "bank_transfer"},
+    {AIXIN__V1__PAYMENT_METHOD__PAYMENT_METHOD_CASH, "cash"},
+    {AIXIN__V1__PAYMENT_METHOD__PAYMENT_METHOD_CHEQUE, "cheque"},
+};
+
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 static const char *lookup_name(const name_entry_t *t, size_t n, int value)
@@ -90,6 +125,60 @@ const char *names_sex(Aixin__V1__Sex sex)
 Aixin__V1__Sex names_sex_parse(const char *s)
 {
     return (Aixin__V1__Sex)lookup_value(sexes, COUNT(sexes), s);
+}
+
+const char *names_event_type(Aixin__V1__EventType event)
+{
+    return lookup_name(events, COUNT(events), (int)event);
+}
+
+Aixin__V1__EventType names_event_type_parse(const char *s)
+{
+    return (Aixin__V1__EventType)lookup_value(events, COUNT(events), s);
+}
+
+const char *names_funding_level(Aixin__V1__FundingLevel level)
+{
+    return lookup_name(funding_levels, COUNT(funding_levels), (int)level);
+}
+
+Aixin__V1__FundingLevel names_funding_level_parse(const char *s)
+{
+    return (Aixin__V1__FundingLevel)lookup_value(funding_levels,
+                                                 COUNT(funding_levels), s);
+}
+
+const char *names_claim_state(Aixin__V1__ClaimState state)
+{
+    return lookup_name(claim_states, COUNT(claim_states), (int)state);
+}
+
+Aixin__V1__ClaimState names_claim_state_parse(const char *s)
+{
+    return (Aixin__V1__ClaimState)lookup_value(claim_states,
+                                               COUNT(claim_states), s);
+}
+
+const char *names_service_class(Aixin__V1__ServiceClass c)
+{
+    return lookup_name(service_classes, COUNT(service_classes), (int)c);
+}
+
+Aixin__V1__ServiceClass names_service_class_parse(const char *s)
+{
+    return (Aixin__V1__ServiceClass)lookup_value(service_classes,
+                                                 COUNT(service_classes), s);
+}
+
+const char *names_payment_method(Aixin__V1__PaymentMethod m)
+{
+    return lookup_name(payment_methods, COUNT(payment_methods), (int)m);
+}
+
+Aixin__V1__PaymentMethod names_payment_method_parse(const char *s)
+{
+    return (Aixin__V1__PaymentMethod)lookup_value(payment_methods,
+                                                  COUNT(payment_methods), s);
 }
 
 const char *names_error_code(Aixin__V1__ErrorCode code)

@@ -2,6 +2,7 @@
 
 #include "civil_date.h"
 #include "idcard.h"
+#include "request_check_rules.h"
 #include "text_check.h"
 
 #include "aixin/v1/registry.pb-c.h"
@@ -20,9 +21,8 @@ static void problem_clear(request_problem_t *p)
     p->message[0] = '\0';
 }
 
-/* Record a fault and return false, so checks read `return fail(...)`. */
-__attribute__((format(printf, 4, 5))) static bool
-fail(request_problem_t *p, Aixin__V1__ErrorCode code, const char *field,
+/* Record a fault and return false, so checks read `return rc_fail(...)`. */
+bool rc_fail(request_problem_t *p, Aixin__V1__ErrorCode code, const char *field,
      const char *fmt, ...)
 {
     p->code = code;
@@ -35,7 +35,7 @@ fail(request_problem_t *p, Aixin__V1__ErrorCode code, const char *field,
 }
 
 /* A hand-built message may leave strings NULL; unpack never does. */
-static const char *str_or_empty(const char *s)
+const char *rc_str(const char *s)
 {
     return s != NULL ? s : "";
 }
@@ -58,18 +58,18 @@ static bool has_edge_blank(const char *s, size_t len)
  * Single-line text of min_chars..max_chars code points. max_chars also
  * bounds the bytes (4 per code point) before anything is counted.
  */
-static bool check_text(request_problem_t *p, const char *field,
+bool rc_check_text(request_problem_t *p, const char *field,
                        const char *s, size_t min_chars, size_t max_chars)
 {
-    s = str_or_empty(s);
+    s = rc_str(s);
     size_t len = strlen(s);
     if (len <= max_chars * 4 && !text_check_utf8(s, len))
-        return fail(p, CODE_INVALID, field,
+        return rc_fail(p, CODE_INVALID, field,
                     "%s is not valid single-line UTF-8 text", field);
     size_t chars = len > max_chars * 4 ? len
                                        : text_check_count_code_points(s, len);
     if (chars < min_chars || chars > max_chars)
-        return fail(p, CODE_INVALID, field, "%s must be %zu-%zu characters",
+        return rc_fail(p, CODE_INVALID, field, "%s must be %zu-%zu characters",
                     field, min_chars, max_chars);
     return true;
 }
@@ -77,13 +77,13 @@ static bool check_text(request_problem_t *p, const char *field,
 /* A person's name: 1..REQUEST_NAME_MAX_CHARS code points of text, without
  * blanks at either end (they would make "Li Hua" and "Li Hua " two
  * people). */
-static bool check_name(request_problem_t *p, const char *field, const char *s)
+bool rc_check_name(request_problem_t *p, const char *field, const char *s)
 {
-    if (!check_text(p, field, s, 1, REQUEST_NAME_MAX_CHARS))
+    if (!rc_check_text(p, field, s, 1, REQUEST_NAME_MAX_CHARS))
         return false;
-    s = str_or_empty(s);
+    s = rc_str(s);
     if (has_edge_blank(s, strlen(s)))
-        return fail(p, CODE_INVALID, field,
+        return rc_fail(p, CODE_INVALID, field,
                     "%s must not begin or end with a blank", field);
     return true;
 }
@@ -91,7 +91,7 @@ static bool check_name(request_problem_t *p, const char *field, const char *s)
 static bool check_username(request_problem_t *p, const char *field,
                            const char *s)
 {
-    s = str_or_empty(s);
+    s = rc_str(s);
     size_t len = strlen(s);
     bool ok = len >= REQUEST_USERNAME_MIN && len <= REQUEST_USERNAME_MAX;
     for (size_t i = 0; ok && i < len; i++) {
@@ -100,7 +100,7 @@ static bool check_username(request_problem_t *p, const char *field,
              c == '.' || c == '-';
     }
     if (!ok)
-        return fail(p, CODE_INVALID, field,
+        return rc_fail(p, CODE_INVALID, field,
                     "%s must be %d-%d characters of a-z, 0-9, '_', '.', '-'",
                     field, REQUEST_USERNAME_MIN, REQUEST_USERNAME_MAX);
     return true;
@@ -111,64 +111,64 @@ static bool check_username(request_problem_t *p, const char *field,
 static bool check_password(request_problem_t *p, const char *field,
                            const char *s, size_t min_chars)
 {
-    s = str_or_empty(s);
+    s = rc_str(s);
     size_t len = strlen(s);
     if (len > REQUEST_PASSWORD_MAX_BYTES)
-        return fail(p, CODE_INVALID, field, "%s must be at most %d bytes",
+        return rc_fail(p, CODE_INVALID, field, "%s must be at most %d bytes",
                     field, REQUEST_PASSWORD_MAX_BYTES);
     if (!text_check_utf8(s, len))
-        return fail(p, CODE_INVALID, field,
+        return rc_fail(p, CODE_INVALID, field,
                     "%s is not valid single-line UTF-8 text", field);
     if (text_check_count_code_points(s, len) < min_chars)
-        return fail(p, CODE_INVALID, field,
+        return rc_fail(p, CODE_INVALID, field,
                     "%s must be at least %zu characters", field, min_chars);
     return true;
 }
 
 /* 6 digits (city, county) or 9 (township); which one fits is the
  * caller's rule, given as allow6/allow9. */
-static bool check_division(request_problem_t *p, const char *field,
+bool rc_check_division(request_problem_t *p, const char *field,
                            const char *s, bool allow6, bool allow9)
 {
-    s = str_or_empty(s);
+    s = rc_str(s);
     size_t len = strlen(s);
     bool ok = text_check_digits(s, len) &&
               ((len == 6 && allow6) || (len == 9 && allow9));
     if (!ok)
-        return fail(p, CODE_INVALID, field, "%s must be %s", field,
+        return rc_fail(p, CODE_INVALID, field, "%s must be %s", field,
                     allow6 && allow9 ? "a 6- or 9-digit division code"
                     : allow6         ? "a 6-digit county or city code"
                                      : "a 9-digit township code");
     return true;
 }
 
-static bool check_id_number(request_problem_t *p, const char *field,
+bool rc_check_id_number(request_problem_t *p, const char *field,
                             const char *s, idcard_info_t *info)
 {
-    s = str_or_empty(s);
+    s = rc_str(s);
     idcard_result_t r = idcard_parse(s, strlen(s), info);
     if (r != IDCARD_OK)
-        return fail(p, CODE_INVALID, field, "%s: %s", field,
+        return rc_fail(p, CODE_INVALID, field, "%s: %s", field,
                     idcard_result_message(r));
     return true;
 }
 
-static bool check_date(request_problem_t *p, const char *field,
+bool rc_check_date(request_problem_t *p, const char *field,
                        const char *s, civil_date_t *out)
 {
-    s = str_or_empty(s);
+    s = rc_str(s);
     if (!civil_date_parse(s, strlen(s), out))
-        return fail(p, CODE_INVALID, field,
+        return rc_fail(p, CODE_INVALID, field,
                     "%s must be a real date YYYY-MM-DD from 1900 to 2999",
                     field);
     return true;
 }
 
-static bool check_policy_year(request_problem_t *p, const char *field,
+bool rc_check_policy_year(request_problem_t *p, const char *field,
                               int32_t year)
 {
     if (year < REQUEST_POLICY_YEAR_MIN || year > REQUEST_POLICY_YEAR_MAX)
-        return fail(p, CODE_INVALID, field, "%s must be %d-%d", field,
+        return rc_fail(p, CODE_INVALID, field, "%s must be %d-%d", field,
                     REQUEST_POLICY_YEAR_MIN, REQUEST_POLICY_YEAR_MAX);
     return true;
 }
@@ -176,12 +176,12 @@ static bool check_policy_year(request_problem_t *p, const char *field,
 static bool check_hello(request_problem_t *p, const Aixin__V1__Hello *m)
 {
     if (m->min_version == 0)
-        return fail(p, CODE_INVALID, "min_version",
+        return rc_fail(p, CODE_INVALID, "min_version",
                     "min_version must be at least 1");
     if (m->max_version < m->min_version)
-        return fail(p, CODE_INVALID, "max_version",
+        return rc_fail(p, CODE_INVALID, "max_version",
                     "max_version must not be below min_version");
-    return check_text(p, "client_name", m->client_name, 0,
+    return rc_check_text(p, "client_name", m->client_name, 0,
                       REQUEST_CLIENT_NAME_MAX_CHARS);
 }
 
@@ -194,10 +194,10 @@ static bool check_login(request_problem_t *p, const Aixin__V1__Login *m)
 static bool check_authenticate(request_problem_t *p,
                                const Aixin__V1__Authenticate *m)
 {
-    const char *t = str_or_empty(m->token);
+    const char *t = rc_str(m->token);
     size_t len = strlen(t);
     if (len > REQUEST_TOKEN_MAX || !text_check_ascii_graph(t, len))
-        return fail(p, CODE_INVALID, "token",
+        return rc_fail(p, CODE_INVALID, "token",
                     "token must be 1-%d printable ASCII characters",
                     REQUEST_TOKEN_MAX);
     return true;
@@ -206,6 +206,16 @@ static bool check_authenticate(request_problem_t *p,
 static bool check_create_account(request_problem_t *p,
                                  const Aixin__V1__CreateAccount *m)
 {
+    /* Adjusters belong to an insurer; nobody else does. */
+    bool adjuster = m->role == AIXIN__V1__ROLE__ROLE_INSURER_ADJUSTER;
+    if (adjuster && !rc_check_insurer_code(p, "insurer_code", m->insurer_code))
+        return false;
+    if (!adjuster && rc_str(m->insurer_code)[0] != '\0')
+        return rc_fail(p, CODE_INVALID, "insurer_code",
+                       "only insurer adjusters have an insurer");
+    if (!adjuster && m->supervisor)
+        return rc_fail(p, CODE_INVALID, "supervisor",
+                       "only insurer adjusters can be supervisors");
     if (!check_username(p, "username", m->username) ||
         !check_password(p, "password", m->password,
                         REQUEST_PASSWORD_MIN_CHARS))
@@ -215,17 +225,17 @@ static bool check_create_account(request_problem_t *p,
     switch (m->role) {
     case AIXIN__V1__ROLE__ROLE_CITY_ADMIN:
     case AIXIN__V1__ROLE__ROLE_COUNTY_CLERK:
-        return check_division(p, "division_code", m->division_code, true,
+        return rc_check_division(p, "division_code", m->division_code, true,
                               false);
     case AIXIN__V1__ROLE__ROLE_TOWNSHIP_CLERK:
-        return check_division(p, "division_code", m->division_code, false,
+        return rc_check_division(p, "division_code", m->division_code, false,
                               true);
     case AIXIN__V1__ROLE__ROLE_INSURER_ADJUSTER:
     case AIXIN__V1__ROLE__ROLE_AUDITOR:
-        return check_division(p, "division_code", m->division_code, true,
+        return rc_check_division(p, "division_code", m->division_code, true,
                               true);
     default:
-        return fail(p, CODE_INVALID, "role", "role %d is not a known role",
+        return rc_fail(p, CODE_INVALID, "role", "role %d is not a known role",
                     (int)m->role);
     }
 }
@@ -233,33 +243,40 @@ static bool check_create_account(request_problem_t *p,
 static bool check_list_divisions(request_problem_t *p,
                                  const Aixin__V1__ListDivisions *m)
 {
-    if (str_or_empty(m->root_code)[0] == '\0')
+    if (rc_str(m->root_code)[0] == '\0')
         return true; /* the caller's own division */
-    return check_division(p, "root_code", m->root_code, true, true);
+    return rc_check_division(p, "root_code", m->root_code, true, true);
+}
+
+bool rc_check_certificate(request_problem_t *p, const char *field,
+                          const char *s)
+{
+    s = rc_str(s);
+    size_t len = strlen(s);
+    if (len > REQUEST_CERTIFICATE_MAX || !text_check_ascii_graph(s, len))
+        return rc_fail(p, CODE_INVALID, field,
+                       "%s must be 1-%d printable ASCII characters without "
+                       "spaces",
+                       field, REQUEST_CERTIFICATE_MAX);
+    return true;
 }
 
 static bool check_register_household(request_problem_t *p,
                                      const Aixin__V1__RegisterHousehold *m)
 {
-    if (!check_division(p, "township_code", m->township_code, false, true))
+    if (!rc_check_division(p, "township_code", m->township_code, false, true))
         return false;
     if (m->kind != AIXIN__V1__HOUSEHOLD_KIND__HOUSEHOLD_KIND_ONLY_CHILD &&
         m->kind != AIXIN__V1__HOUSEHOLD_KIND__HOUSEHOLD_KIND_TWO_DAUGHTERS)
-        return fail(p, CODE_INVALID, "kind",
+        return rc_fail(p, CODE_INVALID, "kind",
                     "kind %d is not a known household kind", (int)m->kind);
     /* Both kinds are registered on a document: the only-child certificate
      * (独生子女证) or the two-daughter household's. Its number identifies
      * the household, so it is required. */
-    const char *cert = str_or_empty(m->certificate_no);
-    size_t cert_len = strlen(cert);
-    if (cert_len > REQUEST_CERTIFICATE_MAX ||
-        !text_check_ascii_graph(cert, cert_len))
-        return fail(p, CODE_INVALID, "certificate_no",
-                    "certificate_no must be 1-%d printable ASCII characters "
-                    "without spaces",
-                    REQUEST_CERTIFICATE_MAX);
+    if (!rc_check_certificate(p, "certificate_no", m->certificate_no))
+        return false;
     if (m->n_guardians < 1 || m->n_guardians > REQUEST_GUARDIANS_MAX)
-        return fail(p, CODE_INVALID, "guardians",
+        return rc_fail(p, CODE_INVALID, "guardians",
                     "a household has 1 or 2 guardians, not %zu",
                     m->n_guardians);
     for (size_t i = 0; i < m->n_guardians; i++) {
@@ -267,20 +284,61 @@ static bool check_register_household(request_problem_t *p,
         const Aixin__V1__Guardian *g = m->guardians[i];
         if (g == NULL) {
             snprintf(field, sizeof(field), "guardians[%zu]", i);
-            return fail(p, CODE_INVALID, field, "%s is missing", field);
+            return rc_fail(p, CODE_INVALID, field, "%s is missing", field);
         }
         snprintf(field, sizeof(field), "guardians[%zu].id_number", i);
-        if (!check_id_number(p, field, g->id_number, NULL))
+        if (!rc_check_id_number(p, field, g->id_number, NULL))
             return false;
         for (size_t j = 0; j < i; j++)
             if (m->guardians[j] != NULL &&
-                strcmp(str_or_empty(m->guardians[j]->id_number),
-                       str_or_empty(g->id_number)) == 0)
-                return fail(p, CODE_INVALID, field,
+                strcmp(rc_str(m->guardians[j]->id_number),
+                       rc_str(g->id_number)) == 0)
+                return rc_fail(p, CODE_INVALID, field,
                             "%s repeats guardians[%zu].id_number", field, j);
         snprintf(field, sizeof(field), "guardians[%zu].name", i);
-        if (!check_name(p, field, g->name))
+        if (!rc_check_name(p, field, g->name))
             return false;
+    }
+    return true;
+}
+
+bool rc_check_child(request_problem_t *p, const char *id_field,
+                    const char *id_number, const char *sex_field,
+                    Aixin__V1__Sex sex, const char *birth_field,
+                    const char *birth_date)
+{
+    idcard_info_t id;
+    if (!rc_check_id_number(p, id_field, id_number, &id))
+        return false;
+    /* Sex and birth date may be left out (then taken from the ID number);
+     * when given they must say the same as the ID number, which catches
+     * a mistyped number that still has a valid check character. */
+    switch (sex) {
+    case AIXIN__V1__SEX__SEX_UNSPECIFIED:
+        break;
+    case AIXIN__V1__SEX__SEX_MALE:
+    case AIXIN__V1__SEX__SEX_FEMALE: {
+        char c = sex == AIXIN__V1__SEX__SEX_MALE ? 'M' : 'F';
+        if (c != id.sex)
+            return rc_fail(p, CODE_INVALID, sex_field,
+                           "%s disagrees with the ID number, which says %s",
+                           sex_field, id.sex == 'M' ? "male" : "female");
+        break;
+    }
+    default:
+        return rc_fail(p, CODE_INVALID, sex_field, "%s %d is not a known sex",
+                       sex_field, (int)sex);
+    }
+    if (rc_str(birth_date)[0] != '\0') {
+        civil_date_t birth;
+        if (!rc_check_date(p, birth_field, birth_date, &birth))
+            return false;
+        if (birth.year != id.year || birth.month != id.month ||
+            birth.day != id.day)
+            return rc_fail(p, CODE_INVALID, birth_field,
+                           "%s disagrees with the ID number, which says "
+                           "%04d-%02d-%02d",
+                           birth_field, id.year, id.month, id.day);
     }
     return true;
 }
@@ -289,67 +347,17 @@ static bool check_add_child(request_problem_t *p,
                             const Aixin__V1__AddChild *m)
 {
     if (m->household_id <= 0)
-        return fail(p, CODE_INVALID, "household_id",
-                    "household_id must be a positive household id");
-    idcard_info_t id;
-    if (!check_id_number(p, "id_number", m->id_number, &id) ||
-        !check_name(p, "name", m->name))
-        return false;
-    /* Sex and birth date may be left out (then taken from the ID number);
-     * when given they must say the same as the ID number, which catches
-     * a mistyped number that still has a valid check character. */
-    switch (m->sex) {
-    case AIXIN__V1__SEX__SEX_UNSPECIFIED:
-        break;
-    case AIXIN__V1__SEX__SEX_MALE:
-    case AIXIN__V1__SEX__SEX_FEMALE: {
-        char sex = m->sex == AIXIN__V1__SEX__SEX_MALE ? 'M' : 'F';
-        if (sex != id.sex)
-            return fail(p, CODE_INVALID, "sex",
-                        "sex disagrees with the ID number, which says %s",
-                        id.sex == 'M' ? "male" : "female");
-        break;
-    }
-    default:
-        return fail(p, CODE_INVALID, "sex", "sex %d is not a known sex",
-                    (int)m->sex);
-    }
-    if (str_or_empty(m->birth_date)[0] != '\0') {
-        civil_date_t birth;
-        if (!check_date(p, "birth_date", m->birth_date, &birth))
-            return false;
-        if (birth.year != id.year || birth.month != id.month ||
-            birth.day != id.day)
-            return fail(p, CODE_INVALID, "birth_date",
-                        "birth_date disagrees with the ID number, which says "
-                        "%04d-%02d-%02d",
-                        id.year, id.month, id.day);
-    }
-    return true;
+        return rc_fail(p, CODE_INVALID, "household_id",
+                       "household_id must be a positive household id");
+    return rc_check_child(p, "id_number", m->id_number, "sex", m->sex,
+                          "birth_date", m->birth_date) &&
+           rc_check_name(p, "name", m->name);
 }
 
 static bool check_enroll(request_problem_t *p, const Aixin__V1__Enroll *m)
 {
-    return check_id_number(p, "child_id_number", m->child_id_number, NULL) &&
-           check_policy_year(p, "policy_year", m->policy_year);
-}
-
-static bool check_open_policy_year(request_problem_t *p,
-                                   const Aixin__V1__OpenPolicyYear *m)
-{
-    civil_date_t ref;
-    if (!check_policy_year(p, "year", m->year) ||
-        !check_date(p, "reference_date", m->reference_date, &ref))
-        return false;
-    /* Ages are counted on this date; one far from the year is a typo. */
-    if (ref.year < m->year - 1 || ref.year > m->year)
-        return fail(p, CODE_INVALID, "reference_date",
-                    "reference_date must fall in %d or %d", m->year - 1,
-                    m->year);
-    if (m->premium_fen < 1 || m->premium_fen > REQUEST_PREMIUM_FEN_MAX)
-        return fail(p, CODE_INVALID, "premium_fen",
-                    "premium_fen must be 1-%d fen", REQUEST_PREMIUM_FEN_MAX);
-    return true;
+    return rc_check_id_number(p, "child_id_number", m->child_id_number, NULL) &&
+           rc_check_policy_year(p, "policy_year", m->policy_year);
 }
 
 bool request_body_is_mutating(Aixin__V1__Request__BodyCase body)
@@ -360,6 +368,22 @@ bool request_body_is_mutating(Aixin__V1__Request__BodyCase body)
     case AIXIN__V1__REQUEST__BODY_ADD_CHILD:
     case AIXIN__V1__REQUEST__BODY_ENROLL:
     case AIXIN__V1__REQUEST__BODY_OPEN_POLICY_YEAR:
+    case AIXIN__V1__REQUEST__BODY_UPDATE_POLICY_YEAR:
+    case AIXIN__V1__REQUEST__BODY_REGISTER_INSURER:
+    case AIXIN__V1__REQUEST__BODY_SET_COUNTY_TERMS:
+    case AIXIN__V1__REQUEST__BODY_SUBMIT_CENSUS:
+    case AIXIN__V1__REQUEST__BODY_RECORD_DISBURSEMENT:
+    case AIXIN__V1__REQUEST__BODY_BIND_CERTIFICATE:
+    case AIXIN__V1__REQUEST__BODY_FILE_CLAIM:
+    case AIXIN__V1__REQUEST__BODY_ADD_CLAIM_DOCUMENTS:
+    case AIXIN__V1__REQUEST__BODY_REVIEW_CLAIM:
+    case AIXIN__V1__REQUEST__BODY_FLAG_CLAIM_DOUBT:
+    case AIXIN__V1__REQUEST__BODY_ESCALATE_CLAIM:
+    case AIXIN__V1__REQUEST__BODY_APPROVE_CLAIM:
+    case AIXIN__V1__REQUEST__BODY_REJECT_CLAIM:
+    case AIXIN__V1__REQUEST__BODY_PAY_CLAIM:
+    case AIXIN__V1__REQUEST__BODY_RECORD_VISIT:
+    case AIXIN__V1__REQUEST__BODY_ADD_SUPPLEMENTARY_PAYOUT:
         return true;
     default:
         return false;
@@ -390,6 +414,51 @@ const char *request_body_name(Aixin__V1__Request__BodyCase body)
     case AIXIN__V1__REQUEST__BODY_OPEN_POLICY_YEAR: return "open_policy_year";
     case AIXIN__V1__REQUEST__BODY_LIST_POLICY_YEARS:
         return "list_policy_years";
+    case AIXIN__V1__REQUEST__BODY_UPDATE_POLICY_YEAR:
+        return "update_policy_year";
+    case AIXIN__V1__REQUEST__BODY_GET_POLICY_YEAR: return "get_policy_year";
+    case AIXIN__V1__REQUEST__BODY_REGISTER_INSURER: return "register_insurer";
+    case AIXIN__V1__REQUEST__BODY_LIST_INSURERS: return "list_insurers";
+    case AIXIN__V1__REQUEST__BODY_SET_COUNTY_TERMS: return "set_county_terms";
+    case AIXIN__V1__REQUEST__BODY_LIST_COUNTY_TERMS: return "list_county_terms";
+    case AIXIN__V1__REQUEST__BODY_SUBMIT_CENSUS: return "submit_census";
+    case AIXIN__V1__REQUEST__BODY_LIST_CENSUS: return "list_census";
+    case AIXIN__V1__REQUEST__BODY_RECORD_DISBURSEMENT:
+        return "record_disbursement";
+    case AIXIN__V1__REQUEST__BODY_GET_LEDGER: return "get_ledger";
+    case AIXIN__V1__REQUEST__BODY_IMPORT_ENROLLMENTS:
+        return "import_enrollments";
+    case AIXIN__V1__REQUEST__BODY_CERTIFICATE_LOGIN:
+        return "certificate_login";
+    case AIXIN__V1__REQUEST__BODY_BIND_CERTIFICATE:
+        return "bind_certificate";
+    case AIXIN__V1__REQUEST__BODY_FILE_CLAIM:
+        return "file_claim";
+    case AIXIN__V1__REQUEST__BODY_ADD_CLAIM_DOCUMENTS:
+        return "add_claim_documents";
+    case AIXIN__V1__REQUEST__BODY_REVIEW_CLAIM:
+        return "review_claim";
+    case AIXIN__V1__REQUEST__BODY_FLAG_CLAIM_DOUBT:
+        return "flag_claim_doubt";
+    case AIXIN__V1__REQUEST__BODY_ESCALATE_CLAIM:
+        return "escalate_claim";
+    case AIXIN__V1__REQUEST__BODY_APPROVE_CLAIM:
+        return "approve_claim";
+    case AIXIN__V1__REQUEST__BODY_REJECT_CLAIM:
+        return "reject_claim";
+    case AIXIN__V1__REQUEST__BODY_PAY_CLAIM:
+        return "pay_claim";
+    case AIXIN__V1__REQUEST__BODY_RECORD_VISIT:
+        return "record_visit";
+    case AIXIN__V1__REQUEST__BODY_ADD_SUPPLEMENTARY_PAYOUT:
+        return "add_supplementary_payout";
+    case AIXIN__V1__REQUEST__BODY_GET_CLAIM:
+        return "get_claim";
+    case AIXIN__V1__REQUEST__BODY_LIST_DUE_CLAIMS:
+        return "list_due_claims";
+    case AIXIN__V1__REQUEST__BODY_CLAIM_HISTORY:
+        return "claim_history";
+
     default: return "unknown";
     }
 }
@@ -398,26 +467,26 @@ bool request_check(const Aixin__V1__Request *req, request_problem_t *p)
 {
     problem_clear(p);
     if (req->request_id == 0)
-        return fail(p, CODE_INVALID, "request_id",
+        return rc_fail(p, CODE_INVALID, "request_id",
                     "request_id must not be 0");
     size_t key_len = req->idempotency_key.len;
     if (request_is_mutating(req)) {
         if (key_len != REQUEST_IDEMPOTENCY_KEY_SIZE)
-            return fail(p, CODE_INVALID, "idempotency_key",
+            return rc_fail(p, CODE_INVALID, "idempotency_key",
                         "%s needs an idempotency_key of %d bytes, not %zu",
                         request_body_name(req->body_case),
                         REQUEST_IDEMPOTENCY_KEY_SIZE, key_len);
     } else if (key_len != 0 && key_len != REQUEST_IDEMPOTENCY_KEY_SIZE) {
-        return fail(p, CODE_INVALID, "idempotency_key",
+        return rc_fail(p, CODE_INVALID, "idempotency_key",
                     "idempotency_key must be empty or %d bytes, not %zu",
                     REQUEST_IDEMPOTENCY_KEY_SIZE, key_len);
     }
     if (req->body_case == AIXIN__V1__REQUEST__BODY__NOT_SET)
-        return fail(p, CODE_INVALID, "body", "the request has no body");
+        return rc_fail(p, CODE_INVALID, "body", "the request has no body");
     /* Every member of the union is a pointer; hand-built requests may
      * leave it NULL. */
     if (req->hello == NULL)
-        return fail(p, CODE_INVALID, "body", "the %s body is missing",
+        return rc_fail(p, CODE_INVALID, "body", "the %s body is missing",
                     request_body_name(req->body_case));
     switch (req->body_case) {
     case AIXIN__V1__REQUEST__BODY_HELLO:
@@ -440,15 +509,54 @@ bool request_check(const Aixin__V1__Request *req, request_problem_t *p)
     case AIXIN__V1__REQUEST__BODY_ENROLL:
         return check_enroll(p, req->enroll);
     case AIXIN__V1__REQUEST__BODY_FIND_HOUSEHOLD:
-        return check_id_number(p, "guardian_id_number",
+        return rc_check_id_number(p, "guardian_id_number",
                                req->find_household->guardian_id_number, NULL);
     case AIXIN__V1__REQUEST__BODY_LIST_POLICIES:
-        return check_id_number(p, "child_id_number",
+        return rc_check_id_number(p, "child_id_number",
                                req->list_policies->child_id_number, NULL);
     case AIXIN__V1__REQUEST__BODY_OPEN_POLICY_YEAR:
-        return check_open_policy_year(p, req->open_policy_year);
+    case AIXIN__V1__REQUEST__BODY_UPDATE_POLICY_YEAR:
+    case AIXIN__V1__REQUEST__BODY_GET_POLICY_YEAR:
+    case AIXIN__V1__REQUEST__BODY_REGISTER_INSURER:
+    case AIXIN__V1__REQUEST__BODY_LIST_INSURERS:
+    case AIXIN__V1__REQUEST__BODY_SET_COUNTY_TERMS:
+    case AIXIN__V1__REQUEST__BODY_LIST_COUNTY_TERMS:
+    case AIXIN__V1__REQUEST__BODY_SUBMIT_CENSUS:
+    case AIXIN__V1__REQUEST__BODY_LIST_CENSUS:
+    case AIXIN__V1__REQUEST__BODY_RECORD_DISBURSEMENT:
+    case AIXIN__V1__REQUEST__BODY_GET_LEDGER:
+        return request_check_programme(req, p);
+    case AIXIN__V1__REQUEST__BODY_IMPORT_ENROLLMENTS:
+        return request_check_import(req->import_enrollments, p);
+    case AIXIN__V1__REQUEST__BODY_FILE_CLAIM:
+    case AIXIN__V1__REQUEST__BODY_ADD_CLAIM_DOCUMENTS:
+    case AIXIN__V1__REQUEST__BODY_REVIEW_CLAIM:
+    case AIXIN__V1__REQUEST__BODY_FLAG_CLAIM_DOUBT:
+    case AIXIN__V1__REQUEST__BODY_ESCALATE_CLAIM:
+    case AIXIN__V1__REQUEST__BODY_APPROVE_CLAIM:
+    case AIXIN__V1__REQUEST__BODY_REJECT_CLAIM:
+    case AIXIN__V1__REQUEST__BODY_PAY_CLAIM:
+    case AIXIN__V1__REQUEST__BODY_RECORD_VISIT:
+    case AIXIN__V1__REQUEST__BODY_ADD_SUPPLEMENTARY_PAYOUT:
+    case AIXIN__V1__REQUEST__BODY_GET_CLAIM:
+    case AIXIN__V1__REQUEST__BODY_LIST_DUE_CLAIMS:
+    case AIXIN__V1__REQUEST__BODY_CLAIM_HISTORY:
+        return request_check_claims(req, p);
+    case AIXIN__V1__REQUEST__BODY_CERTIFICATE_LOGIN:
+        return true;
+    case AIXIN__V1__REQUEST__BODY_BIND_CERTIFICATE: {
+        const char *sha = rc_str(req->bind_certificate->sha256);
+        size_t n = strlen(sha);
+        bool ok = n == 0 || n == 64;
+        for (size_t i = 0; ok && i < n; i++)
+            ok = (sha[i] >= '0' && sha[i] <= '9') || (sha[i] >= 'a' && sha[i] <= 'f');
+        if (!ok)
+            return rc_fail(p, CODE_INVALID, "sha256",
+                           "sha256 must be empty or 64 lowercase hex digits");
+        return check_username(p, "username", req->bind_certificate->username);
+    }
     default:
-        return fail(p, CODE_INVALID, "body", "body %d is not a known request",
+        return rc_fail(p, CODE_INVALID, "body", "body %d is not a known request",
                     (int)req->body_case);
     }
 }
@@ -492,14 +600,14 @@ static bool wire_walk(const ProtobufCMessageDescriptor *desc,
         uint64_t tag;
         if (!wire_varint(data, len, &off, &tag) || (tag >> 3) == 0 ||
             (tag >> 3) > UINT32_MAX)
-            return fail(p, AIXIN__V1__ERROR_CODE__ERROR_CODE_BAD_FRAME, path,
+            return rc_fail(p, AIXIN__V1__ERROR_CODE__ERROR_CODE_BAD_FRAME, path,
                         "payload is not a readable Request");
         unsigned wire_type = (unsigned)(tag & 7);
         uint64_t skip = 0, value;
         switch (wire_type) {
         case 0: /* varint */
             if (!wire_varint(data, len, &off, &value))
-                return fail(p, AIXIN__V1__ERROR_CODE__ERROR_CODE_BAD_FRAME,
+                return rc_fail(p, AIXIN__V1__ERROR_CODE__ERROR_CODE_BAD_FRAME,
                             path, "payload is not a readable Request");
             continue;
         case 1: /* 64-bit */
@@ -510,15 +618,15 @@ static bool wire_walk(const ProtobufCMessageDescriptor *desc,
             break;
         case 2: /* length-delimited */
             if (!wire_varint(data, len, &off, &skip))
-                return fail(p, AIXIN__V1__ERROR_CODE__ERROR_CODE_BAD_FRAME,
+                return rc_fail(p, AIXIN__V1__ERROR_CODE__ERROR_CODE_BAD_FRAME,
                             path, "payload is not a readable Request");
             break;
         default: /* groups: not in proto3, not in this schema */
-            return fail(p, AIXIN__V1__ERROR_CODE__ERROR_CODE_BAD_FRAME, path,
+            return rc_fail(p, AIXIN__V1__ERROR_CODE__ERROR_CODE_BAD_FRAME, path,
                         "payload is not a readable Request");
         }
         if (skip > len - off)
-            return fail(p, AIXIN__V1__ERROR_CODE__ERROR_CODE_BAD_FRAME, path,
+            return rc_fail(p, AIXIN__V1__ERROR_CODE__ERROR_CODE_BAD_FRAME, path,
                         "payload is not a readable Request");
         const uint8_t *value_data = data + off;
         size_t value_len = (size_t)skip;
@@ -541,12 +649,12 @@ static bool wire_walk(const ProtobufCMessageDescriptor *desc,
             snprintf(field, sizeof(field), "%s%s%s", path, sep, f->name);
         if (f->type == PROTOBUF_C_TYPE_STRING) {
             if (!text_check_utf8((const char *)value_data, value_len))
-                return fail(p, CODE_INVALID, field,
+                return rc_fail(p, CODE_INVALID, field,
                             "%s is not valid single-line UTF-8 text", field);
             continue;
         }
         if (depth + 1 >= WIRE_MAX_DEPTH)
-            return fail(p, AIXIN__V1__ERROR_CODE__ERROR_CODE_BAD_FRAME, path,
+            return rc_fail(p, AIXIN__V1__ERROR_CODE__ERROR_CODE_BAD_FRAME, path,
                         "payload is not a readable Request");
         /* The body's own name is left out of paths: depth 0 is the
          * Request, whose message fields are all body members. */
@@ -574,11 +682,11 @@ request_decode_result_t request_decode(pb_arena_t *arena, const uint8_t *data,
         aixin__v1__request__unpack(pb_arena_allocator(arena), len, data);
     if (req == NULL) {
         if (pb_arena_exhausted(arena)) {
-            fail(p, AIXIN__V1__ERROR_CODE__ERROR_CODE_FRAME_TOO_LARGE, "",
+            rc_fail(p, AIXIN__V1__ERROR_CODE__ERROR_CODE_FRAME_TOO_LARGE, "",
                  "request needs more memory than the decode budget allows");
             return REQUEST_DECODE_TOO_LARGE;
         }
-        fail(p, AIXIN__V1__ERROR_CODE__ERROR_CODE_BAD_FRAME, "",
+        rc_fail(p, AIXIN__V1__ERROR_CODE__ERROR_CODE_BAD_FRAME, "",
              "payload is not a readable Request");
         return REQUEST_DECODE_UNREADABLE;
     }

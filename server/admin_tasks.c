@@ -11,6 +11,10 @@
 #include "log.h"
 #include "pwhash_pool.h"
 
+#ifndef AIXIN_SCHEMA_VERSION
+#error "AIXIN_SCHEMA_VERSION: the newest migration file name, set by CMake"
+#endif
+
 /* Arbitrary constant: the advisory lock that serialises migrations. */
 #define MIGRATION_LOCK_KEY 74600001
 
@@ -254,9 +258,14 @@ bool admin_check_durability(const server_config_t *cfg)
     PGconn *pg = admin_connect(cfg);
     if (pg == NULL)
         return false;
-    PGresult *r = PQexec(pg, "SELECT current_setting('fsync'), "
-                             "current_setting('synchronous_commit'), "
-                             "to_regclass('public.schema_migrations') IS NOT NULL");
+    const char *params[1] = {AIXIN_SCHEMA_VERSION};
+    PGresult *r = PQexecParams(
+        pg,
+        "SELECT current_setting('fsync'), current_setting('synchronous_commit'), "
+        "CASE WHEN to_regclass('public.schema_migrations') IS NULL THEN false "
+        "ELSE EXISTS (SELECT 1 FROM public.schema_migrations WHERE version = $1) "
+        "END",
+        1, NULL, params, NULL, NULL, 0);
     bool ok = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1;
     if (!ok) {
         fprintf(stderr, "aixind: %s", PQerrorMessage(pg));
@@ -270,8 +279,9 @@ bool admin_check_durability(const server_config_t *cfg)
                       fsync_on, sync);
             ok = false;
         } else if (strcmp(PQgetvalue(r, 0, 2), "t") != 0) {
-            log_error("event=refuse_start reason=not_migrated hint=\"run "
-                      "aixind --migrate\"");
+            log_error("event=refuse_start reason=not_migrated want=%s "
+                      "hint=\"run aixind --migrate\"",
+                      AIXIN_SCHEMA_VERSION);
             ok = false;
         }
     }

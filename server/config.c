@@ -42,12 +42,16 @@ typedef struct config_key {
 
 static const config_key_t config_keys[] = {
     STR_KEY("listen", listen, "127.0.0.1:7460"),
+    STR_KEY("admin_listen", admin_listen, ""),
     STR_KEY("database", database, ""),
     STR_KEY("sql_dir", sql_dir, AIXIN_DEFAULT_SQL_DIR),
     STR_KEY("log_level", log_level, "info"),
+    STR_KEY("tls_cert_file", tls_cert_file, ""),
+    STR_KEY("tls_key_file", tls_key_file, ""),
+    STR_KEY("tls_client_ca_file", tls_client_ca_file, ""),
     INT_KEY("threads", threads, "0", 0, 256),
     INT_KEY("db_pool_size", db_pool_size, "4", 1, 256),
-    INT_KEY("db_queue_max", db_queue_max, "4096", 1, 1000000),
+    INT_KEY("db_queue_max", db_queue_max, "16384", 1, 1000000),
     INT_KEY("db_connect_timeout_ms", db_connect_timeout_ms, "10000", 100,
             600000),
     INT_KEY("max_connections", max_connections, "1024", 1, 1000000),
@@ -210,17 +214,42 @@ bool config_validate(const server_config_t *c, char *err, size_t errlen)
         snprintf(err, errlen, "listen: expected HOST:PORT, got '%s'", c->listen);
         return false;
     }
+    if (c->admin_listen[0] != '\0') {
+        if (!config_split_hostport(c->admin_listen, host, sizeof(host), &port)) {
+            snprintf(err, errlen, "admin_listen: expected HOST:PORT, got '%s'",
+                     c->admin_listen);
+            return false;
+        }
+        if (strcmp(host, "127.0.0.1") != 0 && strcmp(host, "::1") != 0 &&
+            !c->allow_remote_plain) {
+            snprintf(err, errlen, "admin_listen: the admin port serves plain "
+                                  "HTTP and belongs on loopback");
+            return false;
+        }
+        if (!config_split_hostport(c->listen, host, sizeof(host), &port))
+            return false;
+    }
     if (!log_level_parse(c->log_level, &level)) {
         snprintf(err, errlen, "log_level: expected debug, info, warn or error");
         return false;
     }
+    bool tls = c->tls_cert_file[0] != '\0';
+    if (tls != (c->tls_key_file[0] != '\0')) {
+        snprintf(err, errlen, "tls_cert_file and tls_key_file go together");
+        return false;
+    }
+    if (!tls && c->tls_client_ca_file[0] != '\0') {
+        snprintf(err, errlen, "tls_client_ca_file needs tls_cert_file");
+        return false;
+    }
     bool loopback = strcmp(host, "127.0.0.1") == 0 ||
                     strcmp(host, "::1") == 0 || strcmp(host, "localhost") == 0;
-    if (!loopback && !c->allow_remote_plain) {
+    if (!tls && !loopback && !c->allow_remote_plain) {
         snprintf(err, errlen,
                  "listen: plain TCP on %s is not loopback; personal data must "
-                 "not cross a network unencrypted (set allow_remote_plain = "
-                 "true only behind a TLS terminator)",
+                 "not cross a network unencrypted (configure tls_cert_file and "
+                 "tls_key_file, or set allow_remote_plain = true only behind "
+                 "a TLS terminator)",
                  host);
         return false;
     }

@@ -13,9 +13,13 @@
 
 typedef struct server_config {
     char listen[CONFIG_STR_MAX];   /* host:port for the protocol */
+    char admin_listen[CONFIG_STR_MAX]; /* host:port for HTTP; "" = off */
     char database[CONFIG_STR_MAX]; /* libpq conninfo; empty = PG* env */
     char sql_dir[CONFIG_STR_MAX];  /* migrations, for --migrate */
     char log_level[16];
+    char tls_cert_file[CONFIG_STR_MAX];      /* PEM chain; set = TLS only */
+    char tls_key_file[CONFIG_STR_MAX];       /* PEM private key */
+    char tls_client_ca_file[CONFIG_STR_MAX]; /* set = ask for client certs */
     int threads;              /* event loops; 0 = number of cores */
     int db_pool_size;         /* PostgreSQL connections per event loop */
     int db_queue_max;         /* queued queries per loop before refusing */

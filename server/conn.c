@@ -3,6 +3,8 @@
 #include <arpa/inet.h>
 #include <assert.h>
 #include <event2/buffer.h>
+#include <event2/bufferevent_ssl.h>
+#include <openssl/ssl.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -13,6 +15,7 @@
 #include "frame.h"
 #include "log.h"
 #include "request_check.h"
+#include "tls_server.h"
 #include "worker.h"
 
 /* Output above this stops reading until the peer has taken some. */
@@ -415,7 +418,19 @@ static void conn_on_write(struct bufferevent *bev, void *arg)
 static void conn_on_event(struct bufferevent *bev, short what, void *arg)
 {
     conn_t *c = arg;
+    if (what & BEV_EVENT_CONNECTED) {
+        /* TLS handshake done: remember a verified client certificate. */
+        SSL *ssl = bufferevent_openssl_get_ssl(bev);
+        if (ssl != NULL)
+            c->has_client_cert =
+                tls_server_peer_fingerprint(ssl, c->client_cert_sha256);
+        log_debug("conn=%" PRIu64 " event=tls_ready client_cert=%s", c->id,
+                  c->has_client_cert ? "yes" : "no");
+        return;
+    }
     if (what & BEV_EVENT_ERROR) {
+        if (c->tls)
+            log_info("conn=%" PRIu64 " event=tls_error peer=%s", c->id, c->peer);
         conn_abort(c);
         return;
     }
@@ -488,8 +503,22 @@ conn_t *conn_new(worker_t *w, evutil_socket_t fd, const struct sockaddr *sa,
         snprintf(c->peer, sizeof(c->peer), "unknown");
     }
     (void)salen;
-    c->bev = bufferevent_socket_new(w->base, fd,
-                                    BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS);
+    const int bev_opts = BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS;
+    if (w->shared->tls != NULL) {
+        SSL *ssl = SSL_new(w->shared->tls);
+        if (ssl != NULL) {
+            c->tls = true;
+            c->bev = bufferevent_openssl_socket_new(
+                w->base, fd, ssl, BUFFEREVENT_SSL_ACCEPTING, bev_opts);
+            if (c->bev == NULL)
+                SSL_free(ssl);
+            else
+                /* Offices' links drop without close_notify: an EOF. */
+                bufferevent_openssl_set_allow_dirty_shutdown(c->bev, 1);
+        }
+    } else {
+        c->bev = bufferevent_socket_new(w->base, fd, bev_opts);
+    }
     c->handshake_timer = evtimer_new(w->base, conn_on_handshake_timeout, c);
     c->frame_timer = evtimer_new(w->base, conn_on_frame_timeout, c);
     c->idle_timer = evtimer_new(w->base, conn_on_idle_timeout, c);

@@ -43,6 +43,9 @@ struct conn {
     char peer[64];
     conn_auth_t auth;
     uint32_t protocol_version;
+    bool tls;                     /* the socket speaks TLS */
+    bool has_client_cert;         /* TLS peer sent a verified certificate */
+    char client_cert_sha256[65];  /* its fingerprint, lowercase hex */
     request_t *head, *tail; /* owned FIFO */
     int unfinished;         /* requests not yet DONE */
     bool reading_paused;

@@ -45,6 +45,7 @@ typedef struct db_conn {
     bool io_assigned;
     struct event timer; /* connect deadline or back-off */
     int prepare_next;
+    bool prepared[DB_STMT_COUNT]; /* false: the schema refused it */
     db_query_t *current; /* owned while BUSY */
     PGresult *result;    /* owned: first result of current */
     bool sent;           /* current has reached the socket */
@@ -154,6 +155,38 @@ void db_query_add_bytea(db_query_t *q, const uint8_t *p, size_t len)
 void db_query_add_null(db_query_t *q)
 {
     db_query_add(q, NULL, 0, 0, true);
+}
+
+void db_query_add_text_array(db_query_t *q, char *const *items, size_t n)
+{
+    /* Every element in double quotes with " and \ escaped, so any text
+     * survives PostgreSQL's array syntax. */
+    size_t len = 3;
+    for (size_t i = 0; i < n; i++)
+        len += 2 * strlen(items[i]) + 3;
+    char *lit = malloc(len);
+    if (lit == NULL) {
+        if (q != NULL)
+            q->failed = true;
+        return;
+    }
+    size_t o = 0;
+    lit[o++] = '{';
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0)
+            lit[o++] = ',';
+        lit[o++] = '"';
+        for (const char *c = items[i]; *c != '\0'; c++) {
+            if (*c == '"' || *c == '\\')
+                lit[o++] = '\\';
+            lit[o++] = *c;
+        }
+        lit[o++] = '"';
+    }
+    lit[o++] = '}';
+    lit[o] = '\0';
+    db_query_add(q, lit, o, 0, false);
+    free(lit);
 }
 
 /* Run the callback later from the loop, never inside the caller. */
@@ -353,7 +386,15 @@ static void db_conn_poll_connect(db_conn_t *dc)
 
 static void db_conn_connect(db_conn_t *dc)
 {
-    dc->pg = PQconnectStart(dc->pool->conninfo);
+    /* Session settings first, so that the operator's conninfo (expanded
+     * from dbname) can override them. lock_timeout turns a wait on another
+     * attempt of the same idempotency key into IN_PROGRESS instead of a
+     * held connection; statement_timeout bounds a stalled query. */
+    static const char *const keys[] = {"options", "application_name",
+                                       "dbname", NULL};
+    const char *values[] = {"-c lock_timeout=5000 -c statement_timeout=60000",
+                            "aixind", dc->pool->conninfo, NULL};
+    dc->pg = PQconnectStartParams(keys, values, 1);
     if (dc->pg == NULL || PQstatus(dc->pg) == CONNECTION_BAD) {
         db_conn_set_state(dc, DB_CONN_CONNECTING);
         db_conn_break(dc, "connect_start");
@@ -392,6 +433,10 @@ static void db_conn_start_query(db_conn_t *dc, db_query_t *q)
 {
     db_pool_t *pool = dc->pool;
     const db_statement_t *st = db_statement_get(q->stmt);
+    if (!dc->prepared[q->stmt]) {
+        db_query_fail_later(pool, q, DB_OUTCOME_NO_STATEMENT);
+        return; /* the connection stays idle for the next one */
+    }
     const char *values[DB_MAX_PARAMS];
     for (int i = 0; i < q->nparams; i++)
         values[i] = q->is_null[i] ? NULL : q->storage + q->offsets[i];
@@ -453,19 +498,23 @@ static void db_conn_on_io(evutil_socket_t fd, short what, void *arg)
         if (dc->state == DB_CONN_PREPARING) {
             bool ok = res != NULL && PQresultStatus(res) == PGRES_COMMAND_OK;
             if (!ok) {
+                /* A schema behind this binary: serve what it can, refuse
+                 * the rest with a clear error (start-up checks the schema
+                 * version, so this is a rolling-upgrade window). */
                 log_error("event=db_prepare_failed db_conn=%d stmt=%s "
-                          "detail=\"%s\"",
+                          "hint=\"schema older than this aixind? run aixind "
+                          "--migrate\" detail=\"%s\"",
                           dc->index,
                           db_statement_get((db_stmt_t)dc->prepare_next)->name,
                           res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY)
                               : "no result");
             }
             PQclear(res);
-            if (!ok) {
-                /* Usually a schema not migrated: back off and try again. */
+            if (PQstatus(dc->pg) == CONNECTION_BAD) {
                 db_conn_break(dc, "prepare");
                 return;
             }
+            dc->prepared[dc->prepare_next] = ok;
             dc->prepare_next++;
             db_conn_prepare_next(dc);
             return;
@@ -513,15 +562,15 @@ static void db_conn_dispatch(db_pool_t *pool)
 {
     for (int i = 0; i < pool->size && pool->queue_head != NULL; i++) {
         db_conn_t *dc = &pool->conns[i];
-        if (dc->state != DB_CONN_IDLE)
-            continue;
-        db_query_t *q = pool->queue_head;
-        pool->queue_head = q->next;
-        if (pool->queue_head == NULL)
-            pool->queue_tail = NULL;
-        pool->queued--;
-        q->next = NULL;
-        db_conn_start_query(dc, q);
+        while (dc->state == DB_CONN_IDLE && pool->queue_head != NULL) {
+            db_query_t *q = pool->queue_head;
+            pool->queue_head = q->next;
+            if (pool->queue_head == NULL)
+                pool->queue_tail = NULL;
+            pool->queued--;
+            q->next = NULL;
+            db_conn_start_query(dc, q);
+        }
     }
 }
 

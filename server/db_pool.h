@@ -29,6 +29,7 @@ typedef enum db_outcome {
     DB_OUTCOME_RESULT = 0,
     DB_OUTCOME_UNAVAILABLE,
     DB_OUTCOME_LOST,
+    DB_OUTCOME_NO_STATEMENT, /* the schema lacks this statement's function */
     DB_OUTCOME_COUNT
 } db_outcome_t;
 
@@ -69,6 +70,8 @@ void db_query_add_text_or_null(db_query_t *q, const char *s); /* "" -> NULL */
 void db_query_add_int64(db_query_t *q, int64_t v);
 void db_query_add_bytea(db_query_t *q, const uint8_t *p, size_t len);
 void db_query_add_null(db_query_t *q);
+/* A text[] parameter: the items quoted and escaped as an array literal. */
+void db_query_add_text_array(db_query_t *q, char *const *items, size_t n);
 
 /*
  * Hand the query to the pool (ownership transferred). The callback runs

@@ -1,11 +1,13 @@
 #include "db_result.h"
 
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "conn.h"
 #include "log.h"
+#include "worker.h"
 #include "request_check.h"
 
 typedef struct sqlstate_map {
@@ -23,6 +25,7 @@ static const sqlstate_map_t sqlstate_maps[] = {
     {"AXR01", AIXIN__V1__ERROR_CODE__ERROR_CODE_RULE_VIOLATION, true},
     {"AXK01", AIXIN__V1__ERROR_CODE__ERROR_CODE_KEY_REUSED, true},
     {"AXU01", AIXIN__V1__ERROR_CODE__ERROR_CODE_UNAUTHENTICATED, true},
+    {"AXC01", AIXIN__V1__ERROR_CODE__ERROR_CODE_CONFLICT, true},
     {"23505", AIXIN__V1__ERROR_CODE__ERROR_CODE_ALREADY_EXISTS, true},
     {"23503", AIXIN__V1__ERROR_CODE__ERROR_CODE_NOT_FOUND, true},
     {"23514", AIXIN__V1__ERROR_CODE__ERROR_CODE_INVALID_ARGUMENT, true},
@@ -31,7 +34,8 @@ static const sqlstate_map_t sqlstate_maps[] = {
     /* Transient: serialization, deadlock, lock timeout, shutdown,
      * connection trouble, out of resources. Safe to retry with the key. */
     {"40", AIXIN__V1__ERROR_CODE__ERROR_CODE_UNAVAILABLE, false},
-    {"55P03", AIXIN__V1__ERROR_CODE__ERROR_CODE_UNAVAILABLE, false},
+    /* lock_timeout: mostly another attempt of the same key still running. */
+    {"55P03", AIXIN__V1__ERROR_CODE__ERROR_CODE_IN_PROGRESS, false},
     {"57", AIXIN__V1__ERROR_CODE__ERROR_CODE_UNAVAILABLE, false},
     {"08", AIXIN__V1__ERROR_CODE__ERROR_CODE_UNAVAILABLE, false},
     {"53", AIXIN__V1__ERROR_CODE__ERROR_CODE_UNAVAILABLE, false},
@@ -46,8 +50,61 @@ db_query_t *db_result_query(request_t *req, db_stmt_t stmt, db_query_cb cb)
     return q;
 }
 
-static void db_result_reply_sql_error(request_t *req, const PGresult *res)
+void db_result_add_mutation_args(db_query_t *q, const request_t *req)
 {
+    db_query_add_int64(q, req->actor_id);
+    db_query_add_int64(q, (int64_t)req->request_id);
+    db_query_add_bytea(q, req->msg->idempotency_key.data,
+                       req->msg->idempotency_key.len);
+}
+
+void db_result_reply_oom(request_t *req)
+{
+    request_reply_error(req, AIXIN__V1__ERROR_CODE__ERROR_CODE_UNAVAILABLE, NULL,
+                        "server out of memory; retry");
+}
+
+void db_result_submit(request_t *req, db_query_t *q)
+{
+    db_pool_submit(req->worker->db, q);
+}
+
+bool db_result_describe_failure(const request_t *req, db_outcome_t outcome,
+                                const PGresult *res, bool mutating,
+                                Aixin__V1__ErrorCode *code, char *field,
+                                size_t fieldlen, char *message,
+                                size_t messagelen)
+{
+    field[0] = '\0';
+    switch (outcome) {
+    case DB_OUTCOME_UNAVAILABLE:
+        *code = AIXIN__V1__ERROR_CODE__ERROR_CODE_UNAVAILABLE;
+        snprintf(message, messagelen, "database unavailable; retry");
+        return true;
+    case DB_OUTCOME_LOST:
+        if (mutating) {
+            *code = AIXIN__V1__ERROR_CODE__ERROR_CODE_OUTCOME_UNKNOWN;
+            snprintf(message, messagelen,
+                     "database connection lost while the change ran; retry "
+                     "with the same idempotency key");
+        } else {
+            *code = AIXIN__V1__ERROR_CODE__ERROR_CODE_UNAVAILABLE;
+            snprintf(message, messagelen, "database connection lost; retry");
+        }
+        return true;
+    case DB_OUTCOME_NO_STATEMENT:
+        *code = AIXIN__V1__ERROR_CODE__ERROR_CODE_INTERNAL;
+        snprintf(message, messagelen,
+                 "the database schema is older than this server: an "
+                 "operator must run aixind --migrate");
+        return true;
+    case DB_OUTCOME_RESULT:
+    case DB_OUTCOME_COUNT:
+        break;
+    }
+    ExecStatusType st = PQresultStatus(res);
+    if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK)
+        return false;
     const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
     const char *primary = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
     const char *column = PQresultErrorField(res, PG_DIAG_COLUMN_NAME);
@@ -58,50 +115,43 @@ static void db_result_reply_sql_error(request_t *req, const PGresult *res)
         const sqlstate_map_t *m = &sqlstate_maps[i];
         if (strncmp(state, m->prefix, strlen(m->prefix)) != 0)
             continue;
+        *code = m->code;
         if (m->show_message) {
-            request_reply_error(req, m->code, column ? column : constraint,
-                                "%s", primary ? primary : "rejected");
+            const char *f = column ? column : constraint;
+            snprintf(field, fieldlen, "%s", f ? f : "");
+            snprintf(message, messagelen, "%s", primary ? primary : "rejected");
         } else {
-            log_warn("req=%" PRIu64 " event=db_transient sqlstate=%s", req->serial,
-                     state);
-            request_reply_error(req, m->code, NULL,
-                                "database busy or restarting (%s); retry", state);
+            log_warn("req=%" PRIu64 " event=db_transient sqlstate=%s",
+                     req->serial, state);
+            if (m->code == AIXIN__V1__ERROR_CODE__ERROR_CODE_IN_PROGRESS)
+                snprintf(message, messagelen,
+                         "still in progress: an earlier attempt of this "
+                         "request (or work on the same record) holds it; "
+                         "retry with the same key");
+            else
+                snprintf(message, messagelen,
+                         "database busy or restarting (%s); retry", state);
         }
-        return;
+        return true;
     }
     /* Anything else is a bug on our side: log it, tell the client little. */
     log_error("req=%" PRIu64 " event=db_error type=%s sqlstate=%s detail=\"%s\"",
               req->serial, req->name, state, primary ? primary : "");
-    request_reply_error(req, AIXIN__V1__ERROR_CODE__ERROR_CODE_INTERNAL, NULL,
-                        "internal error (logged as req=%" PRIu64 ")", req->serial);
+    *code = AIXIN__V1__ERROR_CODE__ERROR_CODE_INTERNAL;
+    snprintf(message, messagelen, "internal error (logged as req=%" PRIu64 ")",
+             req->serial);
+    return true;
 }
 
 bool db_result_ok(request_t *req, db_outcome_t outcome, const PGresult *res)
 {
-    switch (outcome) {
-    case DB_OUTCOME_UNAVAILABLE:
-        request_reply_error(req, AIXIN__V1__ERROR_CODE__ERROR_CODE_UNAVAILABLE,
-                            NULL, "database unavailable; retry");
-        return false;
-    case DB_OUTCOME_LOST:
-        if (request_is_mutating(req->msg))
-            request_reply_error(
-                req, AIXIN__V1__ERROR_CODE__ERROR_CODE_OUTCOME_UNKNOWN, NULL,
-                "database connection lost while the change ran; retry with "
-                "the same idempotency key");
-        else
-            request_reply_error(req, AIXIN__V1__ERROR_CODE__ERROR_CODE_UNAVAILABLE,
-                                NULL, "database connection lost; retry");
-        return false;
-    case DB_OUTCOME_RESULT:
-        break;
-    case DB_OUTCOME_COUNT:
-        break;
-    }
-    ExecStatusType st = PQresultStatus(res);
-    if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK)
+    Aixin__V1__ErrorCode code;
+    char field[64], message[512];
+    if (!db_result_describe_failure(req, outcome, res,
+                                    request_is_mutating(req->msg), &code, field,
+                                    sizeof(field), message, sizeof(message)))
         return true;
-    db_result_reply_sql_error(req, res);
+    request_reply_error(req, code, field[0] ? field : NULL, "%s", message);
     return false;
 }
 

@@ -7,6 +7,7 @@
 
 #include <libpq-fe.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "db_pool.h"
@@ -16,6 +17,16 @@
  * (the request has then been answered). */
 db_query_t *db_result_query(request_t *req, db_stmt_t stmt, db_query_cb cb);
 
+/* The three leading arguments of every mutating aixin.* function: the
+ * actor, the request id and the idempotency key. */
+void db_result_add_mutation_args(db_query_t *q, const request_t *req);
+
+/* Finish the request with a retryable out-of-memory error. */
+void db_result_reply_oom(request_t *req);
+
+/* Hand the query to the worker's pool. */
+void db_result_submit(request_t *req, db_query_t *q);
+
 /*
  * True when the query returned rows (PGRES_TUPLES_OK). Otherwise the
  * request is finished with the matching error (database rule -> its typed
@@ -23,6 +34,18 @@ db_query_t *db_result_query(request_t *req, db_stmt_t stmt, db_query_cb cb);
  * unreachable -> UNAVAILABLE) and false is returned.
  */
 bool db_result_ok(request_t *req, db_outcome_t outcome, const PGresult *res);
+
+/*
+ * Describe a failed query as a protocol error without answering: code,
+ * field (into field, may end up empty) and message. Returns false when the
+ * query succeeded (PGRES_TUPLES_OK / COMMAND_OK): nothing to describe.
+ * Used where one request runs many queries (a batch of rows).
+ */
+bool db_result_describe_failure(const request_t *req, db_outcome_t outcome,
+                                const PGresult *res, bool mutating,
+                                Aixin__V1__ErrorCode *code, char *field,
+                                size_t fieldlen, char *message,
+                                size_t messagelen);
 
 /* Column values of a text-format result. A NULL reads as "" / 0. The
  * strings are borrowed from res. */

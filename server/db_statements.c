@@ -16,7 +16,9 @@ static const db_statement_t statements[DB_STMT_COUNT] = {
         {"session_close", "SELECT aixin.session_close($1)", 1},
     [DB_STMT_CREATE_ACCOUNT] =
         {"create_account",
-         "SELECT * FROM aixin.create_account($1, $2, $3, $4, $5, $6, $7)", 7},
+         "SELECT * FROM aixin.create_account($1, $2, $3, $4, $5, $6, $7, $8, "
+         "$9)",
+         9},
     [DB_STMT_LIST_DIVISIONS] =
         {"list_divisions", "SELECT * FROM aixin.list_divisions($1, $2)", 2},
     [DB_STMT_REGISTER_HOUSEHOLD] =
@@ -32,7 +34,79 @@ static const db_statement_t statements[DB_STMT_COUNT] = {
          3},
     [DB_STMT_OPEN_POLICY_YEAR] =
         {"open_policy_year",
-         "SELECT * FROM aixin.open_policy_year($1, $2, $3, $4, $5, $6)", 6},
+         "SELECT * FROM aixin.open_policy_year($1, $2, $3, $4, $5, $6, $7, $8, "
+         "$9, $10)",
+         10},
+    [DB_STMT_UPDATE_POLICY_YEAR] =
+        {"update_policy_year",
+         "SELECT * FROM aixin.update_policy_year($1, $2, $3, $4, $5, $6, $7, "
+         "$8, $9, $10)",
+         10},
+    [DB_STMT_GET_POLICY_YEAR] =
+        {"get_policy_year", "SELECT * FROM aixin.get_policy_year($1, $2)", 2},
+    [DB_STMT_REGISTER_INSURER] =
+        {"register_insurer",
+         "SELECT * FROM aixin.register_insurer($1, $2, $3, $4, $5)", 5},
+    [DB_STMT_LIST_INSURERS] =
+        {"list_insurers", "SELECT * FROM aixin.list_insurers($1)", 1},
+    [DB_STMT_SET_COUNTY_TERMS] =
+        {"set_county_terms",
+         "SELECT * FROM aixin.set_county_terms($1, $2, $3, $4, $5, $6, $7)", 7},
+    [DB_STMT_LIST_COUNTY_TERMS] =
+        {"list_county_terms", "SELECT * FROM aixin.list_county_terms($1, $2)",
+         2},
+    [DB_STMT_SUBMIT_CENSUS] =
+        {"submit_census",
+         "SELECT * FROM aixin.submit_census($1, $2, $3, $4, $5, $6, $7)", 7},
+    [DB_STMT_LIST_CENSUS] =
+        {"list_census", "SELECT * FROM aixin.list_census($1, $2, $3, $4)", 4},
+    [DB_STMT_RECORD_DISBURSEMENT] =
+        {"record_disbursement",
+         "SELECT * FROM aixin.record_disbursement($1, $2, $3, $4, $5, $6, $7, "
+         "$8, $9)",
+         9},
+    [DB_STMT_GET_LEDGER] =
+        {"get_ledger", "SELECT * FROM aixin.get_ledger($1, $2, $3)", 3},
+    [DB_STMT_CITY_SUBSIDY_PAID] =
+        {"city_subsidy_paid",
+         "SELECT aixin.city_subsidy_paid_to_date($1)", 1},
+    [DB_STMT_IMPORT_ENROLLMENT] =
+        {"import_enrollment",
+         "SELECT * FROM aixin.import_enrollment($1, $2, $3, $4, $5, $6, $7, "
+         "$8, $9, $10, $11, $12, $13, $14)",
+         14},
+    [DB_STMT_SESSION_OPEN_BY_CERTIFICATE] =
+        {"session_open_by_certificate",
+         "SELECT * FROM aixin.session_open_by_certificate($1, $2, $3)", 3},
+    [DB_STMT_BIND_CERTIFICATE] =
+        {"bind_certificate",
+         "SELECT * FROM aixin.bind_certificate($1, $2, $3, $4, $5)", 5},
+    [DB_STMT_FILE_CLAIM] =
+        {"file_claim", "SELECT * FROM aixin.file_claim($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)", 12},
+    [DB_STMT_ADD_CLAIM_DOCUMENTS] =
+        {"add_claim_documents", "SELECT * FROM aixin.add_claim_documents($1, $2, $3, $4, $5, $6, $7)", 7},
+    [DB_STMT_REVIEW_CLAIM] =
+        {"review_claim", "SELECT * FROM aixin.review_claim($1, $2, $3, $4, $5)", 5},
+    [DB_STMT_FLAG_CLAIM_DOUBT] =
+        {"flag_claim_doubt", "SELECT * FROM aixin.flag_claim_doubt($1, $2, $3, $4, $5)", 5},
+    [DB_STMT_ESCALATE_CLAIM] =
+        {"escalate_claim", "SELECT * FROM aixin.escalate_claim($1, $2, $3, $4, $5, $6)", 6},
+    [DB_STMT_APPROVE_CLAIM] =
+        {"approve_claim", "SELECT * FROM aixin.approve_claim($1, $2, $3, $4, $5, $6, $7)", 7},
+    [DB_STMT_REJECT_CLAIM] =
+        {"reject_claim", "SELECT * FROM aixin.reject_claim($1, $2, $3, $4, $5, $6)", 6},
+    [DB_STMT_PAY_CLAIM] =
+        {"pay_claim", "SELECT * FROM aixin.pay_claim($1, $2, $3, $4, $5, $6, $7, $8)", 8},
+    [DB_STMT_RECORD_VISIT] =
+        {"record_visit", "SELECT * FROM aixin.record_visit($1, $2, $3, $4, $5, $6)", 6},
+    [DB_STMT_ADD_SUPPLEMENTARY_PAYOUT] =
+        {"add_supplementary_payout", "SELECT * FROM aixin.add_supplementary_payout($1, $2, $3, $4, $5, $6, $7)", 7},
+    [DB_STMT_GET_CLAIM] =
+        {"get_claim", "SELECT * FROM aixin.get_claim($1, $2, $3)", 3},
+    [DB_STMT_LIST_DUE_CLAIMS] =
+        {"list_due_claims", "SELECT * FROM aixin.list_due_claims($1, $2)", 2},
+    [DB_STMT_CLAIM_HISTORY] =
+        {"claim_history", "SELECT * FROM aixin.claim_history($1, $2, $3)", 3},
     [DB_STMT_LIST_POLICY_YEARS] =
         {"list_policy_years", "SELECT * FROM aixin.list_policy_years($1)", 1},
     [DB_STMT_ENROLL] =

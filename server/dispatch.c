@@ -16,6 +16,9 @@
 /* Who may read personal data of households in their scope. */
 #define READERS (WRITERS | ROLE_BIT(AUDITOR))
 #define CITY_ADMIN_ONLY ROLE_BIT(CITY_ADMIN)
+/* Claims: offices file them, the policy's insurer decides them. */
+#define ADJUSTERS ROLE_BIT(INSURER_ADJUSTER)
+#define CLAIM_READERS (READERS | ADJUSTERS)
 
 typedef void (*handler_fn)(request_t *req);
 
@@ -35,6 +38,10 @@ static const route_t routes[] = {
      handle_authenticate},
     {AIXIN__V1__REQUEST__BODY_LOGOUT, "logout", true, true, ANY_ROLE,
      handle_logout},
+    {AIXIN__V1__REQUEST__BODY_CERTIFICATE_LOGIN, "certificate_login", true,
+     false, 0, handle_certificate_login},
+    {AIXIN__V1__REQUEST__BODY_BIND_CERTIFICATE, "bind_certificate", false,
+     true, CITY_ADMIN_ONLY, handle_bind_certificate},
     {AIXIN__V1__REQUEST__BODY_CREATE_ACCOUNT, "create_account", false, true,
      CITY_ADMIN_ONLY, handle_create_account},
     {AIXIN__V1__REQUEST__BODY_LIST_DIVISIONS, "list_divisions", false, true,
@@ -53,6 +60,54 @@ static const route_t routes[] = {
      true, CITY_ADMIN_ONLY, handle_open_policy_year},
     {AIXIN__V1__REQUEST__BODY_LIST_POLICY_YEARS, "list_policy_years", false,
      true, ANY_ROLE, handle_list_policy_years},
+    {AIXIN__V1__REQUEST__BODY_UPDATE_POLICY_YEAR, "update_policy_year", false,
+     true, CITY_ADMIN_ONLY, handle_update_policy_year},
+    {AIXIN__V1__REQUEST__BODY_GET_POLICY_YEAR, "get_policy_year", false, true,
+     ANY_ROLE, handle_get_policy_year},
+    {AIXIN__V1__REQUEST__BODY_REGISTER_INSURER, "register_insurer", false,
+     true, CITY_ADMIN_ONLY, handle_register_insurer},
+    {AIXIN__V1__REQUEST__BODY_LIST_INSURERS, "list_insurers", false, true,
+     ANY_ROLE, handle_list_insurers},
+    {AIXIN__V1__REQUEST__BODY_SET_COUNTY_TERMS, "set_county_terms", false,
+     true, CITY_ADMIN_ONLY, handle_set_county_terms},
+    {AIXIN__V1__REQUEST__BODY_LIST_COUNTY_TERMS, "list_county_terms", false,
+     true, ANY_ROLE, handle_list_county_terms},
+    {AIXIN__V1__REQUEST__BODY_SUBMIT_CENSUS, "submit_census", false, true,
+     WRITERS, handle_submit_census},
+    {AIXIN__V1__REQUEST__BODY_LIST_CENSUS, "list_census", false, true,
+     READERS, handle_list_census},
+    {AIXIN__V1__REQUEST__BODY_RECORD_DISBURSEMENT, "record_disbursement",
+     false, true, WRITERS, handle_record_disbursement},
+    {AIXIN__V1__REQUEST__BODY_GET_LEDGER, "get_ledger", false, true, READERS,
+     handle_get_ledger},
+    {AIXIN__V1__REQUEST__BODY_IMPORT_ENROLLMENTS, "import_enrollments", false,
+     true, WRITERS, handle_import_enrollments},
+    {AIXIN__V1__REQUEST__BODY_FILE_CLAIM, "file_claim", false, true, WRITERS,
+     handle_file_claim},
+    {AIXIN__V1__REQUEST__BODY_ADD_CLAIM_DOCUMENTS, "add_claim_documents", false, true, WRITERS,
+     handle_add_claim_documents},
+    {AIXIN__V1__REQUEST__BODY_REVIEW_CLAIM, "review_claim", false, true, ADJUSTERS,
+     handle_review_claim},
+    {AIXIN__V1__REQUEST__BODY_FLAG_CLAIM_DOUBT, "flag_claim_doubt", false, true, ADJUSTERS,
+     handle_flag_claim_doubt},
+    {AIXIN__V1__REQUEST__BODY_ESCALATE_CLAIM, "escalate_claim", false, true, ADJUSTERS,
+     handle_escalate_claim},
+    {AIXIN__V1__REQUEST__BODY_APPROVE_CLAIM, "approve_claim", false, true, ADJUSTERS,
+     handle_approve_claim},
+    {AIXIN__V1__REQUEST__BODY_REJECT_CLAIM, "reject_claim", false, true, ADJUSTERS,
+     handle_reject_claim},
+    {AIXIN__V1__REQUEST__BODY_PAY_CLAIM, "pay_claim", false, true, ADJUSTERS,
+     handle_pay_claim},
+    {AIXIN__V1__REQUEST__BODY_RECORD_VISIT, "record_visit", false, true, ADJUSTERS,
+     handle_record_visit},
+    {AIXIN__V1__REQUEST__BODY_ADD_SUPPLEMENTARY_PAYOUT, "add_supplementary_payout", false, true, CITY_ADMIN_ONLY,
+     handle_add_supplementary_payout},
+    {AIXIN__V1__REQUEST__BODY_GET_CLAIM, "get_claim", false, true, CLAIM_READERS,
+     handle_get_claim},
+    {AIXIN__V1__REQUEST__BODY_LIST_DUE_CLAIMS, "list_due_claims", false, true, CLAIM_READERS,
+     handle_list_due_claims},
+    {AIXIN__V1__REQUEST__BODY_CLAIM_HISTORY, "claim_history", false, true, CLAIM_READERS,
+     handle_claim_history},
 };
 
 #define ROUTE_COUNT (sizeof(routes) / sizeof(routes[0]))

@@ -1,4 +1,4 @@
-/* Policy years and enrollment. */
+/* Enrollment and a child's policies. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,6 +18,10 @@ enum policy_col {
     POL_TOWNSHIP_CODE,
     POL_PREMIUM_FEN,
     POL_ENROLLED_AT,
+    POL_CITY_SHARE,
+    POL_COUNTY_SHARE,
+    POL_TOWNSHIP_SHARE,
+    POL_INSURER_CODE,
     POL_COL_COUNT
 };
 
@@ -33,6 +37,10 @@ static void policy_from_row(Aixin__V1__Policy *p, const PGresult *res, int i)
     p->township_code = (char *)db_result_text(res, i, POL_TOWNSHIP_CODE);
     p->premium_fen = db_result_int64(res, i, POL_PREMIUM_FEN);
     p->enrolled_at = db_result_int64(res, i, POL_ENROLLED_AT);
+    p->city_share_fen = db_result_int64(res, i, POL_CITY_SHARE);
+    p->county_share_fen = db_result_int64(res, i, POL_COUNTY_SHARE);
+    p->township_share_fen = db_result_int64(res, i, POL_TOWNSHIP_SHARE);
+    p->insurer_code = (char *)db_result_text(res, i, POL_INSURER_CODE);
 }
 
 static bool policy_rows_found(request_t *req, const PGresult *res)
@@ -46,81 +54,6 @@ static bool policy_rows_found(request_t *req, const PGresult *res)
         return false;
     }
     return true;
-}
-
-/* ---- OpenPolicyYear / ListPolicyYears ---- */
-
-static void policy_years_on_rows(void *arg, db_outcome_t outcome,
-                                 const PGresult *res)
-{
-    request_t *req = arg;
-    if (!db_result_ok(req, outcome, res))
-        return;
-    int n = PQntuples(res);
-    Aixin__V1__PolicyYear *items = calloc((size_t)n + 1, sizeof(*items));
-    Aixin__V1__PolicyYear **ptrs = calloc((size_t)n + 1, sizeof(*ptrs));
-    if (items == NULL || ptrs == NULL) {
-        free(items);
-        free(ptrs);
-        request_reply_error(req, AIXIN__V1__ERROR_CODE__ERROR_CODE_UNAVAILABLE,
-                            NULL, "server out of memory; retry");
-        return;
-    }
-    for (int i = 0; i < n; i++) {
-        aixin__v1__policy_year__init(&items[i]);
-        items[i].year = (int32_t)db_result_int64(res, i, 0);
-        items[i].reference_date = (char *)db_result_text(res, i, 1);
-        items[i].premium_fen = db_result_int64(res, i, 2);
-        ptrs[i] = &items[i];
-    }
-    Aixin__V1__Response resp = AIXIN__V1__RESPONSE__INIT;
-    Aixin__V1__PolicyYearList list = AIXIN__V1__POLICY_YEAR_LIST__INIT;
-    if (req->msg->body_case == AIXIN__V1__REQUEST__BODY_OPEN_POLICY_YEAR) {
-        if (n != 1) {
-            request_reply_error(req, AIXIN__V1__ERROR_CODE__ERROR_CODE_INTERNAL,
-                                NULL, "policy year not created");
-            free(items);
-            free(ptrs);
-            return;
-        }
-        resp.body_case = AIXIN__V1__RESPONSE__BODY_POLICY_YEAR;
-        resp.policy_year = &items[0];
-    } else {
-        list.n_years = (size_t)n;
-        list.years = ptrs;
-        resp.body_case = AIXIN__V1__RESPONSE__BODY_POLICY_YEARS;
-        resp.policy_years = &list;
-    }
-    request_reply(req, &resp);
-    free(items);
-    free(ptrs);
-}
-
-void handle_open_policy_year(request_t *req)
-{
-    const Aixin__V1__OpenPolicyYear *py = req->msg->open_policy_year;
-    db_query_t *q =
-        db_result_query(req, DB_STMT_OPEN_POLICY_YEAR, policy_years_on_rows);
-    if (q == NULL)
-        return;
-    db_query_add_int64(q, req->actor_id);
-    db_query_add_int64(q, (int64_t)req->request_id);
-    db_query_add_bytea(q, req->msg->idempotency_key.data,
-                       req->msg->idempotency_key.len);
-    db_query_add_int64(q, py->year);
-    db_query_add_text(q, py->reference_date);
-    db_query_add_int64(q, py->premium_fen);
-    db_pool_submit(req->worker->db, q);
-}
-
-void handle_list_policy_years(request_t *req)
-{
-    db_query_t *q =
-        db_result_query(req, DB_STMT_LIST_POLICY_YEARS, policy_years_on_rows);
-    if (q == NULL)
-        return;
-    db_query_add_int64(q, req->actor_id);
-    db_pool_submit(req->worker->db, q);
 }
 
 /* ---- Enroll ---- */
@@ -151,13 +84,10 @@ void handle_enroll(request_t *req)
     db_query_t *q = db_result_query(req, DB_STMT_ENROLL, enroll_on_row);
     if (q == NULL)
         return;
-    db_query_add_int64(q, req->actor_id);
-    db_query_add_int64(q, (int64_t)req->request_id);
-    db_query_add_bytea(q, req->msg->idempotency_key.data,
-                       req->msg->idempotency_key.len);
+    db_result_add_mutation_args(q, req);
     db_query_add_text(q, e->child_id_number);
     db_query_add_int64(q, e->policy_year);
-    db_pool_submit(req->worker->db, q);
+    db_result_submit(req, q);
 }
 
 /* ---- ListPolicies ---- */
@@ -176,8 +106,7 @@ static void list_policies_on_rows(void *arg, db_outcome_t outcome,
     if (items == NULL || ptrs == NULL) {
         free(items);
         free(ptrs);
-        request_reply_error(req, AIXIN__V1__ERROR_CODE__ERROR_CODE_UNAVAILABLE,
-                            NULL, "server out of memory; retry");
+        db_result_reply_oom(req);
         return;
     }
     for (int i = 0; i < n; i++) {
@@ -204,5 +133,5 @@ void handle_list_policies(request_t *req)
     db_query_add_int64(q, req->actor_id);
     db_query_add_int64(q, (int64_t)req->request_id);
     db_query_add_text(q, req->msg->list_policies->child_id_number);
-    db_pool_submit(req->worker->db, q);
+    db_result_submit(req, q);
 }

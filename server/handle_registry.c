@@ -8,26 +8,6 @@
 #include "scope.h"
 #include "worker.h"
 
-static void submit(request_t *req, db_query_t *q)
-{
-    db_pool_submit(req->worker->db, q);
-}
-
-/* The key and request id every mutating function takes after the actor. */
-static void add_mutation_header(db_query_t *q, const request_t *req)
-{
-    db_query_add_int64(q, req->actor_id);
-    db_query_add_int64(q, (int64_t)req->request_id);
-    db_query_add_bytea(q, req->msg->idempotency_key.data,
-                       req->msg->idempotency_key.len);
-}
-
-static void reply_out_of_memory(request_t *req)
-{
-    request_reply_error(req, AIXIN__V1__ERROR_CODE__ERROR_CODE_UNAVAILABLE, NULL,
-                        "server out of memory; retry");
-}
-
 /* ---- ListDivisions ---- */
 
 static void list_divisions_on_rows(void *arg, db_outcome_t outcome,
@@ -42,7 +22,7 @@ static void list_divisions_on_rows(void *arg, db_outcome_t outcome,
     if (items == NULL || ptrs == NULL) {
         free(items);
         free(ptrs);
-        reply_out_of_memory(req);
+        db_result_reply_oom(req);
         return;
     }
     for (int i = 0; i < n; i++) {
@@ -80,7 +60,7 @@ void handle_list_divisions(request_t *req)
         return;
     db_query_add_int64(q, req->actor_id);
     db_query_add_text_or_null(q, root);
-    submit(req, q);
+    db_result_submit(req, q);
 }
 
 /* ---- households: one row per guardian, then one per child ---- */
@@ -121,7 +101,7 @@ static void household_reply_rows(request_t *req, const PGresult *res)
         free(gptrs);
         free(children);
         free(cptrs);
-        reply_out_of_memory(req);
+        db_result_reply_oom(req);
         return;
     }
     Aixin__V1__Household hh = AIXIN__V1__HOUSEHOLD__INIT;
@@ -186,7 +166,7 @@ void handle_register_household(request_t *req)
         db_result_query(req, DB_STMT_REGISTER_HOUSEHOLD, household_on_rows);
     if (q == NULL)
         return;
-    add_mutation_header(q, req);
+    db_result_add_mutation_args(q, req);
     db_query_add_text(q, rh->township_code);
     db_query_add_text(q, names_household_kind(rh->kind));
     db_query_add_text(q, rh->certificate_no);
@@ -199,7 +179,7 @@ void handle_register_household(request_t *req)
             db_query_add_null(q);
         }
     }
-    submit(req, q);
+    db_result_submit(req, q);
 }
 
 void handle_find_household(request_t *req)
@@ -211,7 +191,7 @@ void handle_find_household(request_t *req)
     db_query_add_int64(q, req->actor_id);
     db_query_add_int64(q, (int64_t)req->request_id);
     db_query_add_text(q, req->msg->find_household->guardian_id_number);
-    submit(req, q);
+    db_result_submit(req, q);
 }
 
 /* ---- AddChild ---- */
@@ -246,12 +226,12 @@ void handle_add_child(request_t *req)
     db_query_t *q = db_result_query(req, DB_STMT_ADD_CHILD, add_child_on_row);
     if (q == NULL)
         return;
-    add_mutation_header(q, req);
+    db_result_add_mutation_args(q, req);
     db_query_add_int64(q, ac->household_id);
     db_query_add_text(q, ac->id_number);
     db_query_add_text(q, ac->name);
     const char *sex = names_sex(ac->sex);
     db_query_add_text_or_null(q, sex ? sex : "");
     db_query_add_text_or_null(q, ac->birth_date);
-    submit(req, q);
+    db_result_submit(req, q);
 }

@@ -119,6 +119,23 @@ static void login_on_session(void *arg, db_outcome_t outcome,
                         db_result_text(res, 0, 2), db_result_int64(res, 0, 3));
 }
 
+/* A fresh session token (random, base64url) and its hash, kept in the
+ * request's arena until the reply is packed. NULL when out of memory. */
+static login_state_t *session_token_new(request_t *req)
+{
+    login_state_t *st = login_state(req);
+    if (st == NULL)
+        return NULL;
+    uint8_t raw[TOKEN_BYTES];
+    randombytes_buf(raw, sizeof(raw));
+    sodium_bin2base64(st->token, sizeof(st->token), raw, sizeof(raw),
+                      sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    sodium_memzero(raw, sizeof(raw));
+    token_hash(st->token, st->hash);
+    req->step_state = st;
+    return st;
+}
+
 static void login_on_verified(void *arg, bool ok, const char *unused)
 {
     request_t *req = arg;
@@ -129,26 +146,18 @@ static void login_on_verified(void *arg, bool ok, const char *unused)
                             NULL, "wrong username or password");
         return;
     }
-    login_state_t *st = login_state(req);
+    login_state_t *st = session_token_new(req);
     if (st == NULL) {
-        request_reply_error(req, AIXIN__V1__ERROR_CODE__ERROR_CODE_UNAVAILABLE,
-                            NULL, "server out of memory; retry");
+        db_result_reply_oom(req);
         return;
     }
-    uint8_t raw[TOKEN_BYTES];
-    randombytes_buf(raw, sizeof(raw));
-    sodium_bin2base64(st->token, sizeof(st->token), raw, sizeof(raw),
-                      sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-    sodium_memzero(raw, sizeof(raw));
-    token_hash(st->token, st->hash);
-    req->step_state = st;
     db_query_t *q = db_result_query(req, DB_STMT_SESSION_OPEN, login_on_session);
     if (q == NULL)
         return;
     db_query_add_int64(q, req->step_account_id);
     db_query_add_bytea(q, st->hash, sizeof(st->hash));
     db_query_add_int64(q, req_config(req)->session_ttl_s);
-    db_pool_submit(req->worker->db, q);
+    db_result_submit(req, q);
 }
 
 static void login_on_account(void *arg, db_outcome_t outcome,
@@ -176,7 +185,7 @@ void handle_login(request_t *req)
     if (q == NULL)
         return;
     db_query_add_text(q, req->msg->login->username);
-    db_pool_submit(req->worker->db, q);
+    db_result_submit(req, q);
 }
 
 /* ---- Authenticate with a token from an earlier login ---- */
@@ -203,8 +212,7 @@ void handle_authenticate(request_t *req)
 {
     login_state_t *st = login_state(req);
     if (st == NULL) {
-        request_reply_error(req, AIXIN__V1__ERROR_CODE__ERROR_CODE_UNAVAILABLE,
-                            NULL, "server out of memory; retry");
+        db_result_reply_oom(req);
         return;
     }
     token_hash(req->msg->authenticate->token, st->hash);
@@ -214,7 +222,49 @@ void handle_authenticate(request_t *req)
     if (q == NULL)
         return;
     db_query_add_bytea(q, st->hash, sizeof(st->hash));
-    db_pool_submit(req->worker->db, q);
+    db_result_submit(req, q);
+}
+
+/* ---- CertificateLogin: the account bound to the TLS client cert ---- */
+
+static void certificate_login_on_session(void *arg, db_outcome_t outcome,
+                                         const PGresult *res)
+{
+    request_t *req = arg;
+    if (!db_result_ok(req, outcome, res))
+        return;
+    if (PQntuples(res) != 1) {
+        request_reply_error(req, AIXIN__V1__ERROR_CODE__ERROR_CODE_UNAUTHENTICATED,
+                            NULL, "no account is bound to this certificate");
+        return;
+    }
+    login_state_t *st = (login_state_t *)req->step_state;
+    session_established(req, st->token, st->hash, db_result_int64(res, 0, 0),
+                        db_result_text(res, 0, 1), db_result_text(res, 0, 2),
+                        db_result_text(res, 0, 3), db_result_int64(res, 0, 4));
+}
+
+void handle_certificate_login(request_t *req)
+{
+    if (!req->conn->has_client_cert) {
+        request_reply_error(req, AIXIN__V1__ERROR_CODE__ERROR_CODE_UNAUTHENTICATED,
+                            NULL, "no verified client certificate on this "
+                                  "connection");
+        return;
+    }
+    login_state_t *st = session_token_new(req);
+    if (st == NULL) {
+        db_result_reply_oom(req);
+        return;
+    }
+    db_query_t *q = db_result_query(req, DB_STMT_SESSION_OPEN_BY_CERTIFICATE,
+                                    certificate_login_on_session);
+    if (q == NULL)
+        return;
+    db_query_add_text(q, req->conn->client_cert_sha256);
+    db_query_add_bytea(q, st->hash, sizeof(st->hash));
+    db_query_add_int64(q, req_config(req)->session_ttl_s);
+    db_result_submit(req, q);
 }
 
 /* ---- Logout ---- */
@@ -248,11 +298,12 @@ void handle_logout(request_t *req)
     if (q == NULL)
         return;
     db_query_add_bytea(q, hash, sizeof(hash));
-    db_pool_submit(req->worker->db, q);
+    db_result_submit(req, q);
 }
 
 /* ---- CreateAccount: hash off-loop, then insert ---- */
 
+/* CreateAccount and BindCertificate both answer with the account. */
 static void create_account_on_done(void *arg, db_outcome_t outcome,
                                    const PGresult *res)
 {
@@ -261,7 +312,7 @@ static void create_account_on_done(void *arg, db_outcome_t outcome,
         return;
     if (PQntuples(res) != 1) {
         request_reply_error(req, AIXIN__V1__ERROR_CODE__ERROR_CODE_INTERNAL, NULL,
-                            "account not created");
+                            "account not found after the change");
         return;
     }
     Aixin__V1__Account acc = AIXIN__V1__ACCOUNT__INIT;
@@ -270,6 +321,10 @@ static void create_account_on_done(void *arg, db_outcome_t outcome,
     acc.role = names_role_parse(db_result_text(res, 0, 2));
     acc.division_code = (char *)db_result_text(res, 0, 3);
     acc.created_at = db_result_int64(res, 0, 4);
+    if (PQnfields(res) >= 7) {
+        acc.insurer_code = (char *)db_result_text(res, 0, 5);
+        acc.supervisor = strcmp(db_result_text(res, 0, 6), "t") == 0;
+    }
     Aixin__V1__Response resp = AIXIN__V1__RESPONSE__INIT;
     resp.body_case = AIXIN__V1__RESPONSE__BODY_ACCOUNT;
     resp.account = &acc;
@@ -289,15 +344,27 @@ static void create_account_on_hashed(void *arg, bool ok, const char *hash)
         db_result_query(req, DB_STMT_CREATE_ACCOUNT, create_account_on_done);
     if (q == NULL)
         return;
-    db_query_add_int64(q, req->actor_id);
-    db_query_add_int64(q, (int64_t)req->request_id);
-    db_query_add_bytea(q, req->msg->idempotency_key.data,
-                       req->msg->idempotency_key.len);
+    db_result_add_mutation_args(q, req);
     db_query_add_text(q, ca->username);
     db_query_add_text(q, hash);
     db_query_add_text(q, names_role(ca->role));
     db_query_add_text(q, ca->division_code);
-    db_pool_submit(req->worker->db, q);
+    db_query_add_text_or_null(q, ca->insurer_code);
+    db_query_add_text(q, ca->supervisor ? "true" : "false");
+    db_result_submit(req, q);
+}
+
+void handle_bind_certificate(request_t *req)
+{
+    const Aixin__V1__BindCertificate *m = req->msg->bind_certificate;
+    db_query_t *q =
+        db_result_query(req, DB_STMT_BIND_CERTIFICATE, create_account_on_done);
+    if (q == NULL)
+        return;
+    db_result_add_mutation_args(q, req);
+    db_query_add_text(q, m->username);
+    db_query_add_text(q, m->sha256);
+    db_result_submit(req, q);
 }
 
 void handle_create_account(request_t *req)

@@ -14,6 +14,8 @@ void handle_login(request_t *req);
 void handle_authenticate(request_t *req);
 void handle_logout(request_t *req);
 void handle_create_account(request_t *req);
+void handle_certificate_login(request_t *req);
+void handle_bind_certificate(request_t *req);
 
 /* handle_registry.c */
 void handle_list_divisions(request_t *req);
@@ -22,9 +24,41 @@ void handle_add_child(request_t *req);
 void handle_find_household(request_t *req);
 
 /* handle_policy.c */
-void handle_open_policy_year(request_t *req);
-void handle_list_policy_years(request_t *req);
 void handle_enroll(request_t *req);
 void handle_list_policies(request_t *req);
+
+/* handle_programme.c: years, insurers, county terms */
+void handle_open_policy_year(request_t *req);
+void handle_update_policy_year(request_t *req);
+void handle_get_policy_year(request_t *req);
+void handle_list_policy_years(request_t *req);
+void handle_register_insurer(request_t *req);
+void handle_list_insurers(request_t *req);
+void handle_set_county_terms(request_t *req);
+void handle_list_county_terms(request_t *req);
+
+/* handle_funding.c: census, disbursements, ledger */
+void handle_submit_census(request_t *req);
+void handle_list_census(request_t *req);
+void handle_record_disbursement(request_t *req);
+void handle_get_ledger(request_t *req);
+
+/* handle_claims.c */
+void handle_file_claim(request_t *req);
+void handle_add_claim_documents(request_t *req);
+void handle_review_claim(request_t *req);
+void handle_flag_claim_doubt(request_t *req);
+void handle_escalate_claim(request_t *req);
+void handle_approve_claim(request_t *req);
+void handle_reject_claim(request_t *req);
+void handle_pay_claim(request_t *req);
+void handle_record_visit(request_t *req);
+void handle_add_supplementary_payout(request_t *req);
+void handle_get_claim(request_t *req);
+void handle_list_due_claims(request_t *req);
+void handle_claim_history(request_t *req);
+
+/* handle_import.c: bulk enrollment */
+void handle_import_enrollments(request_t *req);
 
 #endif

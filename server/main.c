@@ -9,10 +9,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "admin_http.h"
 #include "admin_tasks.h"
 #include "config.h"
 #include "log.h"
 #include "pwhash_pool.h"
+#include "tls_server.h"
 #include "worker.h"
 
 #define AIXIND_VERSION "0.1.0"
@@ -44,7 +46,7 @@ static void usage(FILE *out)
             "\n"
             "Settings: listen database sql_dir log_level threads db_pool_size\n"
             "db_queue_max db_connect_timeout_ms max_connections max_frame_bytes\n"
-            "max_in_flight handshake_timeout_ms frame_timeout_ms idle_timeout_ms\n"
+            "admin_listen max_in_flight handshake_timeout_ms frame_timeout_ms idle_timeout_ms\n"
             "shutdown_grace_ms session_ttl_s pwhash_threads allow_remote_plain\n"
             "(see deploy/aixind.conf.sample).\n");
 }
@@ -173,6 +175,7 @@ static bool resolve_listen(const char *listen, struct sockaddr_storage *ss,
 
 typedef struct server {
     server_shared_t shared;
+    struct event_base *main_base; /* borrowed: signals and admin HTTP */
     worker_t workers[MAX_WORKERS];
     int nworkers;
 } server_t;
@@ -183,6 +186,9 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
     log_info("event=shutdown signal=%d", (int)sig);
     for (int i = 0; i < s->nworkers; i++)
         worker_request_stop(&s->workers[i]);
+    /* The main loop (signals, admin HTTP) ends; the workers finish their
+     * in-flight work on their own and are joined. */
+    event_base_loopexit(s->main_base, NULL);
 }
 
 static int serve(const server_config_t *cfg)
@@ -202,9 +208,16 @@ static int serve(const server_config_t *cfg)
     s.shared.config = cfg;
     s.shared.next_conn_id = 1;
     s.shared.next_request_serial = 1;
+    if (cfg->tls_cert_file[0] != '\0') {
+        s.shared.tls = tls_server_context_new(cfg);
+        if (s.shared.tls == NULL)
+            return 1;
+    }
     s.shared.pwhash = pwhash_pool_new(cfg->pwhash_threads, 256);
-    if (s.shared.pwhash == NULL)
+    if (s.shared.pwhash == NULL) {
+        SSL_CTX_free(s.shared.tls);
         return 1;
+    }
     int n = cfg->threads > 0 ? cfg->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
     if (n < 1)
         n = 1;
@@ -222,28 +235,40 @@ static int serve(const server_config_t *cfg)
     }
     struct event_base *main_base = rc == 0 ? event_base_new() : NULL;
     struct event *sigterm = NULL, *sigint = NULL;
+    admin_http_t *admin = NULL;
     if (rc == 0 && main_base != NULL) {
         sigterm = evsignal_new(main_base, SIGTERM, on_signal, &s);
         sigint = evsignal_new(main_base, SIGINT, on_signal, &s);
         evsignal_add(sigterm, NULL);
         evsignal_add(sigint, NULL);
+        s.main_base = main_base;
+        if (cfg->admin_listen[0] != '\0') {
+            admin = admin_http_start(main_base, cfg->admin_listen, s.workers,
+                                     s.nworkers, &s.shared);
+            if (admin == NULL)
+                rc = 1;
+        }
         int started = 0;
-        for (int i = 0; i < s.nworkers; i++)
+        for (int i = 0; rc == 0 && i < s.nworkers; i++)
             started += worker_start(&s.workers[i]);
-        log_info("event=listening addr=%s workers=%d db_pool=%d version=%s",
-                 cfg->listen, s.nworkers, cfg->db_pool_size, AIXIND_VERSION);
-        /* The main loop only waits for signals; once they are handled it
-         * has nothing left but the workers, which stop by themselves. */
-        event_base_loop(main_base, EVLOOP_ONCE);
+        log_info("event=listening addr=%s tls=%s client_certs=%s workers=%d "
+                 "db_pool=%d version=%s",
+                 cfg->listen, s.shared.tls ? "on" : "off",
+                 cfg->tls_client_ca_file[0] ? "verified" : "off", s.nworkers,
+                 cfg->db_pool_size, AIXIND_VERSION);
+        if (rc == 0)
+            event_base_dispatch(main_base);
         for (int i = 0; i < started; i++)
             worker_join(&s.workers[i]);
         log_info("event=stopped");
     } else {
         rc = 1;
     }
+    admin_http_stop(admin);
     for (int i = 0; i < s.nworkers; i++)
         worker_destroy(&s.workers[i]);
     pwhash_pool_free(s.shared.pwhash);
+    SSL_CTX_free(s.shared.tls);
     if (sigterm)
         event_free(sigterm);
     if (sigint)

@@ -45,6 +45,7 @@ typedef struct request {
     char actor_division[16];
     /* Filled by multi-step handlers (login). */
     int64_t step_account_id;
+    int64_t step_value; /* a figure carried from one query to the next */
     void *step_state; /* handler's own, allocated in arena */
     struct request *next; /* connection FIFO */
 } request_t;

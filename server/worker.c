@@ -25,12 +25,13 @@ static void worker_on_accept(struct evconnlistener *l, evutil_socket_t fd,
         return;
     }
     if (atomic_load(&w->shared->connections) >= cfg->max_connections) {
+        atomic_fetch_add_explicit(&w->metrics.refused, 1, memory_order_relaxed);
         log_warn("event=refused reason=max_connections limit=%d",
                  cfg->max_connections);
         evutil_closesocket(fd);
         return;
     }
-    w->accepted++;
+    atomic_fetch_add_explicit(&w->metrics.accepted, 1, memory_order_relaxed);
     conn_new(w, fd, sa, salen);
 }
 
@@ -51,6 +52,21 @@ static void worker_on_accept_error(struct evconnlistener *l, void *arg)
              err, evutil_socket_error_to_string(err));
     evconnlistener_disable(l);
     timer_arm_ms(w->accept_retry, WORKER_ACCEPT_RETRY_MS);
+}
+
+#define WORKER_PUBLISH_MS 1000
+
+static void worker_on_publish(evutil_socket_t fd, short what, void *arg)
+{
+    worker_t *w = arg;
+    db_pool_stats_t st;
+    db_pool_get_stats(w->db, &st);
+    atomic_store(&w->metrics.db_connections_up, st.connections_up);
+    atomic_store(&w->metrics.db_queued, st.queued);
+    atomic_store(&w->metrics.db_queries_done, st.queries_done);
+    atomic_store(&w->metrics.db_queries_failed, st.queries_failed);
+    if (!w->stopping)
+        timer_arm_ms(w->publish_timer, WORKER_PUBLISH_MS);
 }
 
 static void worker_on_reap(evutil_socket_t fd, short what, void *arg)
@@ -117,6 +133,7 @@ static void worker_on_stop(evutil_socket_t fd, short what, void *arg)
         conn_begin_shutdown(c);
         c = next;
     }
+    evtimer_del(w->publish_timer);
     timer_arm_ms(w->grace_timer, w->shared->config->shutdown_grace_ms);
     timer_arm_ms(w->shutdown_check, WORKER_SHUTDOWN_POLL_MS);
 }
@@ -136,8 +153,9 @@ bool worker_init(worker_t *w, int index, server_shared_t *shared,
     w->grace_timer = evtimer_new(w->base, worker_on_grace_over, w);
     w->shutdown_check = evtimer_new(w->base, worker_on_shutdown_poll, w);
     w->accept_retry = evtimer_new(w->base, worker_on_accept_retry, w);
+    w->publish_timer = evtimer_new(w->base, worker_on_publish, w);
     if (!w->reap_ev || !w->stop_ev || !w->grace_timer || !w->shutdown_check ||
-        !w->accept_retry)
+        !w->accept_retry || !w->publish_timer)
         return false;
     /* Every worker binds the same address; the kernel spreads the
      * connections (SO_REUSEPORT). */
@@ -156,7 +174,10 @@ bool worker_init(worker_t *w, int index, server_shared_t *shared,
     w->db = db_pool_new(w->base, index, cfg->database, cfg->db_pool_size,
                         cfg->db_queue_max, cfg->db_connect_timeout_ms);
     w->pwhash = pwhash_waiter_new(shared->pwhash, w->base);
-    return w->db != NULL && w->pwhash != NULL;
+    if (w->db == NULL || w->pwhash == NULL)
+        return false;
+    timer_arm_ms(w->publish_timer, 100); /* soon after the pool connects */
+    return true;
 }
 
 static void *worker_main(void *arg)
@@ -206,6 +227,8 @@ void worker_destroy(worker_t *w)
         event_free(w->shutdown_check);
     if (w->accept_retry)
         event_free(w->accept_retry);
+    if (w->publish_timer)
+        event_free(w->publish_timer);
     if (w->base)
         event_base_free(w->base);
     memset(w, 0, sizeof(*w));

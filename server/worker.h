@@ -16,12 +16,14 @@
 #include "config.h"
 #include "conn.h"
 #include "db_pool.h"
+#include "metrics.h"
 #include "pwhash_pool.h"
 
 /* What all workers share; read-only after start except the atomics. */
 typedef struct server_shared {
     const server_config_t *config;
     pwhash_pool_t *pwhash;
+    struct ssl_ctx_st *tls;         /* NULL: plain TCP */
     atomic_int connections;         /* open client connections, all workers */
     atomic_uint_fast64_t next_conn_id;
     atomic_uint_fast64_t next_request_serial;
@@ -43,9 +45,9 @@ typedef struct worker {
     struct event *shutdown_check;   /* owned */
     struct event *accept_retry;     /* owned; after EMFILE and friends */
     bool stopping;
-    /* counters, for logs */
-    uint64_t requests;
-    uint64_t accepted;
+    struct event *publish_timer;    /* owned; copies pool figures to metrics */
+    metrics_t metrics;              /* read by the admin HTTP port */
+    uint64_t requests;              /* for the exit log */
 } worker_t;
 
 /* Set up a worker (loop, listener bound to host:port, db pool). */

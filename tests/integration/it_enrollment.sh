@@ -31,7 +31,13 @@ db_state() {
 }
 
 # --- accounts ---------------------------------------------------------------
-cli 0 "$AIXIN_CLI" year open --year 2027 --reference-date 2027-01-01 --premium 30.00
+cli 0 "$AIXIN_CLI" year open --year 2027 --reference-date 2027-01-01 --premium 30.00 \
+  --city-subsidy 2.00 --county-share-range 6.00-20.00
+# Enrollment needs each county's share and insurer for the year.
+cli 0 "$AIXIN_CLI" insurer add --code chinalife --name 中国人寿
+for county in 360821 360825; do
+  cli 0 "$AIXIN_CLI" terms set --county "$county" --year 2027 --county-share 10.00 --insurer chinalife
+done
 for spec in zhiyang:township_clerk:360821207 tengtian:township_clerk:360825105 \
             jian_county:county_clerk:360821 yongfeng_county:county_clerk:360825 \
             city_auditor:auditor:360800; do

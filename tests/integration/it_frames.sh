@@ -10,7 +10,8 @@ PROBE=$AIXIN_BIN_DIR/tests/frame_probe
 
 it_create_db
 it_start_daemon --set frame_timeout_ms=1500 --set handshake_timeout_ms=2000
-it_expect_exit 0 "$AIXIN_CLI" year open --year 2027 --reference-date 2027-01-01 --premium 30.00
+it_expect_exit 0 "$AIXIN_CLI" year open --year 2027 --reference-date 2027-01-01 --premium 30.00 \
+  --city-subsidy 2.00 --county-share-range 6.00-20.00
 
 # An honest client working the whole time, on its own connections.
 honest_log=$IT_TMP/honest.log

@@ -112,16 +112,18 @@ SELECT pg_temp.eq('false', aixin.bootstrap_admin('admin', '$argon2id$v=19$m=6553
 SELECT pg_temp.eq('1', (SELECT count(*)::text FROM aixin.account_for_login('admin')), 'login lookup');
 SELECT pg_temp.eq('0', (SELECT count(*)::text FROM aixin.account_for_login('nobody')), 'unknown login');
 
+-- Adjusters belong to an insurer (0006).
+SELECT * FROM aixin.register_insurer(pg_temp.admin(), 900, pg_temp.k(900), 'testins', '测试保险') \g /dev/null
 SELECT pg_temp.eq('clerk_jaxian', (SELECT username FROM aixin.create_account(pg_temp.admin(), 1, pg_temp.k(1),
-  'clerk_jaxian', '$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA', 'county_clerk', '360821')), 'county clerk');
+  'clerk_jaxian', '$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA', 'county_clerk', '360821', NULL, false)), 'county clerk');
 SELECT pg_temp.eq('clerk_dunhou', (SELECT username FROM aixin.create_account(pg_temp.admin(), 2, pg_temp.k(2),
-  'clerk_dunhou', '$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA', 'township_clerk', '360821100')), 'township clerk');
+  'clerk_dunhou', '$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA', 'township_clerk', '360821100', NULL, false)), 'township clerk');
 SELECT pg_temp.eq('clerk_other', (SELECT username FROM aixin.create_account(pg_temp.admin(), 3, pg_temp.k(3),
-  'clerk_other', '$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA', 'township_clerk', '360822100')), 'other township clerk');
+  'clerk_other', '$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA', 'township_clerk', '360822100', NULL, false)), 'other township clerk');
 SELECT pg_temp.eq('auditor_jaxian', (SELECT username FROM aixin.create_account(pg_temp.admin(), 4, pg_temp.k(4),
-  'auditor_jaxian', '$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA', 'auditor', '360821')), 'auditor');
+  'auditor_jaxian', '$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA', 'auditor', '360821', NULL, false)), 'auditor');
 SELECT pg_temp.eq('adjuster', (SELECT username FROM aixin.create_account(pg_temp.admin(), 5, pg_temp.k(5),
-  'adjuster', '$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA', 'insurer_adjuster', '360800')), 'adjuster');
+  'adjuster', '$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA', 'insurer_adjuster', '360800', 'testins', false)), 'adjuster');
 
 CREATE FUNCTION pg_temp.acct(u text) RETURNS bigint LANGUAGE sql AS $$
   SELECT id FROM aixin.accounts WHERE username = u
@@ -129,27 +131,27 @@ $$;
 
 -- Replay returns the first answer; the same key with another request is refused.
 SELECT pg_temp.eq(pg_temp.acct('clerk_jaxian')::text, (SELECT id::text FROM aixin.create_account(pg_temp.admin(), 1, pg_temp.k(1),
-  'clerk_jaxian', '$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA', 'county_clerk', '360821')), 'account replay');
+  'clerk_jaxian', '$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA', 'county_clerk', '360821', NULL, false)), 'account replay');
 SELECT pg_temp.expect($$SELECT * FROM aixin.create_account(pg_temp.admin(), 1, pg_temp.k(1),
-  'clerk_jaxian2', '$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA', 'county_clerk', '360821')$$, 'AXK01', 'idempotency_key');
+  'clerk_jaxian2', '$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA', 'county_clerk', '360821', NULL, false)$$, 'AXK01', 'idempotency_key');
 SELECT pg_temp.expect($$SELECT * FROM aixin.create_account(pg_temp.admin(), 9, pg_temp.k(9),
-  'clerk_jaxian', '$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA', 'county_clerk', '360821')$$, 'AXE01', 'username');
+  'clerk_jaxian', '$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA', 'county_clerk', '360821', NULL, false)$$, 'AXE01', 'username');
 SELECT pg_temp.expect($$SELECT * FROM aixin.create_account(pg_temp.admin(), 9, pg_temp.k(9),
-  'Bad Name', '$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA', 'county_clerk', '360821')$$, 'AXB01', 'username');
+  'Bad Name', '$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA', 'county_clerk', '360821', NULL, false)$$, 'AXB01', 'username');
 SELECT pg_temp.expect($$SELECT * FROM aixin.create_account(pg_temp.admin(), 9, pg_temp.k(9),
-  'plain', 'secret', 'county_clerk', '360821')$$, 'AXB01', 'password');
+  'plain', 'secret', 'county_clerk', '360821', NULL, false)$$, 'AXB01', 'password');
 SELECT pg_temp.expect($$SELECT * FROM aixin.create_account(pg_temp.admin(), 9, pg_temp.k(9),
-  'wrong_level', '$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA', 'county_clerk', '360821100')$$, 'AXB01', 'division_code');
+  'wrong_level', '$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA', 'county_clerk', '360821100', NULL, false)$$, 'AXB01', 'division_code');
 SELECT pg_temp.expect($$SELECT * FROM aixin.create_account(pg_temp.admin(), 9, pg_temp.k(9),
-  'no_div', '$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA', 'auditor', '999999')$$, 'AXN01', 'division_code');
+  'no_div', '$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA', 'auditor', '999999', NULL, false)$$, 'AXN01', 'division_code');
 SELECT pg_temp.expect($$SELECT * FROM aixin.create_account(pg_temp.admin(), 9, pg_temp.k(9),
-  'bad_role', '$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA', 'root', '360821')$$, 'AXB01', 'role');
+  'bad_role', '$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA', 'root', '360821', NULL, false)$$, 'AXB01', 'role');
 SELECT pg_temp.expect($$SELECT * FROM aixin.create_account(pg_temp.acct('clerk_jaxian'), 9, pg_temp.k(9),
-  'by_clerk', '$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA', 'township_clerk', '360821100')$$, 'AXP01');
+  'by_clerk', '$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA', 'township_clerk', '360821100', NULL, false)$$, 'AXP01');
 SELECT pg_temp.expect($$SELECT * FROM aixin.create_account(123456, 9, pg_temp.k(9),
-  'by_ghost', '$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA', 'township_clerk', '360821100')$$, 'AXU01');
+  'by_ghost', '$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA', 'township_clerk', '360821100', NULL, false)$$, 'AXU01');
 SELECT pg_temp.expect($$SELECT * FROM aixin.create_account(pg_temp.admin(), 9, '\x00'::bytea,
-  'short_key', '$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA', 'auditor', '360821')$$, 'AXB01', 'idempotency_key');
+  'short_key', '$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA', 'auditor', '360821', NULL, false)$$, 'AXB01', 'idempotency_key');
 -- Rejected requests leave no key behind.
 SELECT pg_temp.eq('0', (SELECT count(*)::text FROM aixin.idempotency_keys WHERE key = pg_temp.k(9)), 'no key stored on error');
 -- The table re-checks role and level.
@@ -341,15 +343,19 @@ SELECT pg_temp.eq('household:' || :'only_hh', (SELECT target FROM aixin.audit_lo
 -- ---------------------------------------------------------------------------
 -- Policy years and enrollment.
 SELECT pg_temp.eq('2027 2027-01-01 3000', (SELECT year || ' ' || reference_date || ' ' || premium_fen
-  FROM aixin.open_policy_year(pg_temp.admin(), 40, pg_temp.k(40), 2027, '2027-01-01', 3000)), 'open year');
-SELECT pg_temp.eq('2027', (SELECT year::text FROM aixin.open_policy_year(pg_temp.admin(), 41, pg_temp.k(40), 2027, '2027-01-01', 3000)), 'open year replay');
-SELECT pg_temp.expect($$SELECT * FROM aixin.open_policy_year(pg_temp.admin(), 41, pg_temp.k(40), 2027, '2027-01-01', 3500)$$, 'AXK01');
-SELECT pg_temp.expect($$SELECT * FROM aixin.open_policy_year(pg_temp.admin(), 42, pg_temp.k(42), 2027, '2027-01-01', 3000)$$, 'AXE01', 'year');
-SELECT pg_temp.expect($$SELECT * FROM aixin.open_policy_year(pg_temp.admin(), 42, pg_temp.k(42), 2028, '2030-01-01', 3000)$$, 'AXB01', 'reference_date');
-SELECT pg_temp.expect($$SELECT * FROM aixin.open_policy_year(pg_temp.admin(), 42, pg_temp.k(42), 2028, '2028-01-01', 0)$$, 'AXB01', 'premium_fen');
-SELECT pg_temp.expect($$SELECT * FROM aixin.open_policy_year(pg_temp.admin(), 42, pg_temp.k(42), 1999, '1999-01-01', 3000)$$, 'AXB01', 'year');
-SELECT pg_temp.expect($$SELECT * FROM aixin.open_policy_year(pg_temp.acct('clerk_jaxian'), 42, pg_temp.k(42), 2028, '2028-01-01', 3000)$$, 'AXP01');
-SELECT pg_temp.eq('1', (SELECT count(*)::text FROM aixin.open_policy_year(pg_temp.admin(), 43, pg_temp.k(43), 2026, '2026-01-01', 2500)), 'open 2026');
+  FROM aixin.open_policy_year(pg_temp.admin(), 40, pg_temp.k(40), 2027, '2027-01-01', 3000, 0, 0, 3000, '[]')), 'open year');
+SELECT pg_temp.eq('2027', (SELECT year::text FROM aixin.open_policy_year(pg_temp.admin(), 41, pg_temp.k(40), 2027, '2027-01-01', 3000, 0, 0, 3000, '[]')), 'open year replay');
+SELECT pg_temp.expect($$SELECT * FROM aixin.open_policy_year(pg_temp.admin(), 41, pg_temp.k(40), 2027, '2027-01-01', 3500, 0, 0, 3500, '[]')$$, 'AXK01');
+SELECT pg_temp.expect($$SELECT * FROM aixin.open_policy_year(pg_temp.admin(), 42, pg_temp.k(42), 2027, '2027-01-01', 3000, 0, 0, 3000, '[]')$$, 'AXE01', 'year');
+SELECT pg_temp.expect($$SELECT * FROM aixin.open_policy_year(pg_temp.admin(), 42, pg_temp.k(42), 2028, '2030-01-01', 3000, 0, 0, 3000, '[]')$$, 'AXB01', 'reference_date');
+SELECT pg_temp.expect($$SELECT * FROM aixin.open_policy_year(pg_temp.admin(), 42, pg_temp.k(42), 2028, '2028-01-01', 0, 0, 0, 0, '[]')$$, 'AXB01', 'premium_fen');
+SELECT pg_temp.expect($$SELECT * FROM aixin.open_policy_year(pg_temp.admin(), 42, pg_temp.k(42), 1999, '1999-01-01', 3000, 0, 0, 3000, '[]')$$, 'AXB01', 'year');
+SELECT pg_temp.expect($$SELECT * FROM aixin.open_policy_year(pg_temp.acct('clerk_jaxian'), 42, pg_temp.k(42), 2028, '2028-01-01', 3000, 0, 0, 3000, '[]')$$, 'AXP01');
+SELECT pg_temp.eq('1', (SELECT count(*)::text FROM aixin.open_policy_year(pg_temp.admin(), 43, pg_temp.k(43), 2026, '2026-01-01', 2500, 0, 0, 2500, '[]')), 'open 2026');
+-- Enrollment needs the county's share and insurer for the year (0003).
+SELECT * FROM aixin.set_county_terms(pg_temp.admin(), 901, pg_temp.k(901), '360821', 2026, 0, 'testins') \g /dev/null
+SELECT * FROM aixin.set_county_terms(pg_temp.admin(), 902, pg_temp.k(902), '360821', 2027, 0, 'testins') \g /dev/null
+SELECT * FROM aixin.set_county_terms(pg_temp.admin(), 903, pg_temp.k(903), '360824', 2027, 0, 'testins') \g /dev/null
 SELECT pg_temp.eq('2027,2026', (SELECT string_agg(year::text, ',') FROM aixin.list_policy_years(pg_temp.acct('adjuster'))), 'years desc');
 
 SELECT pg_temp.eq('ok 2027 3000 ' || :'son', (SELECT outcome || ' ' || policy_year || ' ' || premium_fen || ' ' || child_id_number
@@ -389,11 +395,13 @@ SELECT pg_temp.eq('1', (SELECT count(*)::text FROM aixin.enroll(pg_temp.admin(),
 SELECT pg_temp.expect(format($$SELECT * FROM aixin.enroll(pg_temp.admin(), 67, pg_temp.k(67), %L, 2027)$$,
   pg_temp.mkid('360821', '2020-01-01', 613)), 'AXR01', 'child_id_number');
 -- Born on the reference date itself: age 0, covered.
-SELECT * FROM aixin.open_policy_year(pg_temp.admin(), 68, pg_temp.k(68), 2020, '2020-02-29', 3000) \g /dev/null
+SELECT * FROM aixin.open_policy_year(pg_temp.admin(), 68, pg_temp.k(68), 2020, '2020-02-29', 3000, 0, 0, 3000, '[]') \g /dev/null
+SELECT * FROM aixin.set_county_terms(pg_temp.admin(), 904, pg_temp.k(904), '360821', 2020, 0, 'testins') \g /dev/null
 SELECT pg_temp.eq('1', (SELECT count(*)::text FROM aixin.enroll(pg_temp.admin(), 69, pg_temp.k(69),
   pg_temp.mkid('360821', '2020-02-29', 615), 2020)), 'born on reference date');
 -- Not yet born on the reference date.
-SELECT * FROM aixin.open_policy_year(pg_temp.admin(), 71, pg_temp.k(71), 2019, '2019-06-01', 3000) \g /dev/null
+SELECT * FROM aixin.open_policy_year(pg_temp.admin(), 71, pg_temp.k(71), 2019, '2019-06-01', 3000, 0, 0, 3000, '[]') \g /dev/null
+SELECT * FROM aixin.set_county_terms(pg_temp.admin(), 905, pg_temp.k(905), '360821', 2019, 0, 'testins') \g /dev/null
 SELECT pg_temp.expect(format($$SELECT * FROM aixin.enroll(pg_temp.admin(), 70, pg_temp.k(70), %L, 2019)$$,
   pg_temp.mkid('360821', '2020-01-02', 611)), 'AXR01', 'child_id_number');
 -- The table refuses an ineligible policy or a wrong premium written directly.

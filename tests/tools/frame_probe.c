@@ -30,6 +30,7 @@
 #include "aixin/v1/envelope.pb-c.h"
 #include "frame.h"
 #include "names.h"
+#include "probe_conn.h"
 
 __attribute__((format(printf, 1, 2))) static int fail(const char *fmt, ...)
 {
@@ -42,40 +43,19 @@ __attribute__((format(printf, 1, 2))) static int fail(const char *fmt, ...)
     return 1;
 }
 
-static int probe_connect(const char *host, int port)
-{
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in sa = {0};
-    sa.sin_family = AF_INET;
-    sa.sin_port = htons((uint16_t)port);
-    if (fd < 0 || inet_pton(AF_INET, host, &sa.sin_addr) != 1 ||
-        connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
-        perror("frame_probe: connect");
-        exit(1);
-    }
-    return fd;
-}
+/* The probe's connection; scenarios use one at a time. */
+static probe_conn_t probe;
 
 static void send_all(int fd, const void *p, size_t n)
 {
-    const uint8_t *b = p;
-    while (n > 0) {
-        ssize_t w = send(fd, b, n, MSG_NOSIGNAL);
-        if (w <= 0)
-            return; /* the daemon may already have closed: reading tells */
-        b += w;
-        n -= (size_t)w;
-    }
+    (void)fd;
+    (void)probe_send_raw(&probe, p, n); /* a closed peer shows on reading */
 }
 
 static void send_request(int fd, Aixin__V1__Request *req)
 {
-    size_t len = aixin__v1__request__get_packed_size(req);
-    uint8_t *buf = malloc(FRAME_HEADER_SIZE + len);
-    frame_header_write(buf, (uint32_t)len);
-    aixin__v1__request__pack(req, buf + FRAME_HEADER_SIZE);
-    send_all(fd, buf, FRAME_HEADER_SIZE + len);
-    free(buf);
+    (void)fd;
+    (void)probe_send(&probe, req);
 }
 
 static void send_hello(int fd, uint64_t id)
@@ -91,45 +71,24 @@ static void send_hello(int fd, uint64_t id)
     send_request(fd, &req);
 }
 
-/*
- * Read the next response within timeout_ms. Returns NULL on EOF or
- * timeout; *eof tells which.
- */
 static Aixin__V1__Response *read_response(int fd, frame_decoder_t *d,
                                           int timeout_ms, int *eof)
 {
-    *eof = 0;
-    for (;;) {
-        const uint8_t *payload;
-        uint32_t len;
-        frame_result_t r = frame_decoder_next(d, &payload, &len);
-        if (r == FRAME_OK)
-            return aixin__v1__response__unpack(NULL, len, payload);
-        if (r != FRAME_NEED_MORE)
-            return NULL;
-        struct pollfd p = {fd, POLLIN, 0};
-        if (poll(&p, 1, timeout_ms) <= 0)
-            return NULL;
-        uint8_t buf[65536];
-        ssize_t n = recv(fd, buf, sizeof(buf), 0);
-        if (n <= 0) {
-            *eof = 1;
-            return NULL;
-        }
-        if (frame_decoder_feed(d, buf, (size_t)n) != FRAME_OK)
-            return NULL;
-    }
+    (void)fd;
+    (void)d;
+    bool e;
+    Aixin__V1__Response *r = probe_read(&probe, timeout_ms, &e);
+    *eof = e;
+    return r;
 }
 
 /* Expect one error response with `code`, then the connection closed. */
 static int expect_error_then_close(int fd, Aixin__V1__ErrorCode code,
                                    int timeout_ms)
 {
-    frame_decoder_t d;
-    frame_decoder_init(&d, 0);
     int eof;
     int rc = 0;
-    Aixin__V1__Response *resp = read_response(fd, &d, timeout_ms, &eof);
+    Aixin__V1__Response *resp = read_response(fd, NULL, timeout_ms, &eof);
     if (resp == NULL) {
         rc = fail("no error response (%s)", eof ? "closed" : "timeout");
     } else if (resp->error == NULL || resp->error->code != code) {
@@ -139,7 +98,7 @@ static int expect_error_then_close(int fd, Aixin__V1__ErrorCode code,
                     resp->error->message);
     } else {
         printf("error %s: %s\n", names_error_code(code), resp->error->message);
-        Aixin__V1__Response *more = read_response(fd, &d, timeout_ms, &eof);
+        Aixin__V1__Response *more = read_response(fd, NULL, timeout_ms, &eof);
         if (more != NULL || !eof)
             rc = fail("connection %s after the error", more ? "kept talking" : "stayed open");
         if (more)
@@ -147,7 +106,6 @@ static int expect_error_then_close(int fd, Aixin__V1__ErrorCode code,
     }
     if (resp)
         aixin__v1__response__free_unpacked(resp, NULL);
-    frame_decoder_free(&d);
     return rc;
 }
 
@@ -166,21 +124,19 @@ int main(int argc, char **argv)
     const char *host = argv[1];
     int port = atoi(argv[2]);
     const char *s = argv[3];
-    int fd = probe_connect(host, port);
+    probe_connect(&probe, host, port);
+    int fd = probe.fd;
     uint8_t h[8];
     const int t = 5000;
     if (strcmp(s, "hello") == 0) {
         send_hello(fd, 1);
-        frame_decoder_t d;
-        frame_decoder_init(&d, 0);
         int eof;
-        Aixin__V1__Response *r = read_response(fd, &d, t, &eof);
+        Aixin__V1__Response *r = read_response(fd, NULL, t, &eof);
         int rc = (r && r->body_case == AIXIN__V1__RESPONSE__BODY_HELLO && r->request_id == 1)
                      ? 0
                      : fail("%s", "no HelloOk");
         if (r)
             aixin__v1__response__free_unpacked(r, NULL);
-        frame_decoder_free(&d);
         return rc;
     }
     if (strcmp(s, "garbage") == 0) {
@@ -239,12 +195,10 @@ int main(int argc, char **argv)
         req3.body_case = AIXIN__V1__REQUEST__BODY_LIST_POLICY_YEARS;
         req3.list_policy_years = &l;
         send_request(fd, &req3);
-        frame_decoder_t d;
-        frame_decoder_init(&d, 0);
         int eof, rc = 0;
-        Aixin__V1__Response *r1 = read_response(fd, &d, t, &eof);
-        Aixin__V1__Response *r2 = read_response(fd, &d, t, &eof);
-        Aixin__V1__Response *r3 = read_response(fd, &d, t, &eof);
+        Aixin__V1__Response *r1 = read_response(fd, NULL, t, &eof);
+        Aixin__V1__Response *r2 = read_response(fd, NULL, t, &eof);
+        Aixin__V1__Response *r3 = read_response(fd, NULL, t, &eof);
         if (!r1 || r1->request_id != 1 || r1->body_case != AIXIN__V1__RESPONSE__BODY_HELLO)
             rc = fail("%s", "no HelloOk first");
         else if (!r2 || r2->request_id != 2 || !r2->error ||
@@ -262,20 +216,16 @@ int main(int argc, char **argv)
             aixin__v1__response__free_unpacked(r2, NULL);
         if (r3)
             aixin__v1__response__free_unpacked(r3, NULL);
-        frame_decoder_free(&d);
         return rc;
     }
     if (strcmp(s, "slow-drip") == 0) {
         send_hello(fd, 1);
         raw_header(h, FRAME_VERSION, 100);
         send_all(fd, h, 5);
-        frame_decoder_t d;
-        frame_decoder_init(&d, 0);
         int eof;
-        Aixin__V1__Response *r = read_response(fd, &d, t, &eof);
+        Aixin__V1__Response *r = read_response(fd, NULL, t, &eof);
         if (r)
             aixin__v1__response__free_unpacked(r, NULL);
-        frame_decoder_free(&d);
         return expect_error_then_close(fd, AIXIN__V1__ERROR_CODE__ERROR_CODE_TIMEOUT, 60000);
     }
     return fail("unknown scenario %s", s);

@@ -42,6 +42,9 @@ typedef struct fixture {
     Aixin__V1__FindHousehold find_household;
     Aixin__V1__ListPolicies list_policies;
     Aixin__V1__OpenPolicyYear open_policy_year;
+    Aixin__V1__PolicyYearTerms terms;
+    Aixin__V1__BenefitCap caps[2];
+    Aixin__V1__BenefitCap *cap_ptrs[2];
     Aixin__V1__ListPolicyYears list_policy_years;
 } fixture_t;
 
@@ -113,9 +116,24 @@ static void fixture_init(fixture_t *f, Aixin__V1__Request__BodyCase body)
     f->list_policies.child_id_number = ID_BOY_2008;
 
     aixin__v1__open_policy_year__init(&f->open_policy_year);
-    f->open_policy_year.year = 2008;
-    f->open_policy_year.reference_date = "2008-01-01";
-    f->open_policy_year.premium_fen = 3000;
+    aixin__v1__policy_year_terms__init(&f->terms);
+    f->open_policy_year.terms = &f->terms;
+    f->terms.year = 2008;
+    f->terms.reference_date = "2008-01-01";
+    f->terms.premium_fen = 3000;
+    f->terms.city_subsidy_fen = 200;
+    f->terms.county_share_min_fen = 600;
+    f->terms.county_share_max_fen = 2000;
+    for (int i = 0; i < 2; i++) {
+        aixin__v1__benefit_cap__init(&f->caps[i]);
+        f->cap_ptrs[i] = &f->caps[i];
+    }
+    f->caps[0].event = AIXIN__V1__EVENT_TYPE__EVENT_TYPE_ILLNESS;
+    f->caps[0].max_payout_fen = 1000000;
+    f->caps[1].event = AIXIN__V1__EVENT_TYPE__EVENT_TYPE_CHILD_DEATH;
+    f->caps[1].max_payout_fen = 1000000;
+    f->terms.n_benefits = 2;
+    f->terms.benefits = f->cap_ptrs;
 
     aixin__v1__list_policy_years__init(&f->list_policy_years);
 
@@ -310,15 +328,20 @@ M(m_en_year_2100, f->enroll.policy_year = 2100)
 M(m_fh_bad, f->find_household.guardian_id_number = "360821200813010011")
 M(m_lp_bad, f->list_policies.child_id_number = "not an id")
 /* open policy year */
-M(m_oy_year_bad, f->open_policy_year.year = 0)
-M(m_oy_date_bad, f->open_policy_year.reference_date = "2008-02-30")
-M(m_oy_date_empty, f->open_policy_year.reference_date = "")
-M(m_oy_date_far, f->open_policy_year.reference_date = "2080-01-01")
-M(m_oy_date_prev_year, f->open_policy_year.reference_date = "2007-12-31")
-M(m_oy_premium_0, f->open_policy_year.premium_fen = 0)
-M(m_oy_premium_neg, f->open_policy_year.premium_fen = -3000)
-M(m_oy_premium_max, f->open_policy_year.premium_fen = 100000000)
-M(m_oy_premium_over, f->open_policy_year.premium_fen = 100000001)
+M(m_oy_year_bad, f->terms.year = 0)
+M(m_oy_date_bad, f->terms.reference_date = "2008-02-30")
+M(m_oy_date_empty, f->terms.reference_date = "")
+M(m_oy_date_far, f->terms.reference_date = "2080-01-01")
+M(m_oy_date_prev_year, f->terms.reference_date = "2007-12-31")
+M(m_oy_premium_0, f->terms.premium_fen = 0)
+M(m_oy_premium_neg, f->terms.premium_fen = -3000)
+M(m_oy_premium_max, f->terms.premium_fen = 100000000)
+M(m_oy_premium_over, f->terms.premium_fen = 100000001)
+M(m_oy_range_empty, f->terms.county_share_min_fen = 2001)
+M(m_oy_city_too_big, f->terms.city_subsidy_fen = 2500)
+M(m_oy_cap_twice, f->caps[1].event = AIXIN__V1__EVENT_TYPE__EVENT_TYPE_ILLNESS)
+M(m_oy_cap_event_bad, f->caps[1].event = (Aixin__V1__EventType)99)
+M(m_oy_cap_zero, f->caps[0].max_payout_fen = 0)
 
 static const check_case_t check_cases[] = {
     /* every body valid as built */
@@ -473,18 +496,27 @@ static const check_case_t check_cases[] = {
     {"find bad id", B(FIND_HOUSEHOLD), m_fh_bad, "guardian_id_number"},
     {"list bad id", B(LIST_POLICIES), m_lp_bad, "child_id_number"},
     /* open policy year */
-    {"year 0", B(OPEN_POLICY_YEAR), m_oy_year_bad, "year"},
+    {"year 0", B(OPEN_POLICY_YEAR), m_oy_year_bad, "terms.year"},
     {"reference Feb 30", B(OPEN_POLICY_YEAR), m_oy_date_bad,
-     "reference_date"},
+     "terms.reference_date"},
     {"reference empty", B(OPEN_POLICY_YEAR), m_oy_date_empty,
-     "reference_date"},
-    {"reference far", B(OPEN_POLICY_YEAR), m_oy_date_far, "reference_date"},
+     "terms.reference_date"},
+    {"reference far", B(OPEN_POLICY_YEAR), m_oy_date_far, "terms.reference_date"},
     {"reference year before", B(OPEN_POLICY_YEAR), m_oy_date_prev_year, NULL},
-    {"premium 0", B(OPEN_POLICY_YEAR), m_oy_premium_0, "premium_fen"},
+    {"premium 0", B(OPEN_POLICY_YEAR), m_oy_premium_0, "terms.premium_fen"},
     {"premium negative", B(OPEN_POLICY_YEAR), m_oy_premium_neg,
-     "premium_fen"},
+     "terms.premium_fen"},
     {"premium max", B(OPEN_POLICY_YEAR), m_oy_premium_max, NULL},
-    {"premium over", B(OPEN_POLICY_YEAR), m_oy_premium_over, "premium_fen"},
+    {"premium over", B(OPEN_POLICY_YEAR), m_oy_premium_over, "terms.premium_fen"},
+    {"county range empty", B(OPEN_POLICY_YEAR), m_oy_range_empty,
+     "terms.county_share_max_fen"},
+    {"city subsidy leaves no county share", B(OPEN_POLICY_YEAR),
+     m_oy_city_too_big, "terms.county_share_min_fen"},
+    {"cap twice", B(OPEN_POLICY_YEAR), m_oy_cap_twice, "terms.benefits[1].event"},
+    {"cap unknown event", B(OPEN_POLICY_YEAR), m_oy_cap_event_bad,
+     "terms.benefits[1].event"},
+    {"cap zero", B(OPEN_POLICY_YEAR), m_oy_cap_zero,
+     "terms.benefits[0].max_payout_fen"},
 };
 
 static void test_cases(void **state)

@@ -1,0 +1,43 @@
+/*
+ * The delivery journal next to a spool (PATH.delivered): the idempotency
+ * key of every record `aixin sync` delivered, with when. Only used to say
+ * "(replayed)" when a record is sent again (a spool restored from a copy,
+ * a crash between an answer and the spool's rewrite): the server makes
+ * sure nothing is done twice; the journal only explains it.
+ *
+ * Fixed entries of 24 bytes: [16-byte key][u64 unix seconds, big-endian].
+ * A torn last entry is ignored and cut off at the next append.
+ */
+#ifndef AIXIN_CLIENT_SPOOL_JOURNAL_H
+#define AIXIN_CLIENT_SPOOL_JOURNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "spool.h"
+
+#define SPOOL_JOURNAL_KEY_SIZE 16
+#define SPOOL_JOURNAL_ENTRY_SIZE 24
+
+typedef struct spool_journal {
+    uint8_t *entries; /* owned, n * SPOOL_JOURNAL_ENTRY_SIZE, sorted by key */
+    size_t n;
+} spool_journal_t;
+
+/* Read the journal of the spool at spool_path (missing: empty). */
+__attribute__((warn_unused_result)) bool
+spool_journal_load(const char *spool_path, spool_journal_t *out,
+                   char err[SPOOL_ERROR_TEXT_SIZE]);
+
+void spool_journal_free(spool_journal_t *j);
+
+/* When `key` was first delivered (unix seconds), or 0 when it was not. */
+int64_t spool_journal_find(const spool_journal_t *j, const uint8_t *key);
+
+/* Append n keys (n * 16 bytes) delivered at `now`, fsync'd. */
+__attribute__((warn_unused_result)) bool
+spool_journal_append(const char *spool_path, const uint8_t *keys, size_t n,
+                     int64_t now, char err[SPOOL_ERROR_TEXT_SIZE]);
+
+#endif

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# The operator's HTTP port: /healthz answers, /readyz is 200 once the
+# database is reachable, /metrics counts requests, errors and connections
+# in Prometheus text; the port is refused off loopback.
+# shellcheck source=tests/integration/lib.sh
+source "$(dirname "$0")/lib.sh"
+
+# http_get PORT PATH: the whole HTTP response, over bash's /dev/tcp.
+http_get() {
+  local port=$1 path=$2
+  exec 5<>"/dev/tcp/127.0.0.1/$port"
+  printf 'GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' "$path" >&5
+  timeout 10 cat <&5
+  exec 5<&-
+}
+
+admin_port=$(aixin_free_port)
+it_create_db
+it_start_daemon --set "admin_listen=127.0.0.1:$admin_port"
+
+it_assert_contains "$(http_get "$admin_port" /healthz)" "200 OK" "/healthz answers"
+ready=""
+for _ in $(seq 1 50); do
+  ready=$(http_get "$admin_port" /readyz)
+  [[ $ready == *"200 OK"* ]] && break
+  sleep 0.2
+done
+it_assert_contains "$ready" "200 OK" "/readyz is ready with the database up"
+
+it_expect_exit 0 "$AIXIN_CLI" divisions
+it_expect_exit 1 "$AIXIN_CLI" household show --guardian 360821198501010017
+sleep 1.2 # the workers publish pool figures once a second
+metrics=$(http_get "$admin_port" /metrics)
+requests=$(sed -n 's/^aixin_requests_total \([0-9]*\).*/\1/p' <<<"$metrics")
+errors=$(sed -n 's/^aixin_request_errors_total \([0-9]*\).*/\1/p' <<<"$metrics")
+(( requests >= 6 )) || it_fail "aixin_requests_total is '$requests' after two commands: $metrics"
+(( errors >= 1 )) || it_fail "aixin_request_errors_total is '$errors' after a refused lookup"
+it_pass "requests $requests, errors $errors counted"
+it_assert_contains "$metrics" 'aixin_request_seconds_bucket{le="+Inf"}' "latency histogram exported"
+it_assert_contains "$metrics" "aixin_db_connections_up" "pool gauge exported"
+it_assert_contains "$(http_get "$admin_port" /nothing)" "404" "unknown paths are 404"
+it_stop_daemon
+
+rc=0
+timeout 20 "$AIXIND" --listen "127.0.0.1:$(aixin_free_port)" --set "admin_listen=0.0.0.0:$admin_port" \
+  --database "$IT_CONNINFO" >"$IT_TMP/admin-remote.log" 2>&1 || rc=$?
+[[ $rc != 0 && $rc != 124 ]] || it_fail "the admin port was opened off loopback (status $rc)"
+it_assert_contains "$(cat "$IT_TMP/admin-remote.log")" "loopback" "admin port off loopback refused"
