@@ -28,7 +28,7 @@ bool request_check_enrollment_row(const Aixin__V1__EnrollmentRow *r,
                        "each row needs an idempotency_key of %d bytes",
                        REQUEST_IDEMPOTENCY_KEY_SIZE);
     if (!rc_check_policy_year(p, "policy_year", r->policy_year) ||
-        !rc_check_division(p, "township", r->township_code, false, true))
+        !rc_check_division(p, "township_code", r->township_code, false, true))
         return false;
     if (r->household_kind != AIXIN__V1__HOUSEHOLD_KIND__HOUSEHOLD_KIND_ONLY_CHILD &&
         r->household_kind != AIXIN__V1__HOUSEHOLD_KIND__HOUSEHOLD_KIND_TWO_DAUGHTERS)
@@ -37,16 +37,16 @@ bool request_check_enrollment_row(const Aixin__V1__EnrollmentRow *r,
     if (!rc_check_certificate(p, "certificate_no", r->certificate_no))
         return false;
     if (r->guardian == NULL)
-        return rc_fail(p, CODE_INVALID, "guardian_id", "the guardian is missing");
-    if (!rc_check_id_number(p, "guardian_id", r->guardian->id_number, NULL) ||
-        !rc_check_name(p, "guardian_name", r->guardian->name))
+        return rc_fail(p, CODE_INVALID, "guardian", "the guardian is missing");
+    if (!rc_check_id_number(p, "guardian.id_number", r->guardian->id_number, NULL) ||
+        !rc_check_name(p, "guardian.name", r->guardian->name))
         return false;
     if (r->child_sex == AIXIN__V1__SEX__SEX_UNSPECIFIED)
         return rc_fail(p, CODE_INVALID, "child_sex", "child_sex is required");
     if (rc_str(r->child_birth_date)[0] == '\0')
         return rc_fail(p, CODE_INVALID, "child_birth_date",
                        "child_birth_date is required");
-    return rc_check_child(p, "child_id", r->child_id_number, "child_sex",
+    return rc_check_child(p, "child_id_number", r->child_id_number, "child_sex",
                           r->child_sex, "child_birth_date",
                           r->child_birth_date) &&
            rc_check_name(p, "child_name", r->child_name);
