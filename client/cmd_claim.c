@@ -1,5 +1,5 @@
 /* aixin claim file, documents, show, due, history; the claim verb table
- * and the helpers of cmd_claim.h. */
+ * and the shared functions of cmd_claim.h. */
 #include "cmd_claim.h"
 
 #include <getopt.h>

@@ -5,7 +5,7 @@
  *   cmd_claim_decide.c  review, doubt, escalate, approve, reject (adjusters)
  *                       and the option parser of the action verbs
  *   cmd_claim_pay.c     pay, visit (adjusters); supplement (city admin)
- * and the helpers they share. Every verb that changes a claim prints the
+ * and the functions they share. Every verb that changes a claim prints the
  * claim as it is afterwards (records_add_claim()).
  *
  * Paper dates (--received-on, --decided-on, --paid-on, --visited-on) are

@@ -314,8 +314,8 @@ cli_exit_t cmd_claim_reject(const cli_context_t *ctx, int argc, char **argv)
     claim_action_args_t a;
     bool help_shown;
     cli_exit_t rc = claim_action_parse(
-        CLAIM_REJECT, claim_reject_help, CLAIM_OPT_REASON | CLAIM_OPT_DECIDED_ON,
-        argc, argv, &a, &help_shown);
+        CLAIM_REJECT, claim_reject_help,
+        CLAIM_OPT_REASON | CLAIM_OPT_DECIDED_ON, argc, argv, &a, &help_shown);
     if (rc != CLI_EXIT_OK || help_shown)
         return rc;
     if (a.claim != NULL && a.reason == NULL)

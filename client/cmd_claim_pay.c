@@ -99,7 +99,8 @@ cli_exit_t cmd_claim_pay(const cli_context_t *ctx, int argc, char **argv)
     Aixin__V1__PayClaim body = AIXIN__V1__PAY_CLAIM__INIT;
     if (a.method != NULL) {
         body.method = names_payment_method_parse(a.method);
-        if (body.method == AIXIN__V1__PAYMENT_METHOD__PAYMENT_METHOD_UNSPECIFIED)
+        if (body.method ==
+            AIXIN__V1__PAYMENT_METHOD__PAYMENT_METHOD_UNSPECIFIED)
             return cli_usage_error(CLAIM_PAY,
                                    "--method: '%s' is not one of "
                                    "bank_transfer, cash, cheque",

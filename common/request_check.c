@@ -432,6 +432,8 @@ const char *request_body_name(Aixin__V1__Request__BodyCase body)
         return "certificate_login";
     case AIXIN__V1__REQUEST__BODY_BIND_CERTIFICATE:
         return "bind_certificate";
+    case AIXIN__V1__REQUEST__BODY_GET_REPORT:
+        return "get_report";
     case AIXIN__V1__REQUEST__BODY_FILE_CLAIM:
         return "file_claim";
     case AIXIN__V1__REQUEST__BODY_ADD_CLAIM_DOCUMENTS:
@@ -542,6 +544,21 @@ bool request_check(const Aixin__V1__Request *req, request_problem_t *p)
     case AIXIN__V1__REQUEST__BODY_LIST_DUE_CLAIMS:
     case AIXIN__V1__REQUEST__BODY_CLAIM_HISTORY:
         return request_check_claims(req, p);
+    case AIXIN__V1__REQUEST__BODY_GET_REPORT: {
+        const Aixin__V1__GetReport *m = req->get_report;
+        if (m->kind < AIXIN__V1__REPORT_KIND__REPORT_KIND_ENROLLMENT ||
+            m->kind > AIXIN__V1__REPORT_KIND__REPORT_KIND_ASSESSMENT)
+            return rc_fail(p, CODE_INVALID, "kind", "unknown report kind");
+        if (!rc_check_policy_year(p, "year_from", m->year_from) ||
+            !rc_check_policy_year(p, "year_to", m->year_to))
+            return false;
+        if (m->year_from > m->year_to)
+            return rc_fail(p, CODE_INVALID, "year_to",
+                           "year_to is before year_from");
+        return rc_str(m->division_code)[0] == '\0' ||
+               rc_check_division(p, "division_code", m->division_code, true,
+                                 true);
+    }
     case AIXIN__V1__REQUEST__BODY_CERTIFICATE_LOGIN:
         return true;
     case AIXIN__V1__REQUEST__BODY_BIND_CERTIFICATE: {

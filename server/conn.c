@@ -1,6 +1,9 @@
 #include "conn.h"
 
 #include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
 #include <assert.h>
 #include <event2/buffer.h>
 #include <event2/bufferevent_ssl.h>
@@ -503,6 +506,10 @@ conn_t *conn_new(worker_t *w, evutil_socket_t fd, const struct sockaddr *sa,
         snprintf(c->peer, sizeof(c->peer), "unknown");
     }
     (void)salen;
+    /* Answers are small and a client may wait for each one: never hold
+     * them back for coalescing. */
+    int one = 1;
+    (void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
     const int bev_opts = BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS;
     if (w->shared->tls != NULL) {
         SSL *ssl = SSL_new(w->shared->tls);

@@ -101,6 +101,18 @@ static const db_statement_t statements[DB_STMT_COUNT] = {
         {"record_visit", "SELECT * FROM aixin.record_visit($1, $2, $3, $4, $5, $6)", 6},
     [DB_STMT_ADD_SUPPLEMENTARY_PAYOUT] =
         {"add_supplementary_payout", "SELECT * FROM aixin.add_supplementary_payout($1, $2, $3, $4, $5, $6, $7)", 7},
+    [DB_STMT_REPORT_ENROLLMENT] =
+        {"report_enrollment", "SELECT * FROM aixin.report_enrollment($1, $2, $3, $4)", 4},
+    [DB_STMT_REPORT_FUNDING] =
+        {"report_funding", "SELECT * FROM aixin.report_funding($1, $2, $3, $4)", 4},
+    [DB_STMT_REPORT_CLAIMS] =
+        {"report_claims", "SELECT * FROM aixin.report_claims($1, $2, $3, $4)", 4},
+    [DB_STMT_REPORT_SERVICE] =
+        {"report_service", "SELECT * FROM aixin.report_service($1, $2, $3, $4)", 4},
+    [DB_STMT_REPORT_INSURERS] =
+        {"report_insurers", "SELECT * FROM aixin.report_insurers($1, $2, $3, $4)", 4},
+    [DB_STMT_REPORT_ASSESSMENT] =
+        {"report_assessment", "SELECT * FROM aixin.report_assessment($1, $2, $3, $4)", 4},
     [DB_STMT_GET_CLAIM] =
         {"get_claim", "SELECT * FROM aixin.get_claim($1, $2, $3)", 3},
     [DB_STMT_LIST_DUE_CLAIMS] =

@@ -108,6 +108,8 @@ static const route_t routes[] = {
      handle_list_due_claims},
     {AIXIN__V1__REQUEST__BODY_CLAIM_HISTORY, "claim_history", false, true, CLAIM_READERS,
      handle_claim_history},
+    {AIXIN__V1__REQUEST__BODY_GET_REPORT, "get_report", false, true, READERS,
+     handle_get_report},
 };
 
 #define ROUTE_COUNT (sizeof(routes) / sizeof(routes[0]))

@@ -58,6 +58,9 @@ void handle_get_claim(request_t *req);
 void handle_list_due_claims(request_t *req);
 void handle_claim_history(request_t *req);
 
+/* handle_reports.c */
+void handle_get_report(request_t *req);
+
 /* handle_import.c: bulk enrollment */
 void handle_import_enrollments(request_t *req);
 

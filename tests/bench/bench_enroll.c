@@ -249,6 +249,11 @@ static void pg_check(PGresult *r, PGconn *c)
     }
 }
 
+/* Every worker connects (and, through aixind, logs in: an argon2id
+ * verification on purpose slow) before the clock starts; then all start
+ * together. Only the loading is timed. */
+static pthread_barrier_t start_barrier;
+
 typedef struct worker {
     pthread_t thread;
     size_t first, step; /* rows first, first+step, ... */
@@ -263,6 +268,7 @@ static void *direct_worker(void *arg)
     if (PQresultStatus(r) != PGRES_COMMAND_OK)
         die("prepare failed");
     PQclear(r);
+    pthread_barrier_wait(&start_barrier);
     call_params_t p;
     if (!w->batch) {
         for (size_t i = w->first; i < cfg.rows; i += w->step) {
@@ -488,6 +494,7 @@ static void *aixind_worker(void *arg)
     worker_t *w = arg;
     ax_conn_t c;
     ax_open(&c);
+    pthread_barrier_wait(&start_barrier);
     if (w->batch)
         ax_send_rows(&c, w->first, w->step, cfg.batch, BENCH_PIPELINE);
     else
@@ -508,7 +515,8 @@ static double run_once(bool direct, bool batch, int conns, int run_no)
     worker_t *w = calloc((size_t)conns, sizeof(*w));
     if (w == NULL)
         die("out of memory");
-    double t0 = now_s();
+    if (pthread_barrier_init(&start_barrier, NULL, (unsigned)conns + 1) != 0)
+        die("pthread_barrier_init");
     for (int i = 0; i < conns; i++) {
         w[i] = (worker_t){.first = (size_t)i, .step = (size_t)conns,
                           .batch = batch};
@@ -516,9 +524,12 @@ static double run_once(bool direct, bool batch, int conns, int run_no)
                            direct ? direct_worker : aixind_worker, &w[i]) != 0)
             die("pthread_create");
     }
+    pthread_barrier_wait(&start_barrier);
+    double t0 = now_s();
     for (int i = 0; i < conns; i++)
         pthread_join(w[i].thread, NULL);
     double secs = now_s() - t0;
+    pthread_barrier_destroy(&start_barrier);
     free(w);
     long long got = policies_count();
     if (got != (long long)cfg.rows) {
