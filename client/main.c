@@ -85,7 +85,9 @@ static const char usage_tail[] =
     "     message says so) and `aixin sync` sends it later\n"
     "\n"
     "Environment: AIXIN_SERVER, AIXIN_USER, AIXIN_PASSWORD,\n"
-    "AIXIN_NEW_PASSWORD, AIXIN_SESSION_FILE, AIXIN_CONFIG, AIXIN_SPOOL_DIR.\n";
+    "AIXIN_NEW_PASSWORD, AIXIN_SESSION_FILE, AIXIN_CONFIG, AIXIN_SPOOL_DIR;\n"
+    "TLS: AIXIN_CA_FILE (verify the server; turns TLS on), AIXIN_CERT_FILE and\n"
+    "AIXIN_KEY_FILE (a client certificate that can log in by itself).\n";
 
 static void main_print_help(void)
 {

@@ -3,7 +3,8 @@
  * AIXIN_CA_FILE names the PEM file the server's certificate must chain to
  * (its name or IP must match the address dialled). AIXIN_CERT_FILE and
  * AIXIN_KEY_FILE add a client certificate, which the daemon may map to an
- * account (`aixin login --certificate`).
+ * account: with no password and no saved session, the client then logs
+ * in with the certificate (CertificateLogin).
  */
 #ifndef AIXIN_CLIENT_TLS_H
 #define AIXIN_CLIENT_TLS_H

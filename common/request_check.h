@@ -95,8 +95,9 @@ __attribute__((warn_unused_result)) request_decode_result_t
 request_decode(pb_arena_t *arena, const uint8_t *data, size_t len,
                Aixin__V1__Request **out, request_problem_t *problem);
 
-/* True for the bodies that change data and so need an idempotency key:
- * CreateAccount, RegisterHousehold, AddChild, Enroll, OpenPolicyYear. */
+/* True for the bodies that change data and so need an idempotency key in
+ * the envelope (the list lives in request_check.c; ImportEnrollments is
+ * not among them: its rows carry their own keys). */
 bool request_body_is_mutating(Aixin__V1__Request__BodyCase body);
 
 /* request_body_is_mutating() of req's body; false for NULL. */

@@ -199,8 +199,15 @@ bool config_split_hostport(const char *s, char *host, size_t hostlen,
     long p = strtol(colon + 1, &end, 10);
     if (*end != '\0' || end == colon + 1 || p < 1 || p > 65535)
         return false;
-    memcpy(host, s, (size_t)(colon - s));
-    host[colon - s] = '\0';
+    const char *h = s;
+    size_t hlen = (size_t)(colon - s);
+    /* [v6addr]:port: the brackets are syntax, not part of the host. */
+    if (hlen >= 2 && h[0] == '[' && h[hlen - 1] == ']') {
+        h++;
+        hlen -= 2;
+    }
+    memcpy(host, h, hlen);
+    host[hlen] = '\0';
     *port = (int)p;
     return true;
 }

@@ -104,6 +104,7 @@ static void conn_send_error(conn_t *c, uint64_t request_id,
     Aixin__V1__Response resp = AIXIN__V1__RESPONSE__INIT;
     err.code = code;
     err.message = (char *)message;
+    err.retryable = code == AIXIN__V1__ERROR_CODE__ERROR_CODE_UNAVAILABLE;
     resp.request_id = request_id;
     resp.error = &err;
     size_t len = aixin__v1__response__get_packed_size(&resp);
