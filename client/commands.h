@@ -14,6 +14,7 @@
  *   cmd_import.c     import enrollments (CSV files)
  *   cmd_claim*.c     claim file, documents, review, ..., due, history
  *                    (cmd_claim.h)
+ *   cmd_report.c     report (report_*.c draw the tables and charts)
  * main.c lists them in its dispatch table.
  */
 #ifndef AIXIN_CLIENT_COMMANDS_H
@@ -31,6 +32,12 @@ cli_exit_t cmd_enroll_list_policies(const cli_context_t *ctx, int argc,
 cli_exit_t cmd_funding_ledger(const cli_context_t *ctx, int argc, char **argv);
 cli_exit_t cmd_spool_list(const cli_context_t *ctx, int argc, char **argv);
 cli_exit_t cmd_spool_sync(const cli_context_t *ctx, int argc, char **argv);
+cli_exit_t cmd_report(const cli_context_t *ctx, int argc, char **argv);
+/* `report` with the global --format csv or html (the others are in ctx). */
+cli_exit_t cmd_report_with_format(const cli_context_t *ctx,
+                                  const char *format, int argc, char **argv);
+/* Whether `name` is a format of `report` (table, json, csv, html). */
+bool cmd_report_format_known(const char *name);
 
 /* Verbs of the groups; each table ends with a NULL name. */
 extern const cli_command_t cmd_account_verbs[];

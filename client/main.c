@@ -37,11 +37,14 @@ static const cli_command_t commands[] = {
      NULL},
     {"import", "enroll from a CSV file", NULL, cmd_import_verbs},
     {"claim", "file, decide, pay and follow claims", NULL, cmd_claim_verbs},
+    {"report", "the city's indicators: table, CSV, JSON or HTML charts",
+     cmd_report, NULL},
     {NULL, NULL, NULL, NULL},
 };
 
 static const char usage_head[] =
-    "Usage: aixin [--server HOST:PORT] [--format table|json] COMMAND "
+    "Usage: aixin [--server HOST:PORT] [--format table|json|csv|html] "
+    "COMMAND "
     "[options]\n"
     "\n"
     "Office client of the city's child-insurance programme (爱心保险).\n"
@@ -50,7 +53,8 @@ static const char usage_head[] =
     "  -s, --server HOST:PORT   the aixind server; default AIXIN_SERVER, the\n"
     "                           saved session's server, server= in\n"
     "                           ~/.config/aixin/config, 127.0.0.1:7460\n"
-    "  -f, --format FORMAT      table (aligned columns, the default) or json\n"
+    "  -f, --format FORMAT      table (aligned columns, the default) or json;\n"
+    "                           csv and html too for `report`\n"
     "  -h, --help               show this help\n"
     "  -V, --version            show the version\n"
     "\n"
@@ -144,6 +148,8 @@ static cli_exit_t main_run(int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     cli_context_t ctx = {.server = NULL, .format = OUTPUT_FORMAT_TABLE};
+    /* --format csv or html: formats of `report` only. */
+    const char *report_format = NULL;
     opterr = 0;
     int c;
     /* '+': stop at the subcommand, whose options are its own. */
@@ -153,9 +159,14 @@ static cli_exit_t main_run(int argc, char **argv)
             ctx.server = optarg;
             break;
         case 'f':
-            if (!output_format_parse(optarg, &ctx.format))
-                return main_usage_error("--format must be table or json, not",
+            report_format = NULL;
+            if (output_format_parse(optarg, &ctx.format))
+                break;
+            if (!cmd_report_format_known(optarg))
+                return main_usage_error("--format must be table, json, csv "
+                                        "or html, not",
                                         optarg);
+            report_format = optarg;
             break;
         case 'h':
             main_print_help();
@@ -201,12 +212,18 @@ static cli_exit_t main_run(int argc, char **argv)
     const cli_command_t *cmd = main_find_command(sub_argv[0]);
     if (cmd == NULL)
         return main_usage_error("unknown command", sub_argv[0]);
+    if (report_format != NULL && cmd->run != cmd_report)
+        return main_usage_error("--format csv and html are for 'report', not",
+                                sub_argv[0]);
     if (sodium_init() < 0)
         return cli_error(CLI_EXIT_UNAVAILABLE, "cannot initialise libsodium");
     rpc_offline_spool_enable(main_command_spools(cmd->name));
     if (cmd->verbs != NULL)
         return cli_dispatch_group(&ctx, cmd->name, cmd->verbs, sub_argc,
                                   sub_argv);
+    if (report_format != NULL)
+        return cmd_report_with_format(&ctx, report_format, sub_argc,
+                                      sub_argv);
     return cmd->run(&ctx, sub_argc, sub_argv);
 }
 

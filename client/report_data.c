@@ -115,7 +115,7 @@ void report_rows_init(report_rows_t *rr, const Aixin__V1__ReportTable *t)
     rr->division = first_column(t, "division", "division_code");
     rr->name = first_column(t, "name", "division_name");
     rr->level = report_column(t, "level");
-    rr->insurer = first_column(t, "insurer_code", "insurer");
+    rr->insurer = first_column(t, "insurer", "insurer_code");
     rr->insurer_name = report_column(t, "insurer_name");
 }
 
@@ -137,9 +137,9 @@ const char *report_rows_label(const report_rows_t *rr, size_t row)
     const char *s;
     if (nonempty(report_cell_text(rr->t, row, rr->insurer)) != NULL) {
         s = nonempty(report_cell_text(rr->t, row, rr->insurer_name));
-        if (s != NULL)
-            return s;
-        return report_cell_text(rr->t, row, rr->insurer);
+        if (s == NULL)
+            s = nonempty(report_cell_text(rr->t, row, rr->name));
+        return s != NULL ? s : report_cell_text(rr->t, row, rr->insurer);
     }
     s = nonempty(report_cell_text(rr->t, row, rr->name));
     if (s == NULL)

@@ -67,7 +67,8 @@ bool report_cell_e4(const Aixin__V1__ReportTable *t, size_t row, int col,
  * Who each row is about. Division reports have the columns "division"
  * (the code), "name" and "level"; their first row is the report's own
  * division, the others the divisions directly below it. Insurer rows
- * carry "insurer_code" (or "insurer") and "insurer_name".
+ * carry "insurer" (or "insurer_code") and the insurer's "name" (or
+ * "insurer_name").
  */
 typedef struct report_rows {
     const Aixin__V1__ReportTable *t;

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "acceptor.h"
 #include "admin_http.h"
 #include "admin_tasks.h"
 #include "config.h"
@@ -176,7 +177,8 @@ static bool resolve_listen(const char *listen, struct sockaddr_storage *ss,
 
 typedef struct server {
     server_shared_t shared;
-    struct event_base *main_base; /* borrowed: signals and admin HTTP */
+    struct event_base *main_base; /* borrowed: signals, acceptor, admin HTTP */
+    acceptor_t *acceptor;         /* owned */
     worker_t workers[MAX_WORKERS];
     int nworkers;
 } server_t;
@@ -185,6 +187,9 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
 {
     server_t *s = arg;
     log_info("event=shutdown signal=%d", (int)sig);
+    /* No new connections from here on. */
+    acceptor_stop(s->acceptor);
+    s->acceptor = NULL;
     for (int i = 0; i < s->nworkers; i++)
         worker_request_stop(&s->workers[i]);
     /* The main loop (signals, admin HTTP) ends; the workers finish their
@@ -226,8 +231,7 @@ static int serve(const server_config_t *cfg)
         n = MAX_WORKERS;
     int rc = 0;
     for (int i = 0; i < n; i++) {
-        if (!worker_init(&s.workers[i], i, &s.shared, (struct sockaddr *)&ss,
-                         sslen)) {
+        if (!worker_init(&s.workers[i], i, &s.shared)) {
             s.nworkers = i + 1;
             rc = 1;
             break;
@@ -252,19 +256,30 @@ static int serve(const server_config_t *cfg)
         int started = 0;
         for (int i = 0; rc == 0 && i < s.nworkers; i++)
             started += worker_start(&s.workers[i]);
-        log_info("event=listening addr=%s tls=%s client_certs=%s workers=%d "
-                 "db_pool=%d version=%s",
-                 cfg->listen, s.shared.tls ? "on" : "off",
-                 cfg->tls_client_ca_file[0] ? "verified" : "off", s.nworkers,
-                 cfg->db_pool_size, AIXIND_VERSION);
-        if (rc == 0)
+        if (rc == 0) {
+            s.acceptor = acceptor_start(main_base, (struct sockaddr *)&ss, sslen,
+                                        s.workers, s.nworkers, &s.shared);
+            if (s.acceptor == NULL) {
+                rc = 1;
+                for (int i = 0; i < started; i++)
+                    worker_request_stop(&s.workers[i]);
+            }
+        }
+        if (rc == 0) {
+            log_info("event=listening addr=%s tls=%s client_certs=%s "
+                     "workers=%d db_pool=%d version=%s",
+                     cfg->listen, s.shared.tls ? "on" : "off",
+                     cfg->tls_client_ca_file[0] ? "verified" : "off",
+                     s.nworkers, cfg->db_pool_size, AIXIND_VERSION);
             event_base_dispatch(main_base);
+        }
         for (int i = 0; i < started; i++)
             worker_join(&s.workers[i]);
         log_info("event=stopped");
     } else {
         rc = 1;
     }
+    acceptor_stop(s.acceptor);
     admin_http_stop(admin);
     for (int i = 0; i < s.nworkers; i++)
         worker_destroy(&s.workers[i]);

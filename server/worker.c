@@ -2,11 +2,11 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "log.h"
 
-#define WORKER_ACCEPT_RETRY_MS 200
 #define WORKER_SHUTDOWN_POLL_MS 50
 
 static void timer_arm_ms(struct event *ev, int ms)
@@ -15,43 +15,53 @@ static void timer_arm_ms(struct event *ev, int ms)
     evtimer_add(ev, &tv);
 }
 
-static void worker_on_accept(struct evconnlistener *l, evutil_socket_t fd,
-                             struct sockaddr *sa, int salen, void *arg)
+/* A socket accepted by the acceptor, waiting in the worker's inbox. */
+typedef struct worker_handoff {
+    evutil_socket_t fd;
+    struct sockaddr_storage addr;
+    int addrlen;
+    struct worker_handoff *next;
+} worker_handoff_t;
+
+bool worker_hand_off(worker_t *w, evutil_socket_t fd, const struct sockaddr *sa,
+                     int salen)
 {
-    worker_t *w = arg;
-    const server_config_t *cfg = w->shared->config;
-    if (w->stopping) {
-        evutil_closesocket(fd);
-        return;
+    worker_handoff_t *h = calloc(1, sizeof(*h));
+    if (h == NULL || salen < 0 || (size_t)salen > sizeof(h->addr)) {
+        free(h);
+        return false;
     }
-    if (atomic_load(&w->shared->connections) >= cfg->max_connections) {
-        atomic_fetch_add_explicit(&w->metrics.refused, 1, memory_order_relaxed);
-        log_warn("event=refused reason=max_connections limit=%d",
-                 cfg->max_connections);
-        evutil_closesocket(fd);
-        return;
-    }
-    atomic_fetch_add_explicit(&w->metrics.accepted, 1, memory_order_relaxed);
-    conn_new(w, fd, sa, salen);
+    h->fd = fd;
+    memcpy(&h->addr, sa, (size_t)salen);
+    h->addrlen = salen;
+    pthread_mutex_lock(&w->inbox_lock);
+    h->next = w->inbox;
+    w->inbox = h;
+    pthread_mutex_unlock(&w->inbox_lock);
+    event_active(w->inbox_ev, EV_READ, 0);
+    return true;
 }
 
-static void worker_on_accept_retry(evutil_socket_t fd, short what, void *arg)
+/* Take the sockets the acceptor handed over. */
+static void worker_on_inbox(evutil_socket_t unused, short what, void *arg)
 {
     worker_t *w = arg;
-    if (!w->stopping)
-        evconnlistener_enable(w->listener);
-}
-
-/* Out of descriptors: stop accepting for a moment instead of spinning on a
- * listening socket that stays readable. */
-static void worker_on_accept_error(struct evconnlistener *l, void *arg)
-{
-    worker_t *w = arg;
-    int err = EVUTIL_SOCKET_ERROR();
-    log_warn("event=accept_error worker=%d errno=%d detail=\"%s\"", w->index,
-             err, evutil_socket_error_to_string(err));
-    evconnlistener_disable(l);
-    timer_arm_ms(w->accept_retry, WORKER_ACCEPT_RETRY_MS);
+    pthread_mutex_lock(&w->inbox_lock);
+    worker_handoff_t *list = w->inbox;
+    w->inbox = NULL;
+    pthread_mutex_unlock(&w->inbox_lock);
+    while (list != NULL) {
+        worker_handoff_t *h = list;
+        list = h->next;
+        if (w->stopping) {
+            evutil_closesocket(h->fd);
+        } else {
+            atomic_fetch_add_explicit(&w->metrics.accepted, 1,
+                                      memory_order_relaxed);
+            conn_new(w, h->fd, (struct sockaddr *)&h->addr, h->addrlen);
+        }
+        free(h);
+    }
 }
 
 #define WORKER_PUBLISH_MS 1000
@@ -127,7 +137,6 @@ static void worker_on_stop(evutil_socket_t fd, short what, void *arg)
     if (w->stopping)
         return;
     w->stopping = true;
-    evconnlistener_disable(w->listener);
     for (conn_t *c = w->conns; c != NULL;) {
         conn_t *next = c->next; /* closing moves c to the closed list */
         conn_begin_shutdown(c);
@@ -138,8 +147,7 @@ static void worker_on_stop(evutil_socket_t fd, short what, void *arg)
     timer_arm_ms(w->shutdown_check, WORKER_SHUTDOWN_POLL_MS);
 }
 
-bool worker_init(worker_t *w, int index, server_shared_t *shared,
-                 const struct sockaddr *addr, int addrlen)
+bool worker_init(worker_t *w, int index, server_shared_t *shared)
 {
     memset(w, 0, sizeof(*w));
     w->index = index;
@@ -152,25 +160,13 @@ bool worker_init(worker_t *w, int index, server_shared_t *shared,
     w->stop_ev = event_new(w->base, -1, 0, worker_on_stop, w);
     w->grace_timer = evtimer_new(w->base, worker_on_grace_over, w);
     w->shutdown_check = evtimer_new(w->base, worker_on_shutdown_poll, w);
-    w->accept_retry = evtimer_new(w->base, worker_on_accept_retry, w);
     w->publish_timer = evtimer_new(w->base, worker_on_publish, w);
+    w->inbox_ev = event_new(w->base, -1, 0, worker_on_inbox, w);
+    pthread_mutex_init(&w->inbox_lock, NULL);
+    w->inbox_lock_ready = true;
     if (!w->reap_ev || !w->stop_ev || !w->grace_timer || !w->shutdown_check ||
-        !w->accept_retry || !w->publish_timer)
+        !w->publish_timer || !w->inbox_ev)
         return false;
-    /* Every worker binds the same address; the kernel spreads the
-     * connections (SO_REUSEPORT). */
-    w->listener = evconnlistener_new_bind(
-        w->base, worker_on_accept, w,
-        LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC | LEV_OPT_REUSEABLE |
-            LEV_OPT_REUSEABLE_PORT,
-        511, addr, addrlen);
-    if (w->listener == NULL) {
-        int err = EVUTIL_SOCKET_ERROR();
-        log_error("event=listen_failed worker=%d errno=%d detail=\"%s\"", index,
-                  err, evutil_socket_error_to_string(err));
-        return false;
-    }
-    evconnlistener_set_error_cb(w->listener, worker_on_accept_error);
     w->db = db_pool_new(w->base, index, cfg->database, cfg->db_pool_size,
                         cfg->db_queue_max, cfg->db_connect_timeout_ms);
     w->pwhash = pwhash_waiter_new(shared->pwhash, w->base);
@@ -215,8 +211,12 @@ void worker_destroy(worker_t *w)
         db_pool_free(w->db); /* late query results: orphans freed */
     w->db = NULL;
     worker_on_reap(-1, 0, w);
-    if (w->listener)
-        evconnlistener_free(w->listener);
+    if (w->inbox_ev) {
+        worker_on_inbox(-1, 0, w); /* sockets still waiting: closed */
+        event_free(w->inbox_ev);
+    }
+    if (w->inbox_lock_ready)
+        pthread_mutex_destroy(&w->inbox_lock);
     if (w->reap_ev)
         event_free(w->reap_ev);
     if (w->stop_ev)
@@ -225,8 +225,6 @@ void worker_destroy(worker_t *w)
         event_free(w->grace_timer);
     if (w->shutdown_check)
         event_free(w->shutdown_check);
-    if (w->accept_retry)
-        event_free(w->accept_retry);
     if (w->publish_timer)
         event_free(w->publish_timer);
     if (w->base)

@@ -1,13 +1,11 @@
 /*
- * A worker: one thread, one event loop, its own listening socket
- * (SO_REUSEPORT spreads connections over workers), its own pool of
- * PostgreSQL connections, and the client connections it accepted.
+ * A worker: one thread, one event loop, its own pool of PostgreSQL
+ * connections, and the client connections the acceptor dealt to it.
  */
 #ifndef AIXIN_WORKER_H
 #define AIXIN_WORKER_H
 
 #include <event2/event.h>
-#include <event2/listener.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -34,7 +32,10 @@ typedef struct worker {
     server_shared_t *shared; /* borrowed */
     pthread_t thread;
     struct event_base *base;        /* owned */
-    struct evconnlistener *listener; /* owned */
+    pthread_mutex_t inbox_lock;     /* guards inbox */
+    bool inbox_lock_ready;
+    struct worker_handoff *inbox;   /* owned: sockets handed over */
+    struct event *inbox_ev;         /* owned; activated by the acceptor */
     db_pool_t *db;                  /* owned */
     pwhash_waiter_t *pwhash;        /* owned */
     conn_t *conns;                  /* owned list of live connections */
@@ -43,16 +44,19 @@ typedef struct worker {
     struct event *stop_ev;          /* owned; activated from the main thread */
     struct event *grace_timer;      /* owned */
     struct event *shutdown_check;   /* owned */
-    struct event *accept_retry;     /* owned; after EMFILE and friends */
     bool stopping;
     struct event *publish_timer;    /* owned; copies pool figures to metrics */
     metrics_t metrics;              /* read by the admin HTTP port */
     uint64_t requests;              /* for the exit log */
 } worker_t;
 
-/* Set up a worker (loop, listener bound to host:port, db pool). */
-bool worker_init(worker_t *w, int index, server_shared_t *shared,
-                 const struct sockaddr *addr, int addrlen);
+/* Set up a worker (loop, db pool). */
+bool worker_init(worker_t *w, int index, server_shared_t *shared);
+
+/* Thread-safe: give an accepted socket to the worker (which then owns
+ * it). False (socket still the caller's) when out of memory. */
+bool worker_hand_off(worker_t *w, evutil_socket_t fd, const struct sockaddr *sa,
+                     int salen);
 bool worker_start(worker_t *w);
 /* Thread-safe: ask the worker to finish in-flight work and stop. */
 void worker_request_stop(worker_t *w);
