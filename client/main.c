@@ -43,9 +43,7 @@ static const cli_command_t commands[] = {
 };
 
 static const char usage_head[] =
-    "Usage: aixin [--server HOST:PORT] [--format table|json|csv|html] "
-    "COMMAND "
-    "[options]\n"
+    "Usage: aixin [--server HOST:PORT] [--format FORMAT] COMMAND [options]\n"
     "\n"
     "Office client of the city's child-insurance programme (爱心保险).\n"
     "\n"

@@ -21,10 +21,13 @@
 #define LINE_TOP 22.0
 #define LEGEND_X 560.0
 #define LEGEND_ROW 18.0
+/* A bar's value starting closer than this before the target line moves
+ * past it. */
+#define TARGET_CLEARANCE 56.0
 /* Series colours: CSS classes s0..s9, then again. */
 #define PALETTE_SIZE 10
 /* Longest label drawn, in terminal columns (a Han character is two). */
-#define LABEL_COLUMNS 26
+#define LABEL_COLUMNS 28
 #define LEGEND_COLUMNS 24
 #define LABEL_MAX_BYTES 160
 
@@ -202,11 +205,15 @@ static const char *const tone_classes[CHART_TONE_COUNT] = {
 void chart_write_bars(FILE *out, const chart_bars_t *c)
 {
     double max_value = c->target.shown ? c->target.value : 0.0;
+    if (c->full_scale)
+        max_value = 1.0;
     for (size_t i = 0; i < c->n_bars; i++)
         if (c->bars[i].has_value && c->bars[i].value > max_value)
             max_value = c->bars[i].value;
     chart_axis_t a = chart_axis(max_value, c->unit);
     double bottom = BAR_TOP + BAR_ROW * (double)c->n_bars;
+    double target_x =
+        BAR_LABEL_WIDTH + BAR_PLOT_WIDTH * clamp(c->target.value / a.max, 0.0, 1.0);
     svg_open(out, bottom + AXIS_ROOM, c->title);
     write_value_grid(out, &a, c->unit, BAR_LABEL_WIDTH, BAR_PLOT_WIDTH,
                      BAR_TOP - 4.0, bottom);
@@ -235,9 +242,14 @@ void chart_write_bars(FILE *out, const chart_bars_t *c)
                     b->total ? " total" : "", BAR_LABEL_WIDTH,
                     y + (BAR_ROW - BAR_HEIGHT) / 2.0, w, BAR_HEIGHT);
         }
+        /* A value that would start just before the target line goes
+         * after it, so that the dashes do not cross the figure. */
+        double text_x = BAR_LABEL_WIDTH + w + 6.0;
+        if (c->target.shown && text_x > target_x - TARGET_CLEARANCE &&
+            text_x < target_x + 4.0)
+            text_x = target_x + 4.0;
         fprintf(out, "<text class=\"value%s\" x=\"%.1f\" y=\"%.1f\">",
-                b->has_value ? "" : " none", BAR_LABEL_WIDTH + w + 6.0,
-                text_y);
+                b->has_value ? "" : " none", text_x, text_y);
         report_write_html(out, b->value_text != NULL ? b->value_text : "");
         if (b->note != NULL) {
             fputs("<tspan class=\"note\" dx=\"8\">", out);
@@ -346,6 +358,8 @@ static void point_text(double v, chart_unit_t unit,
 void chart_write_lines(FILE *out, const chart_lines_t *c)
 {
     double max_value = c->target.shown ? c->target.value : 0.0;
+    if (c->full_scale)
+        max_value = 1.0;
     for (size_t s = 0; s < c->n_series; s++)
         for (size_t i = 0; i < c->n_years; i++)
             if (c->series[s].present[i] && c->series[s].values[i] > max_value)
@@ -390,9 +404,9 @@ void chart_write_lines(FILE *out, const chart_lines_t *c)
         fprintf(out,
                 "<line class=\"target\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
                 "y2=\"%.1f\"/>\n<text class=\"target-label\" x=\"%.1f\" "
-                "y=\"%.1f\" text-anchor=\"end\">",
-                LINE_LEFT, y, LINE_LEFT + LINE_PLOT_WIDTH, y,
-                LINE_LEFT + LINE_PLOT_WIDTH, y - 5.0);
+                "y=\"%.1f\">",
+                LINE_LEFT, y, LINE_LEFT + LINE_PLOT_WIDTH, y, LINE_LEFT + 4.0,
+                y - 5.0);
         report_write_html(out, c->target.label != NULL ? c->target.label : "target");
         fputs("</text>\n", out);
     }

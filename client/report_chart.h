@@ -57,6 +57,7 @@ typedef struct chart_target {
 typedef struct chart_bars {
     const char *title; /* for screen readers (aria-label) */
     chart_unit_t unit;
+    bool full_scale;   /* shares of a whole: the axis reaches 100% */
     const chart_bar_t *bars;
     size_t n_bars;
     chart_target_t target;
@@ -93,6 +94,7 @@ typedef struct chart_series {
 typedef struct chart_lines {
     const char *title;
     chart_unit_t unit;
+    bool full_scale;
     const int32_t *years;
     size_t n_years;
     const chart_series_t *series;

@@ -151,7 +151,7 @@ static void rate_note_text(const report_rows_t *rr, size_t row,
 /* One bar per row of the rate in `column`. */
 static bool write_rate_bars(FILE *out, const report_rows_t *rr,
                             const char *column, const char *caption,
-                            bool target, rate_note_t note,
+                            bool target, bool full_scale, rate_note_t note,
                             const char *no_value)
 {
     const Aixin__V1__ReportTable *t = rr->t;
@@ -176,7 +176,7 @@ static bool write_rate_bars(FILE *out, const report_rows_t *rr,
         } else {
             snprintf(value, REPORT_NUMBER_SIZE, "%s", no_value);
         }
-        if (note != RATE_NOTE_NONE) {
+        if (bar->has_value && note != RATE_NOTE_NONE) {
             char *text = bar_note(&b, bar);
             rate_note_text(rr, r, note, text);
             if (text[0] == '\0')
@@ -186,6 +186,7 @@ static bool write_rate_bars(FILE *out, const report_rows_t *rr,
     chart_bars_t c = {
         .title = caption,
         .unit = CHART_UNIT_FRACTION,
+        .full_scale = full_scale,
         .bars = b.bars,
         .n_bars = b.n,
         .target = {.shown = target, .value = TARGET_E4 / 10000.0,
@@ -277,8 +278,8 @@ static const struct {
     const char *label;
 } class_labels[] = {
     {"same_day", "same day (当天)"},
-    {"seven_day", "within 7 days (七天)"},
-    {"fifteen_day", "escalated, within 15 days (十五天)"},
+    {"seven_day", "7 days (七天)"},
+    {"fifteen_day", "escalated, 15 days (十五天)"},
 };
 
 /* The X_total / X_on_time pairs of the table, and home delivery. */
@@ -353,11 +354,11 @@ static void share_bar(bar_set_t *b, const char *label, bool total,
     if (bar->has_value) {
         bar->value = (double)e4 / 10000.0;
         report_format_percent(e4, value);
+        snprintf(bar_note(b, bar), NOTE_SIZE, "%" PRId64 " of %" PRId64 " %s",
+                 on_time, all, verb);
     } else {
-        snprintf(value, REPORT_NUMBER_SIZE, "no claims");
+        snprintf(value, REPORT_NUMBER_SIZE, "none due");
     }
-    snprintf(bar_note(b, bar), NOTE_SIZE, "%" PRId64 " of %" PRId64 " %s",
-             on_time, all, verb);
 }
 
 static bool write_service_charts(FILE *out, const report_rows_t *rr)
@@ -393,7 +394,7 @@ static bool write_service_charts(FILE *out, const report_rows_t *rr)
              "Claims settled on time, per service class: %s",
              report_rows_label(rr, own));
     chart_bars_t c = {.title = caption, .unit = CHART_UNIT_FRACTION,
-                      .bars = b.bars, .n_bars = b.n};
+                      .full_scale = true, .bars = b.bars, .n_bars = b.n};
     figure_open(out, caption);
     chart_write_bars(out, &c);
     figure_close(out);
@@ -414,7 +415,7 @@ static bool write_service_charts(FILE *out, const report_rows_t *rr)
     const char *per_division =
         "Claims settled on time per division (every service class)";
     chart_bars_t d = {.title = per_division, .unit = CHART_UNIT_FRACTION,
-                      .bars = b.bars, .n_bars = b.n};
+                      .full_scale = true, .bars = b.bars, .n_bars = b.n};
     figure_open(out, per_division);
     chart_write_bars(out, &d);
     figure_close(out);
@@ -431,7 +432,7 @@ bool chart_write_report(FILE *out, const Aixin__V1__ReportTable *t)
         return write_rate_bars(out, &rr, "enrollment_rate",
                                "Enrollment rate per division (insured / "
                                "eligible households) against the 90% target",
-                               true, RATE_NOTE_HOUSEHOLDS,
+                               true, true, RATE_NOTE_HOUSEHOLDS,
                                "no eligible households");
     case AIXIN__V1__REPORT_KIND__REPORT_KIND_FUNDING:
         return write_funding_stack(out, &rr);
@@ -439,21 +440,21 @@ bool chart_write_report(FILE *out, const Aixin__V1__ReportTable *t)
         return write_rate_bars(out, &rr, "payout_ratio",
                                "Payout ratio per division (paid by the "
                                "insurers / premiums)",
-                               false, RATE_NOTE_PAID, "no premium");
+                               false, false, RATE_NOTE_PAID, "no premium");
     case AIXIN__V1__REPORT_KIND__REPORT_KIND_SERVICE:
         return write_service_charts(out, &rr);
     case AIXIN__V1__REPORT_KIND__REPORT_KIND_INSURERS:
         return write_rate_bars(out, &rr, "payout_ratio",
                                "Payout ratio per insurer (paid / premiums)",
-                               false, RATE_NOTE_PAID, "no premium") &&
+                               false, false, RATE_NOTE_PAID, "no premium") &&
                write_rate_bars(out, &rr, "share_of_policies",
-                               "Share of policies per insurer", false,
+                               "Share of policies per insurer", false, true,
                                RATE_NOTE_POLICIES, "no policies");
     case AIXIN__V1__REPORT_KIND__REPORT_KIND_ASSESSMENT:
         return write_rate_bars(out, &rr, "enrollment_rate",
                                "Enrollment rate per county against the 90% "
                                "target (+10 assessment points when reached)",
-                               true, RATE_NOTE_POINTS,
+                               true, true, RATE_NOTE_POINTS,
                                "no eligible households");
     case AIXIN__V1__REPORT_KIND__REPORT_KIND_UNSPECIFIED:
     default:
@@ -616,28 +617,39 @@ bool chart_write_trend(FILE *out, const Aixin__V1__ReportTable *range,
         bool money = range->kind == AIXIN__V1__REPORT_KIND__REPORT_KIND_FUNDING;
         for (size_t y = 0; y < n_years; y++)
             year_numbers[y] = range->year_from + (int32_t)y;
+        /* Divisions with nothing in any year stay in the table only:
+         * a flat line at zero for each would hide the others. */
+        size_t n_lines = 0;
         for (size_t s = 0; s < n; s++) {
+            bool something = false;
             for (size_t y = 0; y < n_years; y++) {
                 size_t i = s * n_years + y;
                 present[i] = series_find(years[y], &series[s], &values[i]);
                 points[i] = (double)values[i] / (money ? 100.0 : 10000.0);
+                something = something || (present[i] && values[i] != 0);
             }
-            lines[s].label = series[s].label;
-            lines[s].total = series[s].total;
-            lines[s].values = &points[s * n_years];
-            lines[s].present = &present[s * n_years];
+            if (!something && !series[s].total)
+                continue;
+            lines[n_lines].label = series[s].label;
+            lines[n_lines].total = series[s].total;
+            lines[n_lines].values = &points[s * n_years];
+            lines[n_lines].present = &present[s * n_years];
+            n_lines++;
         }
         bool target =
             range->kind == AIXIN__V1__REPORT_KIND__REPORT_KIND_ENROLLMENT ||
             range->kind == AIXIN__V1__REPORT_KIND__REPORT_KIND_ASSESSMENT;
+        bool share = target ||
+                     range->kind == AIXIN__V1__REPORT_KIND__REPORT_KIND_SERVICE;
         const char *caption = trend_caption(range->kind);
         chart_lines_t c = {
             .title = caption,
             .unit = money ? CHART_UNIT_YUAN : CHART_UNIT_FRACTION,
+            .full_scale = share,
             .years = year_numbers,
             .n_years = n_years,
             .series = lines,
-            .n_series = n,
+            .n_series = n_lines,
             .target = {.shown = target, .value = TARGET_E4 / 10000.0,
                        .label = TARGET_LABEL},
         };

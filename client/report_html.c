@@ -67,7 +67,8 @@ static const char page_css[] =
     "vertical-align: top; }\n"
     "th { background: #f6f8fa; text-align: left; vertical-align: bottom; "
     "font-weight: 600; }\n"
-    ".num { text-align: right; white-space: nowrap; }\n"
+    ".num { text-align: right; }\n"
+    "td { white-space: nowrap; }\n"
     "tr.total td { font-weight: 700; background: #f6f8fa; }\n"
     "td.below { padding-left: 5mm; }\n"
     "td.null { color: #8c959f; }\n"
@@ -207,7 +208,7 @@ static void write_header(FILE *out, const report_html_t *r,
 
 /* One cell of the figures table. */
 static void write_cell(FILE *out, const Aixin__V1__ReportTable *t, size_t row,
-                       size_t col, bool below)
+                       size_t col, bool below, bool numeric)
 {
     const Aixin__V1__ReportCell *cell = report_cell(t, row, (int)col);
     char text[REPORT_NUMBER_SIZE];
@@ -243,7 +244,9 @@ static void write_cell(FILE *out, const Aixin__V1__ReportTable *t, size_t row,
         return;
     case AIXIN__V1__REPORT_CELL__VALUE__NOT_SET:
     default:
-        fputs("<td class=\"null\">&#8211;</td>", out);
+        fputs(numeric ? "<td class=\"num null\">&#8211;</td>"
+                      : "<td class=\"null\">&#8211;</td>",
+              out);
         return;
     }
 }
@@ -282,7 +285,8 @@ static void write_figures_table(FILE *out, const Aixin__V1__ReportTable *t)
         fputs(report_rows_total(&rr, r) ? "<tr class=\"total\">" : "<tr>", out);
         for (size_t c = 0; c < t->n_columns; c++)
             write_cell(out, t, r, c,
-                       (int)c == rr.name && report_rows_below(&rr, r));
+                       (int)c == rr.name && report_rows_below(&rr, r),
+                       column_numeric(t, c));
         fputs("</tr>\n", out);
     }
     fputs("</tbody>\n</table>\n", out);

@@ -18,6 +18,12 @@ AIXIN_PACKAGES=(
   iproute2 procps util-linux
 )
 
+# Debian packages only the tests need (tests/run installs them besides
+# AIXIN_PACKAGES; deploy/up does not): headless Chromium renders the HTML
+# reports (tests/integration/it_report_html.sh), with a CJK font for the
+# Chinese names.
+AIXIN_TEST_PACKAGES=(chromium fonts-wqy-zenhei)
+
 aixin_log() {
   printf '%s %s\n' "$(date '+%H:%M:%S')" "$*" >&2
 }

@@ -21,6 +21,8 @@
 -- figure is computed per township and summed upwards, so a parent row is
 -- exactly the sum of its children; rates are recomputed from the summed
 -- numerator and denominator (4 decimals, NULL when the denominator is 0).
+-- insurers answers one row per insurer with policies in the division and
+-- years, by code; assessment one row per county in the division.
 --
 -- COUNTING RULES.
 --   * A policy, and every claim on it, counts in its policy year.
@@ -71,30 +73,324 @@
 -- claims not settled and overdue today.
 --
 -- SPEED.  A province-sized programme (tests/bench/bench-reports.sh: over a
--- million policies) is answered from one index: policies_report_idx on
--- (policy_year, township_code, household_id) including the premium, its
--- split and the insurer.  A report reads the policies of each year as one
--- contiguous slice of it per year (a county: one slice of its township
--- codes), counts the distinct households of a township in the same pass
--- (they are adjacent in the index) and never visits the table.  It
--- replaces 0003's policies_year_township_idx, whose leading columns and
--- included shares it has, so the ledger reads it alone just the same.
--- Claims are reached through their policies.  There are no summary tables:
--- nothing can get out of step with the data.
+-- million policies) is answered without reading the policies:
+--   * aixin.report_policy_totals holds, per policy year, township and
+--     insurer, the number of policies, of insured households and the sums
+--     of the premium and its split.  Statement triggers on aixin.policies
+--     keep it exact for every INSERT, UPDATE, DELETE and TRUNCATE, whoever
+--     writes (they fire even under session_replication_role = replica).
+--     A writing session adds to its own shard row (backend pid mod 16), so
+--     concurrent enrollments in one township do not queue behind a single
+--     row; a report sums the shards.  A household counts in a year when its
+--     first policy of that year arrives: the trigger locks the household
+--     rows of the statement (in id order) before looking for other
+--     policies, so two siblings enrolled at the same moment by two sessions
+--     count once.  aixin.report_policy_totals_rebuild() recomputes it.
+--   * claims carry copies of their policy's year, township, household and
+--     insurer, indexed by (policy_year, township_code), so the claims of a
+--     division and years are read without touching the policies.  A
+--     trigger fills them from the policy whoever writes the claim and keeps
+--     them on update; they cannot go stale, since a policy's year and
+--     insurer are frozen (policies_rules) and its household and township
+--     are held by the foreign keys to its child and household (a child
+--     cannot change household under its policies, nor a household its
+--     township).
+-- The census and the disbursements are small and read as they are.
 
 -- ---------------------------------------------------------------------------
--- Index.
+-- Policy totals per year, township and insurer.
 -- ---------------------------------------------------------------------------
 
-CREATE INDEX policies_report_idx ON aixin.policies (policy_year, township_code, household_id)
-  INCLUDE (premium_fen, city_share_fen, county_share_fen, township_share_fen, insurer_id);
-DROP INDEX aixin.policies_year_township_idx;
+CREATE TABLE aixin.report_policy_totals (
+  policy_year        int NOT NULL,
+  township_code      text NOT NULL,
+  insurer_id         bigint NOT NULL,
+  -- The writing session's shard (backend pid mod 16); rows of one key are
+  -- added up, never read alone.  A shard may go negative after deletes.
+  shard              smallint NOT NULL,
+  policies           bigint NOT NULL,
+  households         bigint NOT NULL,
+  premium_fen        bigint NOT NULL,
+  city_share_fen     bigint NOT NULL,
+  county_share_fen   bigint NOT NULL,
+  township_share_fen bigint NOT NULL,
+  PRIMARY KEY (policy_year, township_code, insurer_id, shard)
+);
 
-COMMENT ON INDEX aixin.policies_report_idx IS
-  'Reports and the ledger: a year''s policies by township and household, with premium, split and insurer (index-only)';
+COMMENT ON TABLE aixin.report_policy_totals IS
+  'Policies, insured households, premium and split per year, township and insurer (summed over shards); kept by triggers on aixin.policies';
+
+-- Add the changes of one statement on aixin.policies.  Transition tables:
+-- new_rows (INSERT, UPDATE) and old_rows (DELETE, UPDATE).  Households:
+-- for every (year, household) the statement touched, +1 when the household
+-- has a policy of that year now and had none before, -1 the other way
+-- round ("before" = a policy of it other than the statement's new rows, or
+-- one of its old rows).
+CREATE FUNCTION aixin.report_policy_totals_apply() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+  my_shard smallint := (pg_backend_pid() % 16)::smallint;
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    PERFORM 1 FROM aixin.households h
+     WHERE h.id IN (SELECT n.household_id FROM new_rows n)
+     ORDER BY h.id
+       FOR NO KEY UPDATE;
+    INSERT INTO aixin.report_policy_totals AS t
+      (policy_year, township_code, insurer_id, shard, policies, households, premium_fen,
+       city_share_fen, county_share_fen, township_share_fen)
+    SELECT d.policy_year, d.township_code, d.insurer_id, my_shard, sum(d.policies),
+           sum(d.households), sum(d.premium), sum(d.city), sum(d.county), sum(d.township)
+      FROM (SELECT n.policy_year, n.township_code, n.insurer_id, count(*) AS policies,
+                   0 AS households, sum(n.premium_fen) AS premium, sum(n.city_share_fen) AS city,
+                   sum(n.county_share_fen) AS county, sum(n.township_share_fen) AS township
+              FROM new_rows n
+             GROUP BY n.policy_year, n.township_code, n.insurer_id
+            UNION ALL
+            SELECT hy.policy_year, hy.township_code, hy.insurer_id, 0, 1, 0, 0, 0, 0
+              FROM (SELECT n.policy_year, n.household_id, min(n.township_code) AS township_code,
+                           min(n.insurer_id) AS insurer_id
+                      FROM new_rows n
+                     GROUP BY n.policy_year, n.household_id) hy
+             WHERE NOT EXISTS (SELECT 1 FROM aixin.policies p
+                                WHERE p.household_id = hy.household_id
+                                  AND p.policy_year = hy.policy_year
+                                  AND NOT EXISTS (SELECT 1 FROM new_rows n WHERE n.id = p.id))) d
+     GROUP BY d.policy_year, d.township_code, d.insurer_id
+     ORDER BY d.policy_year, d.township_code, d.insurer_id
+    ON CONFLICT (policy_year, township_code, insurer_id, shard) DO UPDATE
+       SET policies = t.policies + excluded.policies,
+           households = t.households + excluded.households,
+           premium_fen = t.premium_fen + excluded.premium_fen,
+           city_share_fen = t.city_share_fen + excluded.city_share_fen,
+           county_share_fen = t.county_share_fen + excluded.county_share_fen,
+           township_share_fen = t.township_share_fen + excluded.township_share_fen;
+
+  ELSIF TG_OP = 'DELETE' THEN
+    PERFORM 1 FROM aixin.households h
+     WHERE h.id IN (SELECT o.household_id FROM old_rows o)
+     ORDER BY h.id
+       FOR NO KEY UPDATE;
+    INSERT INTO aixin.report_policy_totals AS t
+      (policy_year, township_code, insurer_id, shard, policies, households, premium_fen,
+       city_share_fen, county_share_fen, township_share_fen)
+    SELECT d.policy_year, d.township_code, d.insurer_id, my_shard, sum(d.policies),
+           sum(d.households), sum(d.premium), sum(d.city), sum(d.county), sum(d.township)
+      FROM (SELECT o.policy_year, o.township_code, o.insurer_id, -count(*) AS policies,
+                   0 AS households, -sum(o.premium_fen) AS premium,
+                   -sum(o.city_share_fen) AS city, -sum(o.county_share_fen) AS county,
+                   -sum(o.township_share_fen) AS township
+              FROM old_rows o
+             GROUP BY o.policy_year, o.township_code, o.insurer_id
+            UNION ALL
+            SELECT hy.policy_year, hy.township_code, hy.insurer_id, 0, -1, 0, 0, 0, 0
+              FROM (SELECT o.policy_year, o.household_id, min(o.township_code) AS township_code,
+                           min(o.insurer_id) AS insurer_id
+                      FROM old_rows o
+                     GROUP BY o.policy_year, o.household_id) hy
+             WHERE NOT EXISTS (SELECT 1 FROM aixin.policies p
+                                WHERE p.household_id = hy.household_id
+                                  AND p.policy_year = hy.policy_year)) d
+     GROUP BY d.policy_year, d.township_code, d.insurer_id
+     ORDER BY d.policy_year, d.township_code, d.insurer_id
+    ON CONFLICT (policy_year, township_code, insurer_id, shard) DO UPDATE
+       SET policies = t.policies + excluded.policies,
+           households = t.households + excluded.households,
+           premium_fen = t.premium_fen + excluded.premium_fen,
+           city_share_fen = t.city_share_fen + excluded.city_share_fen,
+           county_share_fen = t.county_share_fen + excluded.county_share_fen,
+           township_share_fen = t.township_share_fen + excluded.township_share_fen;
+
+  ELSE
+    -- UPDATE: nothing to do unless a summed or grouping column changed
+    -- (the split and year never change: policies_rules).
+    IF NOT EXISTS (
+         SELECT 1 FROM old_rows o JOIN new_rows n ON n.id = o.id
+          WHERE (o.policy_year, o.township_code, o.household_id, o.insurer_id, o.premium_fen,
+                 o.city_share_fen, o.county_share_fen, o.township_share_fen)
+                IS DISTINCT FROM
+                (n.policy_year, n.township_code, n.household_id, n.insurer_id, n.premium_fen,
+                 n.city_share_fen, n.county_share_fen, n.township_share_fen)) THEN
+      RETURN NULL;
+    END IF;
+    PERFORM 1 FROM aixin.households h
+     WHERE h.id IN (SELECT o.household_id FROM old_rows o
+                    UNION SELECT n.household_id FROM new_rows n)
+     ORDER BY h.id
+       FOR NO KEY UPDATE;
+    INSERT INTO aixin.report_policy_totals AS t
+      (policy_year, township_code, insurer_id, shard, policies, households, premium_fen,
+       city_share_fen, county_share_fen, township_share_fen)
+    SELECT d.policy_year, d.township_code, d.insurer_id, my_shard, sum(d.policies),
+           sum(d.households), sum(d.premium), sum(d.city), sum(d.county), sum(d.township)
+      FROM (SELECT r.policy_year, r.township_code, r.insurer_id, sum(r.sign) AS policies,
+                   0 AS households, sum(r.sign * r.premium_fen) AS premium,
+                   sum(r.sign * r.city_share_fen) AS city,
+                   sum(r.sign * r.county_share_fen) AS county,
+                   sum(r.sign * r.township_share_fen) AS township
+              FROM (SELECT 1 AS sign, n.* FROM new_rows n
+                    UNION ALL
+                    SELECT -1, o.* FROM old_rows o) r
+             GROUP BY r.policy_year, r.township_code, r.insurer_id
+            UNION ALL
+            SELECT hy.policy_year, hy.township_code, hy.insurer_id, 0,
+                   (EXISTS (SELECT 1 FROM aixin.policies p
+                             WHERE p.household_id = hy.household_id
+                               AND p.policy_year = hy.policy_year))::int
+                   - (EXISTS (SELECT 1 FROM aixin.policies p
+                               WHERE p.household_id = hy.household_id
+                                 AND p.policy_year = hy.policy_year
+                                 AND NOT EXISTS (SELECT 1 FROM new_rows n WHERE n.id = p.id))
+                      OR EXISTS (SELECT 1 FROM old_rows o
+                                  WHERE o.household_id = hy.household_id
+                                    AND o.policy_year = hy.policy_year))::int,
+                   0, 0, 0, 0
+              FROM (SELECT r.policy_year, r.household_id, min(r.township_code) AS township_code,
+                           min(r.insurer_id) AS insurer_id
+                      FROM (SELECT n.policy_year, n.household_id, n.township_code, n.insurer_id
+                              FROM new_rows n
+                            UNION ALL
+                            SELECT o.policy_year, o.household_id, o.township_code, o.insurer_id
+                              FROM old_rows o) r
+                     GROUP BY r.policy_year, r.household_id) hy) d
+     GROUP BY d.policy_year, d.township_code, d.insurer_id
+     ORDER BY d.policy_year, d.township_code, d.insurer_id
+    ON CONFLICT (policy_year, township_code, insurer_id, shard) DO UPDATE
+       SET policies = t.policies + excluded.policies,
+           households = t.households + excluded.households,
+           premium_fen = t.premium_fen + excluded.premium_fen,
+           city_share_fen = t.city_share_fen + excluded.city_share_fen,
+           county_share_fen = t.county_share_fen + excluded.county_share_fen,
+           township_share_fen = t.township_share_fen + excluded.township_share_fen;
+  END IF;
+  RETURN NULL;
+END;
+$$;
+
+CREATE FUNCTION aixin.report_policy_totals_truncate() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  TRUNCATE aixin.report_policy_totals;
+  RETURN NULL;
+END;
+$$;
+
+CREATE TRIGGER report_policy_totals_ins
+  AFTER INSERT ON aixin.policies
+  REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION aixin.report_policy_totals_apply();
+CREATE TRIGGER report_policy_totals_upd
+  AFTER UPDATE ON aixin.policies
+  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION aixin.report_policy_totals_apply();
+CREATE TRIGGER report_policy_totals_del
+  AFTER DELETE ON aixin.policies
+  REFERENCING OLD TABLE AS old_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION aixin.report_policy_totals_apply();
+CREATE TRIGGER report_policy_totals_trunc
+  AFTER TRUNCATE ON aixin.policies
+  FOR EACH STATEMENT EXECUTE FUNCTION aixin.report_policy_totals_truncate();
+
+-- Bulk loads that skip user triggers (session_replication_role = replica)
+-- must still keep the totals.
+ALTER TABLE aixin.policies ENABLE ALWAYS TRIGGER report_policy_totals_ins;
+ALTER TABLE aixin.policies ENABLE ALWAYS TRIGGER report_policy_totals_upd;
+ALTER TABLE aixin.policies ENABLE ALWAYS TRIGGER report_policy_totals_del;
+ALTER TABLE aixin.policies ENABLE ALWAYS TRIGGER report_policy_totals_trunc;
+
+-- Recompute the totals from the policies (writers wait meanwhile); the
+-- number of rows written.  For repairs: the triggers keep them exact.  A
+-- household counts once per year and township, with the lowest insurer
+-- among its policies of that year (a county-year has one insurer anyway).
+CREATE FUNCTION aixin.report_policy_totals_rebuild() RETURNS bigint
+LANGUAGE plpgsql AS $$
+DECLARE
+  n bigint;
+BEGIN
+  LOCK TABLE aixin.policies IN SHARE MODE;
+  DELETE FROM aixin.report_policy_totals;
+  INSERT INTO aixin.report_policy_totals
+    (policy_year, township_code, insurer_id, shard, policies, households, premium_fen,
+     city_share_fen, county_share_fen, township_share_fen)
+  SELECT k.policy_year, k.township_code, k.insurer_id, 0, k.n, coalesce(h.n, 0), k.premium,
+         k.city, k.county, k.township
+    FROM (SELECT p.policy_year, p.township_code, p.insurer_id, count(*) AS n,
+                 sum(p.premium_fen) AS premium, sum(p.city_share_fen) AS city,
+                 sum(p.county_share_fen) AS county, sum(p.township_share_fen) AS township
+            FROM aixin.policies p
+           GROUP BY p.policy_year, p.township_code, p.insurer_id) k
+    LEFT JOIN (SELECT x.policy_year, x.township_code, x.insurer_id, count(*) AS n
+                 FROM (SELECT p.policy_year, p.township_code, min(p.insurer_id) AS insurer_id
+                         FROM aixin.policies p
+                        GROUP BY p.policy_year, p.township_code, p.household_id) x
+                GROUP BY x.policy_year, x.township_code, x.insurer_id) h
+      ON h.policy_year = k.policy_year AND h.township_code = k.township_code
+     AND h.insurer_id = k.insurer_id;
+  GET DIAGNOSTICS n = ROW_COUNT;
+  RETURN n;
+END;
+$$;
+
+COMMENT ON FUNCTION aixin.report_policy_totals_rebuild() IS
+  'Recompute aixin.report_policy_totals from the policies (locks out writers while it runs); rows written';
+
+SELECT aixin.report_policy_totals_rebuild();
 
 -- ---------------------------------------------------------------------------
--- Helpers (no permission checks: the report functions check first).
+-- Claims: copies of their policy's year, township, household and insurer.
+-- ---------------------------------------------------------------------------
+
+ALTER TABLE aixin.claims
+  ADD COLUMN policy_year int,
+  ADD COLUMN township_code text,
+  ADD COLUMN household_id bigint,
+  ADD COLUMN insurer_id bigint;
+
+COMMENT ON COLUMN aixin.claims.policy_year IS 'Copied from the policy when the claim is written (reports)';
+COMMENT ON COLUMN aixin.claims.township_code IS 'Copied from the policy when the claim is written (reports)';
+COMMENT ON COLUMN aixin.claims.household_id IS 'Copied from the policy when the claim is written (reports)';
+COMMENT ON COLUMN aixin.claims.insurer_id IS 'Copied from the policy when the claim is written (reports)';
+
+-- Claims written before this migration (claims_rules would refuse to
+-- touch final claims, and updated_at must not move).
+ALTER TABLE aixin.claims DISABLE TRIGGER claims_rules;
+UPDATE aixin.claims c
+   SET policy_year = p.policy_year, township_code = p.township_code,
+       household_id = p.household_id, insurer_id = p.insurer_id
+  FROM aixin.policies p
+ WHERE p.id = c.policy_id;
+ALTER TABLE aixin.claims ENABLE TRIGGER claims_rules;
+
+-- The copies are the policy's whoever writes the claim: set on insert (a
+-- missing policy leaves them NULL, and the foreign key refuses the row),
+-- kept on update (claims_rules refuses a change of policy).
+CREATE FUNCTION aixin.claims_copy_policy() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'UPDATE' AND NEW.policy_id = OLD.policy_id THEN
+    NEW.policy_year := OLD.policy_year;
+    NEW.township_code := OLD.township_code;
+    NEW.household_id := OLD.household_id;
+    NEW.insurer_id := OLD.insurer_id;
+    RETURN NEW;
+  END IF;
+  SELECT p.policy_year, p.township_code, p.household_id, p.insurer_id
+    INTO NEW.policy_year, NEW.township_code, NEW.household_id, NEW.insurer_id
+    FROM aixin.policies p
+   WHERE p.id = NEW.policy_id;
+  RETURN NEW;
+END;
+$$;
+
+CREATE TRIGGER claims_copy_policy
+  BEFORE INSERT OR UPDATE ON aixin.claims
+  FOR EACH ROW EXECUTE FUNCTION aixin.claims_copy_policy();
+ALTER TABLE aixin.claims ENABLE ALWAYS TRIGGER claims_copy_policy;
+
+CREATE INDEX claims_report_idx ON aixin.claims (policy_year, township_code);
+
+-- ---------------------------------------------------------------------------
+-- Building blocks (no permission checks: the report functions check first).
 -- ---------------------------------------------------------------------------
 
 -- The report's division, after the checks every report makes: a reader
@@ -188,8 +484,7 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
 $$;
 
 -- Enrollment per township below p_root over p_years: every township, zero
--- when it has nothing.  The policies of a year and township are read in
--- household order from policies_report_idx: households counted as groups.
+-- when it has nothing.
 CREATE FUNCTION aixin.report_township_enrollment(p_root aixin.divisions, p_years int[])
 RETURNS TABLE (township_code text, county_code text, row_code text, eligible_households bigint,
                insured_households bigint, policies bigint)
@@ -202,16 +497,12 @@ DECLARE
   hi text := aixin.report_township_high(p_root);
 BEGIN
   RETURN QUERY
-    WITH hh AS (
-      SELECT p.policy_year, p.township_code, count(*) AS n
-        FROM aixin.policies p
-       WHERE p.policy_year = ANY (p_years)
-         AND p.township_code BETWEEN lo AND hi
-       GROUP BY p.policy_year, p.township_code, p.household_id
-    ), pol AS (
-      SELECT h.township_code, count(*) AS households, sum(h.n) AS n
-        FROM hh h
-       GROUP BY h.township_code
+    WITH pol AS (
+      SELECT t.township_code, sum(t.households) AS households, sum(t.policies) AS n
+        FROM aixin.report_policy_totals t
+       WHERE t.policy_year = ANY (p_years)
+         AND t.township_code BETWEEN lo AND hi
+       GROUP BY t.township_code
     ), cen AS (
       SELECT s.township_code, sum(s.eligible_households) AS eligible
         FROM (SELECT DISTINCT ON (c.township_code, c.policy_year)
@@ -272,8 +563,8 @@ COMMENT ON FUNCTION aixin.report_enrollment(bigint, int, int, text) IS
 
 -- Owed and paid per township below p_root over p_years (see PAID AMOUNTS
 -- at the top of this file).  The city's payments are divided over every
--- township of the city, so when there are any, the whole city's policies
--- of those years are read (one pass over the index).
+-- township of the city, so when there are any, the whole city's totals of
+-- those years are read.
 CREATE FUNCTION aixin.report_township_funding(p_root aixin.divisions, p_years int[])
 RETURNS TABLE (township_code text, row_code text, premium_fen bigint, city_owed_fen bigint,
                county_owed_fen bigint, township_owed_fen bigint, city_paid_fen bigint,
@@ -299,13 +590,13 @@ BEGIN
 
   RETURN QUERY
     WITH owed AS MATERIALIZED (
-      SELECT p.policy_year, p.township_code, sum(p.premium_fen) AS premium,
-             sum(p.city_share_fen) AS city, sum(p.county_share_fen) AS county,
-             sum(p.township_share_fen) AS township
-        FROM aixin.policies p
-       WHERE p.policy_year = ANY (p_years)
-         AND p.township_code BETWEEN lo AND hi
-       GROUP BY p.policy_year, p.township_code
+      SELECT t.policy_year, t.township_code, sum(t.premium_fen) AS premium,
+             sum(t.city_share_fen) AS city, sum(t.county_share_fen) AS county,
+             sum(t.township_share_fen) AS township
+        FROM aixin.report_policy_totals t
+       WHERE t.policy_year = ANY (p_years)
+         AND t.township_code BETWEEN lo AND hi
+       GROUP BY t.policy_year, t.township_code
     ), pay AS (
       -- The payments that reach a township below the root: the city's,
       -- the counties' over such townships, the townships' below the root.
@@ -435,17 +726,16 @@ DECLARE
 BEGIN
   RETURN QUERY
     WITH prem AS (
-      SELECT p.township_code, sum(p.premium_fen) AS premium
-        FROM aixin.policies p
-       WHERE p.policy_year = ANY (p_years)
-         AND p.township_code BETWEEN lo AND hi
-       GROUP BY p.township_code
+      SELECT t.township_code, sum(t.premium_fen) AS premium
+        FROM aixin.report_policy_totals t
+       WHERE t.policy_year = ANY (p_years)
+         AND t.township_code BETWEEN lo AND hi
+       GROUP BY t.township_code
     ), cl AS MATERIALIZED (
-      SELECT c.id, c.state, c.event, c.paid_fen, p.township_code, p.household_id
+      SELECT c.id, c.state, c.event, c.paid_fen, c.township_code, c.household_id
         FROM aixin.claims c
-        JOIN aixin.policies p ON p.id = c.policy_id
-       WHERE p.policy_year = ANY (p_years)
-         AND p.township_code BETWEEN lo AND hi
+       WHERE c.policy_year = ANY (p_years)
+         AND c.township_code BETWEEN lo AND hi
     ), agg AS (
       SELECT c.township_code, count(*) AS filed,
              count(*) FILTER (WHERE c.state = 'paid') AS paid,
@@ -534,18 +824,17 @@ DECLARE
 BEGIN
   RETURN QUERY
     WITH cl AS (
-      SELECT p.township_code, d.service_class AS cls,
+      SELECT c.township_code, d.service_class AS cls,
              c.state IN ('paid', 'rejected') AS settled, d.overdue,
              coalesce(coalesce(c.paid_fen, c.approved_fen) >= 500000, false) AS home_required,
              c.delivered_home,
              EXISTS (SELECT 1 FROM aixin.claim_visits v WHERE v.claim_id = c.id) AS visited
         FROM aixin.claims c
-        JOIN aixin.policies p ON p.id = c.policy_id
        CROSS JOIN LATERAL aixin.claim_due(c.amount_claimed_fen, c.documents_complete_on, c.doubt,
                                           c.escalated_on, c.state, c.decided_on, c.paid_on,
                                           today) d
-       WHERE p.policy_year = ANY (p_years)
-         AND p.township_code BETWEEN lo AND hi
+       WHERE c.policy_year = ANY (p_years)
+         AND c.township_code BETWEEN lo AND hi
     ), agg AS (
       SELECT c.township_code,
              count(*) FILTER (WHERE c.cls = 'same_day' AND (c.settled OR c.overdue)) AS sd,
@@ -635,19 +924,19 @@ DECLARE
 BEGIN
   RETURN QUERY
     WITH pol AS (
-      SELECT p.insurer_id, count(*) AS n, sum(p.premium_fen) AS premium
-        FROM aixin.policies p
-       WHERE p.policy_year = ANY (years)
-         AND p.township_code BETWEEN lo AND hi
-       GROUP BY p.insurer_id
+      SELECT t.insurer_id, sum(t.policies) AS n, sum(t.premium_fen) AS premium
+        FROM aixin.report_policy_totals t
+       WHERE t.policy_year = ANY (years)
+         AND t.township_code BETWEEN lo AND hi
+       GROUP BY t.insurer_id
+      HAVING sum(t.policies) <> 0
     ), paid AS (
-      SELECT p.insurer_id, sum(c.paid_fen) AS amount
+      SELECT c.insurer_id, sum(c.paid_fen) AS amount
         FROM aixin.claims c
-        JOIN aixin.policies p ON p.id = c.policy_id
        WHERE c.state = 'paid'
-         AND p.policy_year = ANY (years)
-         AND p.township_code BETWEEN lo AND hi
-       GROUP BY p.insurer_id
+         AND c.policy_year = ANY (years)
+         AND c.township_code BETWEEN lo AND hi
+       GROUP BY c.insurer_id
     )
     SELECT i.code, i.name, pol.n::bigint, pol.premium::bigint,
            coalesce(pd.amount, 0)::bigint,

@@ -14,7 +14,9 @@
 -- children, policies, claims and what hangs on them) is written with
 -- set-based INSERT ... SELECT under session_replication_role = replica,
 -- which skips the row triggers and the foreign-key checks: that is what
--- makes a million policies take seconds, not an hour.  The CHECK
+-- makes a million policies take a minute, not an hour.  The triggers that
+-- keep the report totals and the claims' copies of their policy
+-- (0007_reports.sql) fire all the same (ENABLE ALWAYS).  The CHECK
 -- constraints still apply to every row (valid ID numbers with their check
 -- character, birth date and sex agreeing with them, splits adding up to the
 -- premium, claim dates in order, home delivery ...), and once the data is
@@ -553,6 +555,28 @@ SELECT pg_temp.none('visit or supplementary payout out of order',
                          UNION ALL SELECT claim_id, paid_on FROM aixin.supplementary_payouts) x
      JOIN aixin.claims c ON c.id = x.claim_id
     WHERE c.state <> 'paid' OR x.on_date < c.paid_on OR x.on_date > aixin.local_today()));
+-- 0007: the report totals and the claims' copies of their policy.
+SELECT pg_temp.none('report totals that differ from the policies',
+  (SELECT count(*) FROM (
+     (SELECT policy_year, township_code, sum(policies), sum(households), sum(premium_fen),
+             sum(city_share_fen), sum(county_share_fen), sum(township_share_fen)
+        FROM aixin.report_policy_totals GROUP BY 1, 2
+      EXCEPT
+      SELECT policy_year, township_code, count(*), count(DISTINCT household_id), sum(premium_fen),
+             sum(city_share_fen), sum(county_share_fen), sum(township_share_fen)
+        FROM aixin.policies GROUP BY 1, 2)
+     UNION ALL
+     (SELECT policy_year, township_code, count(*), count(DISTINCT household_id), sum(premium_fen),
+             sum(city_share_fen), sum(county_share_fen), sum(township_share_fen)
+        FROM aixin.policies GROUP BY 1, 2
+      EXCEPT
+      SELECT policy_year, township_code, sum(policies), sum(households), sum(premium_fen),
+             sum(city_share_fen), sum(county_share_fen), sum(township_share_fen)
+        FROM aixin.report_policy_totals GROUP BY 1, 2)) x));
+SELECT pg_temp.none('claim whose copies differ from its policy',
+  (SELECT count(*) FROM aixin.claims c JOIN aixin.policies p ON p.id = c.policy_id
+    WHERE (c.policy_year, c.township_code, c.household_id, c.insurer_id)
+          IS DISTINCT FROM (p.policy_year, p.township_code, p.household_id, p.insurer_id)));
 SELECT pg_temp.none('document before the claim was received',
   (SELECT count(*) FROM aixin.claim_documents x JOIN aixin.claims c ON c.id = x.claim_id
     WHERE x.received_on < c.received_on));

@@ -25,14 +25,20 @@ PW=reports-password-1
 it_create_db
 it_start_daemon
 
-cli() { it_expect_exit "$@"; }
-# as USER CODE ARGS...: run the client as USER, expecting exit CODE.
+# as USER CODE ARGS...: run the client as USER, expecting exit CODE. Each
+# user logs in once; later commands use the saved session (a token instead
+# of a password hashed on every command).
 as() {
-  local user=$1 password=$PW
+  local user=$1 password=$PW session=$IT_TMP/session-$1
   shift
   [[ $user != admin ]] || password=$IT_ADMIN_PASSWORD
-  AIXIN_USER=$user AIXIN_PASSWORD=$password it_expect_exit "$@"
+  if [[ ! -s $session ]]; then
+    AIXIN_SESSION_FILE=$session AIXIN_USER=$user AIXIN_PASSWORD=$password \
+      "$AIXIN_CLI" login >/dev/null 2>&1 </dev/null || it_fail "login as $user"
+  fi
+  AIXIN_SESSION_FILE=$session AIXIN_USER='' AIXIN_PASSWORD='' it_expect_exit "$@"
 }
+cli() { as admin "$@"; }
 # json SQL: evaluate SQL over the last command's JSON output, bound as :'doc'.
 json() {
   it_psql -v doc="$(it_last_stdout)" <<<"$1"
