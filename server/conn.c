@@ -270,6 +270,17 @@ static Aixin__V1__ErrorCode frame_error_code(frame_result_t r)
                                     : AIXIN__V1__ERROR_CODE__ERROR_CODE_BAD_FRAME;
 }
 
+/* This connection's last answer is queued: read nothing more (what the
+ * peer sent after it would never be answered), answer what runs, close. */
+static void conn_stop_reading(conn_t *c)
+{
+    c->peer_eof = true;
+    c->stop_input = true;
+    c->reading_paused = true;
+    if (c->bev != NULL)
+        bufferevent_disable(c->bev, EV_READ);
+}
+
 /* Turn one payload into a queued request. False if the connection closed. */
 static bool conn_accept_frame(conn_t *c, const uint8_t *payload, uint32_t len)
 {
@@ -311,12 +322,14 @@ static bool conn_accept_frame(conn_t *c, const uint8_t *payload, uint32_t len)
     bool is_hello = msg->body_case == AIXIN__V1__REQUEST__BODY_HELLO;
     if (c->state == CONN_HANDSHAKE && !is_hello) {
         req->closes_connection = true;
+        conn_stop_reading(c);
         request_reply_error(req, AIXIN__V1__ERROR_CODE__ERROR_CODE_PROTOCOL_ORDER,
                             NULL, "the first request must be Hello");
         return false;
     }
     if (c->state == CONN_OPEN && is_hello) {
         req->closes_connection = true;
+        conn_stop_reading(c);
         request_reply_error(req, AIXIN__V1__ERROR_CODE__ERROR_CODE_PROTOCOL_ORDER,
                             NULL, "Hello was already exchanged");
         return false;
@@ -325,6 +338,8 @@ static bool conn_accept_frame(conn_t *c, const uint8_t *payload, uint32_t len)
         /* A bad record is answered, the connection stays. A bad Hello
          * ends it: there is no protocol to speak yet. */
         req->closes_connection = c->state == CONN_HANDSHAKE;
+        if (req->closes_connection)
+            conn_stop_reading(c);
         req->state = REQUEST_RUNNING;
         request_reply_error(req, problem.code,
                             problem.field[0] ? problem.field : NULL, "%s",
@@ -342,7 +357,8 @@ static void conn_process_input(conn_t *c)
 {
     const server_config_t *cfg = conn_config(c);
     struct evbuffer *in = bufferevent_get_input(c->bev);
-    while (c->state == CONN_HANDSHAKE || c->state == CONN_OPEN) {
+    while ((c->state == CONN_HANDSHAKE || c->state == CONN_OPEN) &&
+           !c->stop_input) {
         if (c->unfinished >= cfg->max_in_flight ||
             evbuffer_get_length(bufferevent_get_output(c->bev)) >
                 CONN_OUTPUT_HIGH) {

@@ -51,6 +51,7 @@ struct conn {
     bool reading_paused;
     bool pumping;  /* inside conn_pump: finished requests wait to be sent */
     bool peer_eof; /* the client half-closed: answer, then close */
+    bool stop_input; /* a closing answer is queued: take no more frames */
     struct event *handshake_timer; /* owned */
     struct event *frame_timer;     /* owned */
     struct event *idle_timer;      /* owned */
