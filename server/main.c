@@ -281,9 +281,11 @@ static int serve(const server_config_t *cfg)
     }
     acceptor_stop(s.acceptor);
     admin_http_stop(admin);
+    /* The hashing threads first: one may still be finishing a job for a
+     * waiter that worker_destroy() frees. */
+    pwhash_pool_free(s.shared.pwhash);
     for (int i = 0; i < s.nworkers; i++)
         worker_destroy(&s.workers[i]);
-    pwhash_pool_free(s.shared.pwhash);
     SSL_CTX_free(s.shared.tls);
     if (sigterm)
         event_free(sigterm);

@@ -136,13 +136,19 @@ void pwhash_pool_free(pwhash_pool_t *pool)
     pthread_mutex_unlock(&pool->lock);
     for (int i = 0; i < pool->nthreads; i++)
         pthread_join(pool->threads[i], NULL);
-    /* Jobs still queued belong to waiters already freed: loops are gone
-     * before the pool is. */
+    /* Jobs never started are handed back as failed, so that every callback
+     * still runs once (from pwhash_waiter_free): the pool goes before the
+     * waiters, which are only freed after their loops have stopped. */
     while (pool->head != NULL) {
         pwhash_job_t *j = pool->head;
         pool->head = j->next;
-        sodium_memzero(j, sizeof(*j));
-        free(j);
+        sodium_memzero(j->password, sizeof(j->password));
+        j->ok = false;
+        pwhash_waiter_t *w = j->waiter;
+        pthread_mutex_lock(&w->lock);
+        j->next = w->done_head;
+        w->done_head = j;
+        pthread_mutex_unlock(&w->lock);
     }
     pthread_mutex_destroy(&pool->lock);
     pthread_cond_destroy(&pool->cond);

@@ -20,6 +20,8 @@ typedef struct pwhash_waiter pwhash_waiter_t;
 typedef void (*pwhash_cb)(void *arg, bool ok, const char *hash_out);
 
 pwhash_pool_t *pwhash_pool_new(int threads, int queue_max);
+/* Joins the threads; jobs not yet run are failed back to their waiters.
+ * Call before freeing the waiters (a running job reports to its waiter). */
 void pwhash_pool_free(pwhash_pool_t *pool);
 
 /* One per event loop: where finished jobs are handed back. */
