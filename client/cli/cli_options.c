@@ -1,5 +1,6 @@
 /* Option parsing and message helpers shared by the subcommands. */
 #include "cli.h"
+#include "i18n.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -109,7 +110,7 @@ cli_exit_t cli_reject_input(const char *field, const char *fmt, ...)
 cli_exit_t cli_error(cli_exit_t code, const char *fmt, ...)
 {
     va_list ap;
-    fprintf(stderr, "%s: error: ", CLI_PROGRAM_NAME);
+    fprintf(stderr, _("%s: error: "), CLI_PROGRAM_NAME);
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
     va_end(ap);
@@ -120,7 +121,7 @@ cli_exit_t cli_error(cli_exit_t code, const char *fmt, ...)
 void cli_warn(const char *fmt, ...)
 {
     va_list ap;
-    fprintf(stderr, "%s: warning: ", CLI_PROGRAM_NAME);
+    fprintf(stderr, _("%s: warning: "), CLI_PROGRAM_NAME);
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
     va_end(ap);

@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "i18n.h"
 #include "rpc.h"
 
 static const cli_command_t commands[] = {
@@ -227,5 +228,6 @@ static cli_exit_t main_run(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    i18n_init();
     return (int)main_run(argc, argv);
 }

@@ -1,0 +1,37 @@
+#include "i18n.h"
+
+#include <locale.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef AIXIN_LOCALEDIR
+#error "AIXIN_LOCALEDIR must be defined by the build"
+#endif
+
+void i18n_init(void)
+{
+    /* Numbers stay in the C format: amounts and dates are parsed and
+     * printed by the client's own code, never by the locale. */
+    setlocale(LC_ALL, "");
+    setlocale(LC_NUMERIC, "C");
+    const char *dir = getenv("AIXIN_LOCALEDIR");
+    bindtextdomain(AIXIN_TEXT_DOMAIN,
+                   dir != NULL && dir[0] != '\0' ? dir : AIXIN_LOCALEDIR);
+    bind_textdomain_codeset(AIXIN_TEXT_DOMAIN, "UTF-8");
+    textdomain(AIXIN_TEXT_DOMAIN);
+}
+
+bool i18n_use_chinese(void)
+{
+    /* LANGUAGE is honoured by gettext unless the message locale is "C";
+     * C.UTF-8 is always present, zh_CN.UTF-8 only where generated. */
+    if (setlocale(LC_MESSAGES, "zh_CN.UTF-8") == NULL &&
+        setlocale(LC_MESSAGES, "C.UTF-8") == NULL)
+        return false;
+    setlocale(LC_CTYPE, "C.UTF-8");
+    if (setenv("LANGUAGE", "zh_CN", 1) != 0)
+        return false;
+    /* Make gettext drop what it cached for the earlier language. */
+    textdomain(AIXIN_TEXT_DOMAIN);
+    return true;
+}
