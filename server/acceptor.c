@@ -88,3 +88,8 @@ void acceptor_stop(acceptor_t *a)
         event_free(a->retry);
     free(a);
 }
+
+evutil_socket_t acceptor_fd(const acceptor_t *a)
+{
+    return evconnlistener_get_fd(a->listener);
+}

@@ -17,6 +17,8 @@ typedef struct acceptor acceptor_t;
 acceptor_t *acceptor_start(struct event_base *base, const struct sockaddr *addr,
                            int addrlen, worker_t *workers, int nworkers,
                            server_shared_t *shared);
+/* The listening socket (borrowed), e.g. to learn the port bound. */
+evutil_socket_t acceptor_fd(const acceptor_t *a);
 /* Stop accepting (shutdown); the listening socket is closed. */
 void acceptor_stop(acceptor_t *a);
 

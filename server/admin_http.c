@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bound_addr.h"
 #include "config.h"
 #include "log.h"
 
@@ -161,8 +162,19 @@ admin_http_t *admin_http_start(struct event_base *base, const char *listen,
     h->nworkers = nworkers;
     h->shared = shared;
     h->http = evhttp_new(base);
-    if (h->http == NULL || evhttp_bind_socket(h->http, host, (uint16_t)port) != 0) {
+    struct evhttp_bound_socket *bound =
+        h->http ? evhttp_bind_socket_with_handle(h->http, host, (uint16_t)port)
+                : NULL;
+    if (bound == NULL) {
         log_error("event=admin_http_failed reason=bind addr=%s", listen);
+        admin_http_stop(h);
+        return NULL;
+    }
+    char addr[CONFIG_STR_MAX];
+    if (!bound_addr_format(evhttp_bound_socket_get_fd(bound), addr, sizeof(addr)))
+        snprintf(addr, sizeof(addr), "%s", listen);
+    const char *file = shared->config->admin_listen_file;
+    if (file[0] != '\0' && !bound_addr_write_file(file, addr)) {
         admin_http_stop(h);
         return NULL;
     }
@@ -171,7 +183,7 @@ admin_http_t *admin_http_start(struct event_base *base, const char *listen,
     evhttp_set_cb(h->http, "/healthz", admin_on_healthz, h);
     evhttp_set_cb(h->http, "/readyz", admin_on_readyz, h);
     evhttp_set_cb(h->http, "/metrics", admin_on_metrics, h);
-    log_info("event=admin_http addr=%s", listen);
+    log_info("event=admin_http addr=%s", addr);
     return h;
 }
 

@@ -43,6 +43,8 @@ typedef struct config_key {
 static const config_key_t config_keys[] = {
     STR_KEY("listen", listen, "127.0.0.1:7460"),
     STR_KEY("admin_listen", admin_listen, ""),
+    STR_KEY("listen_file", listen_file, ""),
+    STR_KEY("admin_listen_file", admin_listen_file, ""),
     STR_KEY("database", database, ""),
     STR_KEY("sql_dir", sql_dir, AIXIN_DEFAULT_SQL_DIR),
     STR_KEY("log_level", log_level, "info"),
@@ -197,7 +199,7 @@ bool config_split_hostport(const char *s, char *host, size_t hostlen,
         return false;
     char *end;
     long p = strtol(colon + 1, &end, 10);
-    if (*end != '\0' || end == colon + 1 || p < 1 || p > 65535)
+    if (*end != '\0' || end == colon + 1 || p < 0 || p > 65535)
         return false;
     const char *h = s;
     size_t hlen = (size_t)(colon - s);

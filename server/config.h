@@ -14,6 +14,11 @@
 typedef struct server_config {
     char listen[CONFIG_STR_MAX];   /* host:port for the protocol */
     char admin_listen[CONFIG_STR_MAX]; /* host:port for HTTP; "" = off */
+    /* Files that receive the address actually bound (port 0 = any free
+     * one), written once listening: tests and supervisors read them
+     * instead of guessing a free port. "" = none. */
+    char listen_file[CONFIG_STR_MAX];
+    char admin_listen_file[CONFIG_STR_MAX];
     char database[CONFIG_STR_MAX]; /* libpq conninfo; empty = PG* env */
     char sql_dir[CONFIG_STR_MAX];  /* migrations, for --migrate */
     char log_level[16];
@@ -50,7 +55,8 @@ bool config_load_file(server_config_t *c, const char *path, char *err,
 /* Cross-key checks after everything is set. */
 bool config_validate(const server_config_t *c, char *err, size_t errlen);
 
-/* Split "host:port"; false when malformed. */
+/* Split "host:port" (port 0..65535; 0 = any free port); false when
+ * malformed. */
 bool config_split_hostport(const char *s, char *host, size_t hostlen,
                            int *port);
 

@@ -1,7 +1,9 @@
 /* aixind: the city daemon. Options, start-up checks, workers, signals. */
 #include <event2/event.h>
 #include <event2/thread.h>
+#include <arpa/inet.h>
 #include <getopt.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -12,6 +14,7 @@
 #include "acceptor.h"
 #include "admin_http.h"
 #include "admin_tasks.h"
+#include "bound_addr.h"
 #include "config.h"
 #include "log.h"
 #include "pwhash_pool.h"
@@ -31,7 +34,10 @@ static void usage(FILE *out)
             "Serves the aixin protocol, or runs one administrative task.\n"
             "\n"
             "  -c, --config FILE       read settings (key = value) from FILE\n"
-            "  -l, --listen HOST:PORT  protocol address (default 127.0.0.1:7460)\n"
+            "  -l, --listen HOST:PORT  protocol address (default 127.0.0.1:7460;\n"
+            "                          port 0: any free port)\n"
+            "      --listen-file FILE  write the address bound to FILE once\n"
+            "                          listening (also: admin_listen_file)\n"
             "  -d, --database CONNINFO PostgreSQL conninfo or URL (default:\n"
             "                          DATABASE_URL, else the PG* variables)\n"
             "  -t, --threads N         event loops (default: number of cores)\n"
@@ -47,7 +53,8 @@ static void usage(FILE *out)
             "\n"
             "Settings: listen database sql_dir log_level threads db_pool_size\n"
             "db_queue_max db_connect_timeout_ms max_connections max_frame_bytes\n"
-            "admin_listen max_in_flight handshake_timeout_ms frame_timeout_ms idle_timeout_ms\n"
+            "admin_listen listen_file admin_listen_file max_in_flight\n"
+            "handshake_timeout_ms frame_timeout_ms idle_timeout_ms\n"
             "shutdown_grace_ms session_ttl_s pwhash_threads allow_remote_plain\n"
             "tls_cert_file tls_key_file tls_client_ca_file\n"
             "(see deploy/aixind.conf.sample).\n");
@@ -59,7 +66,13 @@ typedef enum run_mode { MODE_SERVE, MODE_MIGRATE, MODE_CREATE_ADMIN } run_mode_t
 static bool parse_options(int argc, char **argv, server_config_t *cfg,
                           run_mode_t *mode, const char **admin_name)
 {
-    enum { OPT_LOG_LEVEL = 256, OPT_SQL_DIR, OPT_MIGRATE, OPT_CREATE_ADMIN };
+    enum {
+        OPT_LOG_LEVEL = 256,
+        OPT_SQL_DIR,
+        OPT_MIGRATE,
+        OPT_CREATE_ADMIN,
+        OPT_LISTEN_FILE
+    };
     static const struct option opts[] = {
         {"config", required_argument, NULL, 'c'},
         {"listen", required_argument, NULL, 'l'},
@@ -68,6 +81,7 @@ static bool parse_options(int argc, char **argv, server_config_t *cfg,
         {"set", required_argument, NULL, 's'},
         {"log-level", required_argument, NULL, OPT_LOG_LEVEL},
         {"sql-dir", required_argument, NULL, OPT_SQL_DIR},
+        {"listen-file", required_argument, NULL, OPT_LISTEN_FILE},
         {"migrate", no_argument, NULL, OPT_MIGRATE},
         {"create-admin", required_argument, NULL, OPT_CREATE_ADMIN},
         {"help", no_argument, NULL, 'h'},
@@ -111,6 +125,9 @@ static bool parse_options(int argc, char **argv, server_config_t *cfg,
             break;
         case OPT_SQL_DIR:
             key = "sql_dir";
+            break;
+        case OPT_LISTEN_FILE:
+            key = "listen_file";
             break;
         case 's': {
             char *eq = strchr(optarg, '=');
@@ -166,13 +183,18 @@ static bool resolve_listen(const char *listen, struct sockaddr_storage *ss,
         return false;
     if (strcmp(host, "localhost") == 0)
         snprintf(host, sizeof(host), "127.0.0.1");
-    char numeric[300];
-    if (strchr(host, ':') != NULL && host[0] != '[')
-        snprintf(numeric, sizeof(numeric), "[%s]:%d", host, port);
-    else
-        snprintf(numeric, sizeof(numeric), "%s:%d", host, port);
+    /* The address alone: libevent refuses port 0 ("any free port"), so
+     * the port is set afterwards. */
     *sslen = (int)sizeof(*ss);
-    return evutil_parse_sockaddr_port(numeric, (struct sockaddr *)ss, sslen) == 0;
+    if (evutil_parse_sockaddr_port(host, (struct sockaddr *)ss, sslen) != 0)
+        return false;
+    if (ss->ss_family == AF_INET)
+        ((struct sockaddr_in *)ss)->sin_port = htons((uint16_t)port);
+    else if (ss->ss_family == AF_INET6)
+        ((struct sockaddr_in6 *)ss)->sin6_port = htons((uint16_t)port);
+    else
+        return false;
+    return true;
 }
 
 typedef struct server {
@@ -265,10 +287,20 @@ static int serve(const server_config_t *cfg)
                     worker_request_stop(&s.workers[i]);
             }
         }
+        char bound[CONFIG_STR_MAX];
+        if (rc == 0 &&
+            !bound_addr_format(acceptor_fd(s.acceptor), bound, sizeof(bound)))
+            snprintf(bound, sizeof(bound), "%s", cfg->listen);
+        if (rc == 0 && cfg->listen_file[0] != '\0' &&
+            !bound_addr_write_file(cfg->listen_file, bound)) {
+            rc = 1;
+            for (int i = 0; i < started; i++)
+                worker_request_stop(&s.workers[i]);
+        }
         if (rc == 0) {
             log_info("event=listening addr=%s tls=%s client_certs=%s "
                      "workers=%d db_pool=%d version=%s",
-                     cfg->listen, s.shared.tls ? "on" : "off",
+                     bound, s.shared.tls ? "on" : "off",
                      cfg->tls_client_ca_file[0] ? "verified" : "off",
                      s.nworkers, cfg->db_pool_size, AIXIND_VERSION);
             event_base_dispatch(main_base);

@@ -165,6 +165,8 @@ aixin_port_listening() {
 }
 
 # A TCP port on loopback that nothing listens on, from a random start.
+# Racy (another process may take it before it is bound): tests start
+# aixind on port 0 and read the address it reports (aixin_wait_addr_file).
 aixin_free_port() {
   local port i
   for ((i = 0; i < 200; i++)); do
@@ -184,6 +186,27 @@ aixin_wait_listen() {
   for ((i = 0; i < timeout * 10; i++)); do
     if aixin_port_listening "$port"; then
       return 0
+    fi
+    if ! kill -0 "$pid" 2>/dev/null; then
+      return 1
+    fi
+    sleep 0.1
+  done
+  return 1
+}
+
+# Wait until PID has written the address it listens on (HOST:PORT) to FILE
+# (aixind's listen_file / admin_listen_file), at most TIMEOUT seconds
+# (default 30), and print it.  Fails early when the process exits.
+aixin_wait_addr_file() {
+  local pid=$1 file=$2 timeout=${3:-30} i addr
+  for ((i = 0; i < timeout * 10; i++)); do
+    if [[ -s $file ]]; then
+      addr=$(<"$file")
+      if [[ $addr == *:* ]]; then
+        printf '%s\n' "$addr"
+        return 0
+      fi
     fi
     if ! kill -0 "$pid" 2>/dev/null; then
       return 1

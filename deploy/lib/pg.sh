@@ -137,16 +137,17 @@ aixin_load_divisions() {
   aixin_log "divisions from $(basename "$csv"): $counts"
 }
 
-# Start a throwaway cluster in its own mktemp directory (unix socket only,
-# random port) and export PGHOST, PGPORT, PGUSER, PGDATABASE for it.
+# Start a throwaway cluster in its own mktemp directory and export PGHOST,
+# PGPORT, PGUSER, PGDATABASE for it.  It listens on a unix socket in that
+# private directory only (listen_addresses = ''), so the port number just
+# names the socket file and can never collide with another cluster.
 # Sets AIXIN_PG_TMP; stop it with aixin_pg_throwaway_stop.
 aixin_pg_throwaway_start() {
-  local port
+  local port=5432
   AIXIN_PG_TMP=$(mktemp -d /tmp/aixin-test-pg.XXXXXX)
   if aixin_is_root; then
     chown "$AIXIN_USER_ACCOUNT:" "$AIXIN_PG_TMP"
   fi
-  port=$(aixin_free_port)
   aixin_pg_init "$AIXIN_PG_TMP/data"
   aixin_pg_configure "$AIXIN_PG_TMP/data" "$AIXIN_PG_TMP/run" "$port" ''
   aixin_pg_start "$AIXIN_PG_TMP/data" "$AIXIN_PG_TMP/postgresql.log"

@@ -43,13 +43,12 @@ aixin_load_divisions "$DB" "$ROOT/deploy/divisions-360800.csv" 2>/dev/null
 export AIXIN_USER=admin AIXIN_PASSWORD=bench-admin-password-1
 AIXIN_ADMIN_PASSWORD=$AIXIN_PASSWORD "$BIN/server/aixind" --create-admin admin --database "$DB" >/dev/null
 
-PORT=$(aixin_free_port)
-"$BIN/server/aixind" --listen "127.0.0.1:$PORT" --database "$DB" --threads "$THREADS" \
+"$BIN/server/aixind" --listen 127.0.0.1:0 --listen-file "$WORK/listen.addr" --database "$DB" --threads "$THREADS" \
   --set "db_pool_size=$POOL" --set max_connections=1000 --log-level warn \
   >"$WORK/aixind.log" 2>&1 </dev/null &
 DAEMON_PID=$!
-aixin_wait_listen "$DAEMON_PID" "$PORT" 30 || { cat "$WORK/aixind.log"; aixin_die "aixind did not start"; }
-export AIXIN_SERVER=127.0.0.1:$PORT AIXIN_SESSION_FILE=$WORK/session AIXIN_CONFIG=$WORK/config
+ADDR=$(aixin_wait_addr_file "$DAEMON_PID" "$WORK/listen.addr" 30) || { cat "$WORK/aixind.log"; aixin_die "aixind did not start"; }
+export AIXIN_SERVER=$ADDR AIXIN_SESSION_FILE=$WORK/session AIXIN_CONFIG=$WORK/config
 cli() { "$BIN/client/aixin" "$@" >/dev/null; }
 cli year open --year 2027 --reference-date 2027-01-01 --premium 30.00 --city-subsidy 2.00 \
   --county-share-range 5.00-20.00

@@ -14,9 +14,10 @@ http_get() {
   exec 5<&-
 }
 
-admin_port=$(aixin_free_port)
 it_create_db
-it_start_daemon --set "admin_listen=127.0.0.1:$admin_port"
+it_start_daemon --set admin_listen=127.0.0.1:0 --set "admin_listen_file=$IT_TMP/admin.addr"
+admin_addr=$(<"$IT_TMP/admin.addr") # written before the protocol port listens
+admin_port=${admin_addr##*:}
 
 it_assert_contains "$(http_get "$admin_port" /healthz)" "200 OK" "/healthz answers"
 ready=""
@@ -42,7 +43,7 @@ it_assert_contains "$(http_get "$admin_port" /nothing)" "404" "unknown paths are
 it_stop_daemon
 
 rc=0
-timeout 20 "$AIXIND" --listen "127.0.0.1:$(aixin_free_port)" --set "admin_listen=0.0.0.0:$admin_port" \
+timeout 20 "$AIXIND" --listen 127.0.0.1:0 --set "admin_listen=0.0.0.0:$admin_port" \
   --database "$IT_CONNINFO" >"$IT_TMP/admin-remote.log" 2>&1 || rc=$?
 [[ $rc != 0 && $rc != 124 ]] || it_fail "the admin port was opened off loopback (status $rc)"
 it_assert_contains "$(cat "$IT_TMP/admin-remote.log")" "loopback" "admin port off loopback refused"

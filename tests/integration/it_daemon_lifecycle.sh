@@ -17,7 +17,7 @@ it_stop_daemon
 empty=${IT_DB}_empty
 psql -X -q -v ON_ERROR_STOP=1 -d postgres -c "CREATE DATABASE \"$empty\""
 rc=0
-timeout 30 "$AIXIND" --listen "127.0.0.1:$(aixin_free_port)" --database "dbname=$empty" \
+timeout 30 "$AIXIND" --listen 127.0.0.1:0 --database "dbname=$empty" \
   >"$IT_TMP/unmigrated.log" 2>&1 || rc=$?
 psql -X -q -d postgres -c "DROP DATABASE \"$empty\""
 if [[ $rc == 0 || $rc == 124 ]]; then

@@ -3,7 +3,7 @@
 #
 #   source "$(dirname "$0")/lib.sh"
 #   it_create_db        # fresh database, migrated, divisions, admin account
-#   it_start_daemon     # aixind on a free loopback port; exports AIXIN_SERVER
+#   it_start_daemon     # aixind on loopback port 0 (the kernel picks); exports AIXIN_SERVER
 #   it_expect_exit 0 "$AIXIN_CLI" divisions
 #   it_assert_eq 266 "$(it_psql -c 'SELECT count(*) FROM aixin.divisions')" "divisions"
 #
@@ -132,21 +132,25 @@ it_create_db() {
   it_log "database $IT_DB ready"
 }
 
-# Start aixind on a free loopback port (the same port again after a
-# restart); extra arguments go to aixind.  Waits until it listens (30 s).
+# Start aixind on loopback: the first time on port 0 (the kernel picks a
+# free port, aixind writes it to $IT_TMP/listen.addr; nothing is probed),
+# after a restart on the same port again; extra arguments go to aixind.
+# Waits until it listens (30 s).
 it_start_daemon() {
+  local addr_file=$IT_TMP/listen.addr addr
   [[ -n $IT_CONNINFO ]] || it_fail "it_start_daemon before it_create_db"
   [[ -z $IT_DAEMON_PID ]] || it_fail "the daemon is already running"
   IT_DAEMON_ARGS=("$@")
-  IT_DAEMON_PORT=${IT_DAEMON_PORT:-$(aixin_free_port)}
+  rm -f "$addr_file"
   printf -- '--- start %s\n' "$(date '+%H:%M:%S')" >>"$IT_DAEMON_LOG"
-  "$AIXIND" --listen "127.0.0.1:$IT_DAEMON_PORT" --database "$IT_CONNINFO" "$@" \
-    >>"$IT_DAEMON_LOG" 2>&1 </dev/null &
+  "$AIXIND" --listen "127.0.0.1:${IT_DAEMON_PORT:-0}" --listen-file "$addr_file" \
+    --database "$IT_CONNINFO" "$@" >>"$IT_DAEMON_LOG" 2>&1 </dev/null &
   IT_DAEMON_PID=$!
-  if ! aixin_wait_listen "$IT_DAEMON_PID" "$IT_DAEMON_PORT" 30; then
+  if ! addr=$(aixin_wait_addr_file "$IT_DAEMON_PID" "$addr_file" 30); then
     tail -n 30 "$IT_DAEMON_LOG"
-    it_fail "aixind did not listen on 127.0.0.1:$IT_DAEMON_PORT within 30 s"
+    it_fail "aixind did not listen on 127.0.0.1:${IT_DAEMON_PORT:-0} within 30 s"
   fi
+  IT_DAEMON_PORT=${addr##*:}
   export AIXIN_SERVER=127.0.0.1:$IT_DAEMON_PORT
   it_log "aixind pid $IT_DAEMON_PID on $AIXIN_SERVER"
 }
