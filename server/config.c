@@ -28,46 +28,49 @@ typedef struct config_key {
     size_t size; /* buffer size for strings */
     const char *default_value;
     long min, max; /* for ints */
+    bool live;     /* a reload (SIGHUP) applies it; else it needs a restart */
 } config_key_t;
 
-#define STR_KEY(n, field, def)                                                \
+#define STR_KEY(n, field, def, live)                                          \
     {n, CONFIG_TYPE_STRING, offsetof(server_config_t, field),                 \
-     sizeof(((server_config_t *)0)->field), def, 0, 0}
-#define INT_KEY(n, field, def, lo, hi)                                        \
+     sizeof(((server_config_t *)0)->field), def, 0, 0, live}
+#define INT_KEY(n, field, def, lo, hi, live)                                  \
     {n, CONFIG_TYPE_INT, offsetof(server_config_t, field), sizeof(int), def,  \
-     lo, hi}
-#define BOOL_KEY(n, field, def)                                               \
+     lo, hi, live}
+#define BOOL_KEY(n, field, def, live)                                         \
     {n, CONFIG_TYPE_BOOL, offsetof(server_config_t, field), sizeof(bool),     \
-     def, 0, 1}
+     def, 0, 1, live}
+#define LIVE true
+#define RESTART false
 
 static const config_key_t config_keys[] = {
-    STR_KEY("listen", listen, "127.0.0.1:7460"),
-    STR_KEY("admin_listen", admin_listen, ""),
-    STR_KEY("listen_file", listen_file, ""),
-    STR_KEY("admin_listen_file", admin_listen_file, ""),
-    STR_KEY("database", database, ""),
-    STR_KEY("sql_dir", sql_dir, AIXIN_DEFAULT_SQL_DIR),
-    STR_KEY("log_level", log_level, "info"),
-    STR_KEY("tls_cert_file", tls_cert_file, ""),
-    STR_KEY("tls_key_file", tls_key_file, ""),
-    STR_KEY("tls_client_ca_file", tls_client_ca_file, ""),
-    INT_KEY("threads", threads, "0", 0, 256),
-    INT_KEY("db_pool_size", db_pool_size, "4", 1, 256),
-    INT_KEY("db_queue_max", db_queue_max, "16384", 1, 1000000),
+    STR_KEY("listen", listen, "127.0.0.1:7460", RESTART),
+    STR_KEY("admin_listen", admin_listen, "", RESTART),
+    STR_KEY("listen_file", listen_file, "", RESTART),
+    STR_KEY("admin_listen_file", admin_listen_file, "", RESTART),
+    STR_KEY("database", database, "", RESTART),
+    STR_KEY("sql_dir", sql_dir, AIXIN_DEFAULT_SQL_DIR, RESTART),
+    STR_KEY("log_level", log_level, "info", LIVE),
+    STR_KEY("tls_cert_file", tls_cert_file, "", LIVE),
+    STR_KEY("tls_key_file", tls_key_file, "", LIVE),
+    STR_KEY("tls_client_ca_file", tls_client_ca_file, "", LIVE),
+    INT_KEY("threads", threads, "0", 0, 256, RESTART),
+    INT_KEY("db_pool_size", db_pool_size, "4", 1, 256, RESTART),
+    INT_KEY("db_queue_max", db_queue_max, "16384", 1, 1000000, RESTART),
     INT_KEY("db_connect_timeout_ms", db_connect_timeout_ms, "10000", 100,
-            600000),
-    INT_KEY("max_connections", max_connections, "1024", 1, 1000000),
+            600000, RESTART),
+    INT_KEY("max_connections", max_connections, "1024", 1, 1000000, LIVE),
     INT_KEY("max_frame_bytes", max_frame_bytes, "1048576", 64,
-            (long)FRAME_HARD_MAX_PAYLOAD),
-    INT_KEY("max_in_flight", max_in_flight, "128", 1, 65536),
+            (long)FRAME_HARD_MAX_PAYLOAD, RESTART), /* sizes buffers */
+    INT_KEY("max_in_flight", max_in_flight, "128", 1, 65536, LIVE),
     INT_KEY("handshake_timeout_ms", handshake_timeout_ms, "10000", 10,
-            600000),
-    INT_KEY("frame_timeout_ms", frame_timeout_ms, "30000", 10, 600000),
-    INT_KEY("idle_timeout_ms", idle_timeout_ms, "300000", 10, 86400000),
-    INT_KEY("shutdown_grace_ms", shutdown_grace_ms, "10000", 0, 600000),
-    INT_KEY("session_ttl_s", session_ttl_s, "43200", 60, 2592000),
-    INT_KEY("pwhash_threads", pwhash_threads, "2", 1, 64),
-    BOOL_KEY("allow_remote_plain", allow_remote_plain, "false"),
+            600000, LIVE),
+    INT_KEY("frame_timeout_ms", frame_timeout_ms, "30000", 10, 600000, LIVE),
+    INT_KEY("idle_timeout_ms", idle_timeout_ms, "300000", 10, 86400000, LIVE),
+    INT_KEY("shutdown_grace_ms", shutdown_grace_ms, "10000", 0, 600000, LIVE),
+    INT_KEY("session_ttl_s", session_ttl_s, "43200", 60, 2592000, LIVE),
+    INT_KEY("pwhash_threads", pwhash_threads, "2", 1, 64, RESTART),
+    BOOL_KEY("allow_remote_plain", allow_remote_plain, "false", RESTART),
 };
 
 #define CONFIG_KEY_COUNT (sizeof(config_keys) / sizeof(config_keys[0]))
@@ -189,6 +192,28 @@ bool config_load_file(server_config_t *c, const char *path, char *err,
     }
     fclose(f);
     return ok;
+}
+
+int config_keep_restart_keys(server_config_t *next,
+                             const server_config_t *cur)
+{
+    int kept = 0;
+    for (size_t i = 0; i < CONFIG_KEY_COUNT; i++) {
+        const config_key_t *k = &config_keys[i];
+        if (k->live)
+            continue;
+        char *dst = (char *)next + k->offset;
+        const char *src = (const char *)cur + k->offset;
+        if (memcmp(dst, src, k->size) == 0)
+            continue;
+        /* Strings compare by text: bytes after the NUL may differ. */
+        if (k->type == CONFIG_TYPE_STRING && strcmp(dst, src) == 0)
+            continue;
+        log_warn("event=reload_needs_restart key=%s", k->name);
+        memcpy(dst, src, k->size);
+        kept++;
+    }
+    return kept;
 }
 
 bool config_split_hostport(const char *s, char *host, size_t hostlen,

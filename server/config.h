@@ -1,7 +1,8 @@
 /*
  * aixind settings: one table row per key (config.c), read from an optional
- * key = value file, then overridden by command-line flags, validated once at
- * start-up and never changed afterwards.
+ * key = value file, then overridden by command-line flags and validated.
+ * A struct is never changed once in use: a reload (SIGHUP) builds a new one
+ * and swaps it in whole.
  */
 #ifndef AIXIN_CONFIG_H
 #define AIXIN_CONFIG_H
@@ -54,6 +55,12 @@ bool config_load_file(server_config_t *c, const char *path, char *err,
 
 /* Cross-key checks after everything is set. */
 bool config_validate(const server_config_t *c, char *err, size_t errlen);
+
+/* After a reload: put back in NEXT the value CUR has for every key that
+ * only a restart can change (listen, database, threads, ...), logging
+ * each one that differed; returns how many. */
+int config_keep_restart_keys(server_config_t *next,
+                             const server_config_t *cur);
 
 /* Split "host:port" (port 0..65535; 0 = any free port); false when
  * malformed. */

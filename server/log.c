@@ -7,7 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
-log_level_t log_min_level = LOG_LEVEL_INFO;
+_Atomic log_level_t log_min_level = LOG_LEVEL_INFO;
 
 static const char *const level_names[LOG_LEVEL_COUNT] = {
     [LOG_LEVEL_DEBUG] = "debug",
@@ -25,6 +25,27 @@ bool log_level_parse(const char *name, log_level_t *out)
         }
     }
     return false;
+}
+
+bool log_rate_allow(_Atomic long long *last_s, atomic_ullong *refused,
+                    int seconds, unsigned long long *suppressed)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    /* +1: a zero "last" means never, even in the first second of uptime. */
+    long long now = (long long)ts.tv_sec + 1;
+    long long last = atomic_load_explicit(last_s, memory_order_relaxed);
+    if (last != 0 && now - last < seconds) {
+        atomic_fetch_add_explicit(refused, 1, memory_order_relaxed);
+        return false;
+    }
+    /* Only one thread wins the slot; the others count as refused. */
+    if (!atomic_compare_exchange_strong(last_s, &last, now)) {
+        atomic_fetch_add_explicit(refused, 1, memory_order_relaxed);
+        return false;
+    }
+    *suppressed = atomic_exchange(refused, 0);
+    return true;
 }
 
 void log_write(log_level_t level, const char *fmt, ...)

@@ -18,6 +18,7 @@
 #include "config.h"
 #include "log.h"
 #include "pwhash_pool.h"
+#include "service_notify.h"
 #include "tls_server.h"
 #include "worker.h"
 
@@ -62,9 +63,12 @@ static void usage(FILE *out)
 
 typedef enum run_mode { MODE_SERVE, MODE_MIGRATE, MODE_CREATE_ADMIN } run_mode_t;
 
-/* Flags win over the file, the file over the environment's defaults. */
+/* Flags win over the file, the file over the environment's defaults.
+ * Leaves argv as it was, so that a reload can parse it again; false with
+ * the reason in err. */
 static bool parse_options(int argc, char **argv, server_config_t *cfg,
-                          run_mode_t *mode, const char **admin_name)
+                          run_mode_t *mode, const char **admin_name,
+                          char *err, size_t errlen)
 {
     enum {
         OPT_LOG_LEVEL = 256,
@@ -88,26 +92,27 @@ static bool parse_options(int argc, char **argv, server_config_t *cfg,
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
     };
-    char err[512];
+    char inner[512];
     const char *env_db = getenv("DATABASE_URL");
-    if (env_db != NULL && !config_set(cfg, "database", env_db, err, sizeof(err))) {
-        fprintf(stderr, "aixind: DATABASE_URL: %s\n", err);
+    if (env_db != NULL &&
+        !config_set(cfg, "database", env_db, inner, sizeof(inner))) {
+        snprintf(err, errlen, "DATABASE_URL: %s", inner);
         return false;
     }
     /* First pass: only --config, so that the other flags override it. */
     int c;
+    optind = 0; /* glibc: start afresh (a reload parses argv again) */
     opterr = 0;
     while ((c = getopt_long(argc, argv, "c:l:d:t:s:hV", opts, NULL)) != -1) {
-        if (c == 'c' && !config_load_file(cfg, optarg, err, sizeof(err))) {
-            fprintf(stderr, "aixind: %s\n", err);
+        if (c == 'c' && !config_load_file(cfg, optarg, err, errlen))
             return false;
-        }
     }
-    optind = 1;
+    optind = 0;
     opterr = 1;
     while ((c = getopt_long(argc, argv, "c:l:d:t:s:hV", opts, NULL)) != -1) {
         const char *key = NULL;
-        char *value = optarg;
+        const char *value = optarg;
+        char set_key[64];
         switch (c) {
         case 'c':
             continue;
@@ -130,13 +135,14 @@ static bool parse_options(int argc, char **argv, server_config_t *cfg,
             key = "listen_file";
             break;
         case 's': {
-            char *eq = strchr(optarg, '=');
-            if (eq == NULL) {
-                fprintf(stderr, "aixind: --set expects KEY=VALUE\n");
+            const char *eq = strchr(optarg, '=');
+            if (eq == NULL || (size_t)(eq - optarg) >= sizeof(set_key)) {
+                snprintf(err, errlen, "--set expects KEY=VALUE");
                 return false;
             }
-            *eq = '\0';
-            key = optarg;
+            memcpy(set_key, optarg, (size_t)(eq - optarg));
+            set_key[eq - optarg] = '\0';
+            key = set_key;
             value = eq + 1;
             break;
         }
@@ -157,21 +163,15 @@ static bool parse_options(int argc, char **argv, server_config_t *cfg,
             usage(stderr);
             exit(2);
         }
-        if (!config_set(cfg, key, value, err, sizeof(err))) {
-            fprintf(stderr, "aixind: %s\n", err);
+        if (!config_set(cfg, key, value, err, errlen))
             return false;
-        }
     }
     if (optind < argc) {
         fprintf(stderr, "aixind: unexpected argument '%s'\n", argv[optind]);
         usage(stderr);
         exit(2);
     }
-    if (!config_validate(cfg, err, sizeof(err))) {
-        fprintf(stderr, "aixind: %s\n", err);
-        return false;
-    }
-    return true;
+    return config_validate(cfg, err, errlen);
 }
 
 static bool resolve_listen(const char *listen, struct sockaddr_storage *ss,
@@ -203,12 +203,129 @@ typedef struct server {
     acceptor_t *acceptor;         /* owned */
     worker_t workers[MAX_WORKERS];
     int nworkers;
+    int argc;                     /* the command line, parsed again */
+    char **argv;                  /* borrowed                       */
+    const server_config_t *initial_config; /* borrowed (main's)    */
+    struct retired *retired;      /* owned: what reloads replaced   */
 } server_t;
+
+/* A configuration or TLS context a reload replaced. Workers may still
+ * hold a pointer they read a moment ago (and open TLS connections keep
+ * their own reference), so nothing is freed before the daemon exits;
+ * reloads are rare, the cost is a few kilobytes each. */
+typedef struct retired {
+    struct retired *next;
+    server_config_t *config; /* owned, or NULL */
+    SSL_CTX *tls;            /* owned, or NULL */
+} retired_t;
+
+static void server_retire(server_t *s, const server_config_t *config,
+                          SSL_CTX *tls)
+{
+    retired_t *r = calloc(1, sizeof(*r));
+    if (r == NULL) {
+        log_error("event=reload_retire_failed reason=out_of_memory");
+        return; /* leaked rather than freed while in use */
+    }
+    if (config != s->initial_config)
+        r->config = (server_config_t *)config;
+    r->tls = tls;
+    r->next = s->retired;
+    s->retired = r;
+}
+
+static void server_free_retired(server_t *s)
+{
+    const server_config_t *cur = atomic_load(&s->shared.config);
+    if (cur != s->initial_config)
+        free((server_config_t *)cur);
+    while (s->retired != NULL) {
+        retired_t *r = s->retired;
+        s->retired = r->next;
+        free(r->config);
+        SSL_CTX_free(r->tls);
+        free(r);
+    }
+}
+
+/* SIGHUP: read the command line and the config file again and apply what
+ * can change live (log level, limits, timeouts, TLS certificate, key and
+ * client CA: new connections get the new context, open ones keep theirs).
+ * Keys that need a restart keep their old value, with a warning. Any
+ * error keeps the old configuration whole. */
+static void server_reload(server_t *s)
+{
+    service_notify_reloading();
+    const server_config_t *cur = atomic_load(&s->shared.config);
+    server_config_t *next = malloc(sizeof(*next));
+    if (next == NULL) {
+        log_error("event=reload_failed reason=out_of_memory");
+        service_notify_ready("serving; last reload failed");
+        return;
+    }
+    config_init_defaults(next);
+    run_mode_t mode = MODE_SERVE;
+    const char *admin_name = NULL;
+    char err[1024];
+    if (!parse_options(s->argc, s->argv, next, &mode, &admin_name, err,
+                       sizeof(err))) {
+        log_error("event=reload_failed reason=config detail=\"%s\" "
+                  "action=kept_previous",
+                  err);
+        free(next);
+        service_notify_ready("serving; last reload failed");
+        return;
+    }
+    int kept = config_keep_restart_keys(next, cur);
+    bool tls_was = cur->tls_cert_file[0] != '\0';
+    bool tls_now = next->tls_cert_file[0] != '\0';
+    if (tls_was != tls_now) {
+        /* Turning TLS on or off changes what every client must do. */
+        log_warn("event=reload_needs_restart key=tls_cert_file "
+                 "reason=tls_%s_needs_restart",
+                 tls_now ? "on" : "off");
+        memcpy(next->tls_cert_file, cur->tls_cert_file, sizeof(next->tls_cert_file));
+        memcpy(next->tls_key_file, cur->tls_key_file, sizeof(next->tls_key_file));
+        memcpy(next->tls_client_ca_file, cur->tls_client_ca_file,
+               sizeof(next->tls_client_ca_file));
+        kept++;
+    }
+    SSL_CTX *tls = NULL;
+    if (tls_was) {
+        /* Always read the files again: rotation usually keeps the names. */
+        tls = tls_server_context_new(next);
+        if (tls == NULL) {
+            log_error("event=reload_failed reason=tls cert=\"%s\" "
+                      "action=kept_previous",
+                      next->tls_cert_file);
+            free(next);
+            service_notify_ready("serving; last reload failed");
+            return;
+        }
+    }
+    log_level_t level = LOG_LEVEL_INFO;
+    (void)log_level_parse(next->log_level, &level); /* validated */
+    atomic_store(&s->shared.config, next);
+    SSL_CTX *old_tls = tls ? atomic_exchange(&s->shared.tls, tls) : NULL;
+    server_retire(s, cur, old_tls);
+    log_min_level = level;
+    log_info("event=reloaded log_level=%s tls=%s restart_keys_kept=%d",
+             next->log_level, tls ? "renewed" : "off", kept);
+    service_notify_ready("serving");
+}
+
+static void on_reload_signal(evutil_socket_t sig, short what, void *arg)
+{
+    server_t *s = arg;
+    log_info("event=reload signal=%d", (int)sig);
+    server_reload(s);
+}
 
 static void on_signal(evutil_socket_t sig, short what, void *arg)
 {
     server_t *s = arg;
     log_info("event=shutdown signal=%d", (int)sig);
+    service_notify_stopping();
     /* No new connections from here on. */
     acceptor_stop(s->acceptor);
     s->acceptor = NULL;
@@ -219,7 +336,7 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
     event_base_loopexit(s->main_base, NULL);
 }
 
-static int serve(const server_config_t *cfg)
+static int serve(const server_config_t *cfg, int argc, char **argv)
 {
     if (!admin_check_durability(cfg))
         return 1;
@@ -234,6 +351,9 @@ static int serve(const server_config_t *cfg)
     static server_t s;
     memset(&s, 0, sizeof(s));
     s.shared.config = cfg;
+    s.initial_config = cfg;
+    s.argc = argc;
+    s.argv = argv;
     s.shared.next_conn_id = 1;
     s.shared.next_request_serial = 1;
     if (cfg->tls_cert_file[0] != '\0') {
@@ -261,13 +381,16 @@ static int serve(const server_config_t *cfg)
         s.nworkers = i + 1;
     }
     struct event_base *main_base = rc == 0 ? event_base_new() : NULL;
-    struct event *sigterm = NULL, *sigint = NULL;
+    struct event *sigterm = NULL, *sigint = NULL, *sighup = NULL;
     admin_http_t *admin = NULL;
+    service_watchdog_t *watchdog = NULL;
     if (rc == 0 && main_base != NULL) {
         sigterm = evsignal_new(main_base, SIGTERM, on_signal, &s);
         sigint = evsignal_new(main_base, SIGINT, on_signal, &s);
+        sighup = evsignal_new(main_base, SIGHUP, on_reload_signal, &s);
         evsignal_add(sigterm, NULL);
         evsignal_add(sigint, NULL);
+        evsignal_add(sighup, NULL);
         s.main_base = main_base;
         if (cfg->admin_listen[0] != '\0') {
             admin = admin_http_start(main_base, cfg->admin_listen, s.workers,
@@ -303,6 +426,10 @@ static int serve(const server_config_t *cfg)
                      bound, s.shared.tls ? "on" : "off",
                      cfg->tls_client_ca_file[0] ? "verified" : "off",
                      s.nworkers, cfg->db_pool_size, AIXIND_VERSION);
+            char status[CONFIG_STR_MAX + 32];
+            snprintf(status, sizeof(status), "serving on %s", bound);
+            service_notify_ready(status);
+            watchdog = service_watchdog_start(main_base, s.workers, s.nworkers);
             event_base_dispatch(main_base);
         }
         for (int i = 0; i < started; i++)
@@ -313,12 +440,16 @@ static int serve(const server_config_t *cfg)
     }
     acceptor_stop(s.acceptor);
     admin_http_stop(admin);
+    service_watchdog_stop(watchdog);
     /* The hashing threads first: one may still be finishing a job for a
      * waiter that worker_destroy() frees. */
     pwhash_pool_free(s.shared.pwhash);
     for (int i = 0; i < s.nworkers; i++)
         worker_destroy(&s.workers[i]);
     SSL_CTX_free(s.shared.tls);
+    server_free_retired(&s);
+    if (sighup)
+        event_free(sighup);
     if (sigterm)
         event_free(sigterm);
     if (sigint)
@@ -343,8 +474,11 @@ int main(int argc, char **argv)
     config_init_defaults(&cfg);
     run_mode_t mode = MODE_SERVE;
     const char *admin_name = NULL;
-    if (!parse_options(argc, argv, &cfg, &mode, &admin_name))
+    char err[1024];
+    if (!parse_options(argc, argv, &cfg, &mode, &admin_name, err, sizeof(err))) {
+        fprintf(stderr, "aixind: %s\n", err);
         return 2;
+    }
     log_level_t level = LOG_LEVEL_INFO;
     (void)log_level_parse(cfg.log_level, &level);
     log_min_level = level;
@@ -356,5 +490,5 @@ int main(int argc, char **argv)
     case MODE_SERVE:
         break;
     }
-    return serve(&cfg);
+    return serve(&cfg, argc, argv);
 }

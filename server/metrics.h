@@ -26,6 +26,7 @@ typedef struct metrics {
     atomic_int db_queued;
     atomic_uint_fast64_t db_queries_done;
     atomic_uint_fast64_t db_queries_failed;
+    atomic_uint_fast64_t heartbeats; /* +1 each publish: the loop turns */
 } metrics_t;
 
 /* Count one answered request that took `us` microseconds. */

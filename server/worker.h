@@ -17,11 +17,13 @@
 #include "metrics.h"
 #include "pwhash_pool.h"
 
-/* What all workers share; read-only after start except the atomics. */
+/* What all workers share; read-only after start except the atomics.
+ * config and tls are swapped whole by a reload (SIGHUP); what they pointed
+ * to before stays alive until exit, so a pointer read once stays valid. */
 typedef struct server_shared {
-    const server_config_t *config;
+    const server_config_t *_Atomic config;
     pwhash_pool_t *pwhash;
-    struct ssl_ctx_st *tls;         /* NULL: plain TCP */
+    struct ssl_ctx_st *_Atomic tls; /* NULL: plain TCP */
     atomic_int connections;         /* open client connections, all workers */
     atomic_uint_fast64_t next_conn_id;
     atomic_uint_fast64_t next_request_serial;

@@ -13,7 +13,7 @@ AIXIN_USER_ACCOUNT=${AIXIN_USER_ACCOUNT:-aixin}
 AIXIN_PACKAGES=(
   build-essential cmake pkg-config clang libclang-rt-14-dev
   libevent-dev libprotobuf-c-dev protobuf-c-compiler libpq-dev libssl-dev
-  libsodium-dev libcmocka-dev libcsv-dev gettext
+  libsodium-dev libcmocka-dev libcsv-dev gettext libsystemd-dev
   postgresql-15 postgresql-client-15
   iproute2 procps util-linux
 )
