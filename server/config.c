@@ -8,10 +8,16 @@
 #include <string.h>
 
 #include "frame.h"
+#include "install_path.h"
 #include "log.h"
 
+/* The source tree's migrations, for a daemon run from its build tree. */
 #ifndef AIXIN_DEFAULT_SQL_DIR
 #define AIXIN_DEFAULT_SQL_DIR "deploy/sql"
+#endif
+/* An installed daemon's migrations, relative to its own directory. */
+#ifndef AIXIN_INSTALLED_SQL_DIR
+#define AIXIN_INSTALLED_SQL_DIR "../share/aixin/sql"
 #endif
 
 typedef enum config_type {
@@ -129,6 +135,10 @@ void config_init_defaults(server_config_t *c)
                                config_keys[i].default_value, err, sizeof(err));
         (void)ok; /* defaults are valid by construction */
     }
+    char installed[CONFIG_STR_MAX];
+    if (install_path_near_exe(AIXIN_INSTALLED_SQL_DIR, installed,
+                              sizeof(installed)))
+        memcpy(c->sql_dir, installed, sizeof(c->sql_dir));
 }
 
 bool config_set(server_config_t *c, const char *key, const char *value,

@@ -484,6 +484,7 @@ int main(int argc, char **argv)
     log_min_level = level;
     switch (mode) {
     case MODE_MIGRATE:
+        printf("migrations from %s\n", cfg.sql_dir);
         return admin_migrate(&cfg) ? 0 : 1;
     case MODE_CREATE_ADMIN:
         return admin_create_admin(&cfg, admin_name) ? 0 : 1;

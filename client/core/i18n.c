@@ -4,6 +4,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "install_path.h"
+
+/* An installed client's catalogs, relative to its own directory (the
+ * build's AIXIN_LOCALEDIR serves a client run from the build tree). */
+#ifndef AIXIN_INSTALLED_LOCALEDIR
+#define AIXIN_INSTALLED_LOCALEDIR "../share/locale"
+#endif
+
 #ifndef AIXIN_LOCALEDIR
 #error "AIXIN_LOCALEDIR must be defined by the build"
 #endif
@@ -15,6 +23,14 @@ void i18n_init(void)
     setlocale(LC_ALL, "");
     setlocale(LC_NUMERIC, "C");
     const char *dir = getenv("AIXIN_LOCALEDIR");
+    char installed[4096];
+    if ((dir == NULL || dir[0] == '\0') &&
+        install_path_near_exe(AIXIN_INSTALLED_LOCALEDIR "/zh_CN/LC_MESSAGES",
+                              installed, sizeof(installed)))
+        dir = install_path_near_exe(AIXIN_INSTALLED_LOCALEDIR, installed,
+                                    sizeof(installed))
+                  ? installed
+                  : NULL;
     bindtextdomain(AIXIN_TEXT_DOMAIN,
                    dir != NULL && dir[0] != '\0' ? dir : AIXIN_LOCALEDIR);
     bind_textdomain_codeset(AIXIN_TEXT_DOMAIN, "UTF-8");
