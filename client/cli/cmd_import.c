@@ -134,20 +134,25 @@ static void run_resume_start(import_run_t *run, const char *identity)
         return;
     size_t n = 0;
     uint8_t *keys = malloc((run->n_items + 1) * IMPORT_KEY_SIZE);
-    for (size_t i = 0; keys != NULL && i < run->n_items; i++) {
+    uint32_t *lines = malloc((run->n_items + 1) * sizeof(*lines));
+    for (size_t i = 0; keys != NULL && lines != NULL && i < run->n_items;
+         i++) {
         import_item_t *it = &run->items[i];
         it->remembered = status_done(it->status);
-        if (it->remembered)
-            memcpy(keys + IMPORT_KEY_SIZE * n++, it->row.key,
-                   IMPORT_KEY_SIZE);
+        if (it->remembered) {
+            memcpy(keys + IMPORT_KEY_SIZE * n, it->row.key, IMPORT_KEY_SIZE);
+            lines[n++] = it->row.msg.line;
+        }
     }
-    if (keys == NULL ||
-        !import_resume_start(&run->resume, identity, run->username, keys, n)) {
+    if (keys == NULL || lines == NULL ||
+        !import_resume_start(&run->resume, identity, run->username, keys,
+                             lines, n)) {
         cli_warn(_("cannot write %s (the next run sends every row again)"),
                  run->resume.path);
         run->resume_ok = false;
     }
     free(keys);
+    free(lines);
 }
 
 static void on_identity(void *ctx, const char *identity, bool changed)
@@ -178,7 +183,7 @@ static void on_answered(void *ctx)
     for (size_t i = 0; i < run->n_items; i++) {
         import_item_t *it = &run->items[i];
         if (!it->remembered && status_done(it->status)) {
-            import_resume_add(&run->resume, it->row.key);
+            import_resume_add(&run->resume, it->row.key, it->row.msg.line);
             it->remembered = true;
         }
     }

@@ -74,7 +74,9 @@ void import_resume_load(import_resume_t *r, const char *username)
         uint8_t key[IMPORT_KEY_SIZE];
         size_t bin_len = 0;
         v = line_value(line, "done ");
-        if (v == NULL || strlen(v) != IMPORT_RESUME_KEY_HEX)
+        if (v == NULL || strlen(v) < IMPORT_RESUME_KEY_HEX ||
+            (v[IMPORT_RESUME_KEY_HEX] != ' ' &&
+             v[IMPORT_RESUME_KEY_HEX] != '\0'))
             break; /* a torn last line, or damage: what came before counts */
         if (sodium_hex2bin(key, sizeof(key), v, IMPORT_RESUME_KEY_HEX, NULL,
                            &bin_len, NULL) != 0 ||
@@ -102,15 +104,16 @@ bool import_resume_has(const import_resume_t *r, const uint8_t *key)
                NULL;
 }
 
-static void write_key(FILE *f, const uint8_t *key)
+static void write_key(FILE *f, const uint8_t *key, uint32_t line)
 {
     char hex[IMPORT_RESUME_KEY_HEX + 1];
     sodium_bin2hex(hex, sizeof(hex), key, IMPORT_KEY_SIZE);
-    fprintf(f, "done %s\n", hex);
+    fprintf(f, "done %s %u\n", hex, (unsigned)line);
 }
 
 bool import_resume_start(import_resume_t *r, const char *identity,
-                         const char *username, const uint8_t *done, size_t n)
+                         const char *username, const uint8_t *done,
+                         const uint32_t *lines, size_t n)
 {
     if (r->out != NULL) {
         fclose(r->out);
@@ -129,7 +132,7 @@ bool import_resume_start(import_resume_t *r, const char *identity,
     fprintf(f, "%s\nidentity %s\nuser %s\n", IMPORT_RESUME_MAGIC, identity,
             username);
     for (size_t i = 0; i < n; i++)
-        write_key(f, done + i * IMPORT_KEY_SIZE);
+        write_key(f, done + i * IMPORT_KEY_SIZE, lines[i]);
     /* The new file replaces the old one whole: a crash leaves either. */
     if (fflush(f) != 0 || ferror(f) || rename(tmp, r->path) != 0) {
         int saved = errno;
@@ -143,10 +146,10 @@ bool import_resume_start(import_resume_t *r, const char *identity,
     return true;
 }
 
-void import_resume_add(import_resume_t *r, const uint8_t *key)
+void import_resume_add(import_resume_t *r, const uint8_t *key, uint32_t line)
 {
     if (r->out != NULL && !r->failed)
-        write_key(r->out, key);
+        write_key(r->out, key, line);
 }
 
 bool import_resume_flush(import_resume_t *r)

@@ -6,8 +6,9 @@
  *   aixin-import-progress 2
  *   identity SYSTEM/DATABASE/RESTORE   the database that acknowledged them
  *   user NAME                          the account they were sent as
- *   done KEYHEX                        one line per done row: its
- *   ...                                idempotency key (import_row.h)
+ *   done KEYHEX LINE                   one line per done row: its
+ *   ...                                idempotency key (import_row.h) and,
+ *                                      for people, its line in the file
  *
  * A row is known by its key, which depends on its contents, the account
  * and the policy year only: an edited row has another key and is sent
@@ -58,14 +59,16 @@ bool import_resume_has(const import_resume_t *r, const uint8_t *key);
 
 /*
  * Start the file afresh for the server of `identity`, listing the n keys
- * of `done` (IMPORT_KEY_SIZE each) already known done there, and keep it
- * open for import_resume_add. False (errno set) when it cannot be written.
+ * of `done` (IMPORT_KEY_SIZE each, their lines in `lines`) already known
+ * done there, and keep it open for import_resume_add. False (errno set)
+ * when it cannot be written.
  */
 bool import_resume_start(import_resume_t *r, const char *identity,
-                         const char *username, const uint8_t *done, size_t n);
+                         const char *username, const uint8_t *done,
+                         const uint32_t *lines, size_t n);
 
 /* Append one done row; flushed by import_resume_flush. */
-void import_resume_add(import_resume_t *r, const uint8_t *key);
+void import_resume_add(import_resume_t *r, const uint8_t *key, uint32_t line);
 
 /* Flush what was appended. False (errno set) once a write has failed. */
 bool import_resume_flush(import_resume_t *r);
