@@ -37,6 +37,7 @@ typedef struct sender {
     unsigned quiet_rounds;   /* rounds in a row without a final answer */
     int64_t last_answer_ms;  /* the last final answer, or the start */
     bool outage_said;        /* "retrying" told for this outage */
+    bool identity_told;      /* job->on_identity called once */
     touch_set_t touched;
     char last_failure[RPC_WHY_SIZE];
 } sender_t;
@@ -452,15 +453,15 @@ static bool sender_connect(sender_t *s, cli_exit_t *fatal)
         s->conn = NULL;
         return false;
     }
-    if (job->identity[0] == '\0') {
-        snprintf(job->identity, sizeof(job->identity), "%s", identity);
-        if (job->on_identity != NULL)
-            job->on_identity(job->ctx, identity, false);
-    } else if (strcmp(job->identity, identity) != 0) {
+    bool changed = job->identity[0] != '\0' &&
+                   strcmp(job->identity, identity) != 0;
+    if (changed)
         sender_identity_changed(s, identity);
-        if (job->on_identity != NULL)
-            job->on_identity(job->ctx, identity, true);
-    }
+    else
+        snprintf(job->identity, sizeof(job->identity), "%s", identity);
+    if ((changed || !s->identity_told) && job->on_identity != NULL)
+        job->on_identity(job->ctx, identity, changed);
+    s->identity_told = true;
     return true;
 }
 
@@ -492,7 +493,10 @@ cli_exit_t import_send_all(import_job_t *job)
     for (size_t i = 0; i < job->n_items; i++)
         s.n_final += item_final(&job->items[i]);
     int64_t patience_ms = (int64_t)job->patience_s * 1000;
-    while (fatal == CLI_EXIT_OK && !oom && sender_has_work(&s)) {
+    /* Connect at least once, even with every row skipped: a skip holds
+     * only when this server works on the database of the progress file. */
+    while (fatal == CLI_EXIT_OK && !oom &&
+           (!s.identity_told || sender_has_work(&s))) {
         if (s.conn == NULL) {
             if (now_ms() - s.last_answer_ms >= patience_ms)
                 break;
@@ -527,6 +531,10 @@ cli_exit_t import_send_all(import_job_t *job)
     }
     flight_forget(&s);
     free(s.touched.slots);
+    if (!s.identity_told) /* never confirmed: not done on our word alone */
+        for (size_t i = 0; i < job->n_items; i++)
+            if (job->items[i].status == IMPORT_SKIPPED)
+                job->items[i].status = IMPORT_WAITING;
     if (oom && fatal == CLI_EXIT_OK)
         fatal = cli_error(CLI_EXIT_UNAVAILABLE, _("out of memory"));
     if (fatal != CLI_EXIT_OK)
