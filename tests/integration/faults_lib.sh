@@ -2,9 +2,10 @@
 # Shared by the fault tests of import and spool (it_import_*.sh,
 # it_spool_*.sh). Source it after lib.sh; it defines functions, nothing runs.
 #
-#   faults_programme YEAR...     open the years (30.00 premium, reference
-#                                date YEAR-01-01) and set both test
-#                                counties' terms (chinalife)
+#   faults_programme YEAR...     open the years (30.00 premium, ages
+#                                counted on 2027-12-31, so that the test
+#                                files' children are 0-6 every year) and
+#                                set both test counties' terms (chinalife)
 #   faults_triples_csv T0 N OUT  N triples of rows (see below) from T0 on
 #   summary_count LABEL          the first number after "LABEL" in the last
 #                                command's stdout ("enrolled now:" -> 37)
@@ -14,7 +15,7 @@
 faults_programme() {
   local year county
   for year in "$@"; do
-    it_expect_exit 0 "$AIXIN_CLI" year open --year "$year" --reference-date "$year-01-01" \
+    it_expect_exit 0 "$AIXIN_CLI" year open --year "$year" --reference-date 2027-12-31 \
       --premium 30.00 --city-subsidy 2.00 --county-share-range 5.00-20.00
   done
   it_expect_exit 0 "$AIXIN_CLI" insurer add --code chinalife --name 中国人寿
