@@ -125,6 +125,8 @@ static const db_statement_t statements[DB_STMT_COUNT] = {
         {"enroll", "SELECT * FROM aixin.enroll($1, $2, $3, $4, $5)", 5},
     [DB_STMT_LIST_POLICIES] =
         {"list_policies", "SELECT * FROM aixin.list_policies($1, $2, $3)", 3},
+    [DB_STMT_SERVER_IDENTITY] =
+        {"server_identity", "SELECT * FROM aixin.server_identity()", 0},
 };
 
 const db_statement_t *db_statement_get(db_stmt_t id)

@@ -54,6 +54,7 @@ typedef enum db_stmt {
     DB_STMT_REPORT_SERVICE,
     DB_STMT_REPORT_INSURERS,
     DB_STMT_REPORT_ASSESSMENT,
+    DB_STMT_SERVER_IDENTITY,
     DB_STMT_COUNT
 } db_stmt_t;
 

@@ -29,6 +29,73 @@ static void token_hash(const char *token, uint8_t out[32])
     crypto_hash_sha256(out, (const unsigned char *)token, strlen(token));
 }
 
+/*
+ * The database identity stated in HelloOk (aixin.server_identity(), see
+ * deploy/sql/0008_server_identity.sql). Each worker thread keeps the last
+ * answer for HELLO_IDENTITY_TTL_MS, so that a flood of Hellos costs the
+ * database at most a query a second per worker; a database replaced
+ * meanwhile is stated within that time.
+ */
+#define HELLO_IDENTITY_TTL_MS 1000
+#define HELLO_IDENTITY_FIELD_SIZE 48
+
+typedef struct hello_identity {
+    bool known;
+    uint64_t read_at_us;
+    char system_identifier[HELLO_IDENTITY_FIELD_SIZE];
+    char database_id[HELLO_IDENTITY_FIELD_SIZE];
+    char restore_id[HELLO_IDENTITY_FIELD_SIZE];
+} hello_identity_t;
+
+static _Thread_local hello_identity_t hello_identity_cache;
+
+static void hello_reply(request_t *req, const hello_identity_t *id)
+{
+    Aixin__V1__HelloOk ok = AIXIN__V1__HELLO_OK__INIT;
+    Aixin__V1__ServerIdentity ident = AIXIN__V1__SERVER_IDENTITY__INIT;
+    ok.version = req->conn != NULL ? req->conn->protocol_version
+                                   : PROTOCOL_VERSION_MAX;
+    ok.server_name = SERVER_NAME;
+    ok.max_frame_bytes = (uint32_t)req_config(req)->max_frame_bytes;
+    ok.max_in_flight = (uint32_t)req_config(req)->max_in_flight;
+    if (id != NULL && id->known) {
+        ident.system_identifier = (char *)id->system_identifier;
+        ident.database_id = (char *)id->database_id;
+        ident.restore_id = (char *)id->restore_id;
+        ok.identity = &ident;
+    }
+    Aixin__V1__Response resp = AIXIN__V1__RESPONSE__INIT;
+    resp.body_case = AIXIN__V1__RESPONSE__BODY_HELLO;
+    resp.hello = &ok;
+    request_reply(req, &resp);
+}
+
+/* The identity query answered: remember it and answer the Hello. Without
+ * a database the Hello is still answered, with no identity: the client
+ * decides what it may trust. */
+static void hello_on_identity(void *arg, db_outcome_t outcome,
+                              const PGresult *res)
+{
+    request_t *req = arg;
+    hello_identity_t *cache = &hello_identity_cache;
+    if (outcome == DB_OUTCOME_RESULT && res != NULL &&
+        PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1 &&
+        PQnfields(res) == 3) {
+        snprintf(cache->system_identifier, sizeof(cache->system_identifier),
+                 "%s", db_result_text(res, 0, 0));
+        snprintf(cache->database_id, sizeof(cache->database_id), "%s",
+                 db_result_text(res, 0, 1));
+        snprintf(cache->restore_id, sizeof(cache->restore_id), "%s",
+                 db_result_text(res, 0, 2));
+        cache->known = true;
+        cache->read_at_us = request_now_us();
+        hello_reply(req, cache);
+        return;
+    }
+    cache->known = false;
+    hello_reply(req, NULL);
+}
+
 void handle_hello(request_t *req)
 {
     const Aixin__V1__Hello *h = req->msg->hello;
@@ -45,15 +112,18 @@ void handle_hello(request_t *req)
     uint32_t v = h->max_version < PROTOCOL_VERSION_MAX ? h->max_version
                                                        : PROTOCOL_VERSION_MAX;
     req->conn->protocol_version = v;
-    Aixin__V1__HelloOk ok = AIXIN__V1__HELLO_OK__INIT;
-    ok.version = v;
-    ok.server_name = SERVER_NAME;
-    ok.max_frame_bytes = (uint32_t)req_config(req)->max_frame_bytes;
-    ok.max_in_flight = (uint32_t)req_config(req)->max_in_flight;
-    Aixin__V1__Response resp = AIXIN__V1__RESPONSE__INIT;
-    resp.body_case = AIXIN__V1__RESPONSE__BODY_HELLO;
-    resp.hello = &ok;
-    request_reply(req, &resp);
+    const hello_identity_t *cache = &hello_identity_cache;
+    if (cache->known &&
+        request_now_us() - cache->read_at_us < (uint64_t)HELLO_IDENTITY_TTL_MS * 1000u) {
+        hello_reply(req, cache);
+        return;
+    }
+    db_query_t *q = db_query_new(DB_STMT_SERVER_IDENTITY, hello_on_identity, req);
+    if (q == NULL) {
+        hello_reply(req, NULL);
+        return;
+    }
+    db_result_submit(req, q);
 }
 
 /* Bind the connection to the account and answer with the session. */

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli_connect.h"
+#include "i18n.h"
 #include "commands.h"
 #include "import_csv.h"
 #include "import_resume.h"
@@ -18,9 +19,10 @@
 #define IMPORT_COMMAND "import enrollments"
 #define IMPORT_DEFAULT_BATCH 500
 #define IMPORT_MAX_BATCH 1000
+#define IMPORT_MAX_PATIENCE_S 86400
 
-static const char enrollments_help[] =
-    "Usage: aixin import enrollments FILE.csv [--batch N]\n"
+static const char enrollments_help[] = N_(
+    "Usage: aixin import enrollments FILE.csv [--batch N] [--patience S]\n"
     "                                [--errors FILE.errors.csv]\n"
     "\n"
     "Enroll the children listed in a CSV file (UTF-8, a header row, a byte\n"
@@ -33,32 +35,43 @@ static const char enrollments_help[] =
     "A household is found by its certificate number (same township and\n"
     "kind, and the row's guardian one of its guardians) or registered with\n"
     "that guardian; a child is found by ID number or added; then the child\n"
-    "is enrolled for the year. Each row is checked here first; bad rows are\n"
-    "not sent. The others travel in batches, each row with an idempotency\n"
-    "key made from its contents, so running the same file again (after an\n"
-    "interruption, or with some rows corrected) never enrolls anyone twice:\n"
-    "rows done before come back as \"already done\". The rows acknowledged\n"
-    "at the start of the file are remembered in FILE.csv.aixin-progress and\n"
-    "not sent again while the file is unchanged.\n"
+    "is enrolled for the year. The file is applied as if row after row:\n"
+    "when two rows name the same child, the first one wins and the later\n"
+    "one is refused. Each row is checked here first; bad rows (and a row\n"
+    "repeated word for word) are not sent. The others travel in batches,\n"
+    "each row with an idempotency key made from its contents, the account\n"
+    "and the year (not from the server's address), so running the same file\n"
+    "again (after an interruption, or with some rows corrected) never\n"
+    "enrolls anyone twice: rows done before come back as \"already done\".\n"
+    "The rows a database acknowledged as done are remembered in\n"
+    "FILE.csv.aixin-progress and not sent again while the server works on\n"
+    "that same database (not after it was replaced or restored).\n"
+    "\n"
+    "When the server or its database is unreachable, the import waits and\n"
+    "retries; it gives up only after --patience seconds without any answer.\n"
     "\n"
     "Rows refused (here or by the server) are written to the error file:\n"
     "line, reason, field, then the row's own columns. A progress bar is\n"
-    "shown when stderr is a terminal; a summary is printed at the end.\n"
+    "shown when stderr is a terminal; a summary is printed at the end: each\n"
+    "row is done, refused, or not done (never sent, or sent without an\n"
+    "answer: it may have been done; running the same command again is safe).\n"
     "\n"
     "Exit status: 0 every row enrolled or already done; 1 some rows\n"
-    "refused; 2 usage (a required column missing); 3 the server became\n"
+    "refused; 2 usage (a required column missing); 3 the server stayed\n"
     "unreachable (run the same command again to go on).\n"
     "\n"
     "Options:\n"
     "  -b, --batch N           rows per request, 1-1000 (default 500)\n"
+    "  -p, --patience S        seconds without an answer before giving up,\n"
+    "                          1-86400 (default 120)\n"
     "  -e, --errors FILE       the error file (default: FILE.errors.csv,\n"
     "                          next to FILE.csv)\n"
     "  -h, --help              show this help\n"
     "\n"
     "Example:\n"
-    "  aixin import enrollments 2027-dunhou.csv\n";
+    "  aixin import enrollments 2027-dunhou.csv\n");
 
-/* A refused row, for the error file. */
+/* A row refused here, for the error file. */
 typedef struct import_error {
     uint32_t line;
     size_t record;
@@ -68,15 +81,17 @@ typedef struct import_error {
 
 typedef struct import_run {
     const import_file_t *file;
+    const char *username;     /* borrowed from the session */
     import_item_t *items;
     size_t n_items;
-    long *item_of;            /* per record: its item, or -1 when bad */
-    import_error_t *errors;
+    import_error_t *errors;   /* refused here */
     size_t n_errors, cap_errors;
-    size_t n_bad_local;
+    size_t n_bad_local;       /* failed the checks */
+    size_t n_duplicates;      /* the same row as an earlier line */
     import_resume_t resume;
     bool resume_ok;
-    size_t prefix_next;       /* the next record the prefix looks at */
+    size_t n_skipped_loaded;  /* rows the progress file let us skip */
+    bool answered;            /* some batch was answered in this run */
     bool oom;
 } import_run_t;
 
@@ -105,154 +120,253 @@ static void run_add_error(import_run_t *run, size_t record, const char *reason,
     run->n_errors++;
 }
 
-static void on_refused(void *ctx, const import_item_t *item,
-                       const Aixin__V1__Error *e)
+static bool status_done(uint8_t st)
 {
-    import_run_t *run = ctx;
-    char reason[IMPORT_REASON_SIZE + 32];
-    const char *code = names_error_code(e->code);
-    snprintf(reason, sizeof(reason), "%s: %s", code != NULL ? code : "ERROR",
-             e->message != NULL ? e->message : "");
-    run_add_error(run, item->record, reason,
-                  import_row_column_of(e->field != NULL ? e->field : ""));
+    return st == IMPORT_ENROLLED || st == IMPORT_REPLAYED ||
+           st == IMPORT_SKIPPED;
 }
 
-/* Move the acknowledged prefix on as far as it goes; save it when due. */
-static void run_advance_prefix(import_run_t *run, bool save_now)
+/* Rewrite the progress file for the database of `identity`, listing the
+ * rows known done there. */
+static void run_resume_start(import_run_t *run, const char *identity)
 {
     if (!run->resume_ok)
         return;
-    for (; run->prefix_next < run->file->n_records; run->prefix_next++) {
-        size_t r = run->prefix_next;
-        long i = run->item_of[r];
-        const uint8_t *key = NULL;
-        if (i >= 0) {
-            uint8_t st = run->items[i].status;
-            if (st != IMPORT_ENROLLED && st != IMPORT_REPLAYED &&
-                st != IMPORT_SKIPPED)
-                break;
-            key = run->items[i].row.key;
+    size_t n = 0;
+    uint8_t *keys = malloc((run->n_items + 1) * IMPORT_KEY_SIZE);
+    uint32_t *lines = malloc((run->n_items + 1) * sizeof(*lines));
+    for (size_t i = 0; keys != NULL && lines != NULL && i < run->n_items;
+         i++) {
+        import_item_t *it = &run->items[i];
+        it->remembered = status_done(it->status);
+        if (it->remembered) {
+            memcpy(keys + IMPORT_KEY_SIZE * n, it->row.key, IMPORT_KEY_SIZE);
+            lines[n++] = it->row.msg.line;
         }
-        import_resume_add(&run->resume, run->file->records[r].line, key);
     }
-    if (!import_resume_save(&run->resume, save_now)) {
-        cli_warn("cannot write %s (the next run sends every row again)",
+    if (keys == NULL || lines == NULL ||
+        !import_resume_start(&run->resume, identity, run->username, keys,
+                             lines, n)) {
+        cli_warn(_("cannot write %s (the next run sends every row again)"),
                  run->resume.path);
-        run->resume_ok = false; /* said once */
+        run->resume_ok = false;
+    }
+    free(keys);
+    free(lines);
+}
+
+static void on_identity(void *ctx, const char *identity, bool changed)
+{
+    import_run_t *run = ctx;
+    if (changed) {
+        if (run->answered)
+            cli_warn(_("the server now works on another database than the "
+                       "one that answered before: every row is sent again "
+                       "(rows in fact done come back \"already done\")"));
+        else if (run->n_skipped_loaded > 0)
+            cli_warn(_("%s was written for another database (replaced, "
+                       "restored or another city's): every row is sent "
+                       "again"),
+                     run->resume.path);
+        run->n_skipped_loaded = 0;
+    }
+    run_resume_start(run, identity);
+}
+
+/* Remember the rows answered done since the last call. */
+static void on_answered(void *ctx)
+{
+    import_run_t *run = ctx;
+    run->answered = true;
+    if (!run->resume_ok)
+        return;
+    for (size_t i = 0; i < run->n_items; i++) {
+        import_item_t *it = &run->items[i];
+        if (!it->remembered && status_done(it->status)) {
+            import_resume_add(&run->resume, it->row.key, it->row.msg.line);
+            it->remembered = true;
+        }
+    }
+    if (!import_resume_flush(&run->resume)) {
+        cli_warn(_("cannot write %s (the next run sends every row again)"),
+                 run->resume.path);
+        run->resume_ok = false;
     }
 }
 
-static void on_answered(void *ctx)
+static int item_by_key(const void *a, const void *b, void *items)
 {
-    run_advance_prefix(ctx, false);
+    const import_item_t *it = items;
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    int c = memcmp(it[x].row.key, it[y].row.key, IMPORT_KEY_SIZE);
+    return c != 0 ? c : (x < y ? -1 : x > y);
+}
+
+/* A row repeated word for word has the same key as the first: it would
+ * come back "already done". It is a mistake in the file: refuse it here. */
+static void run_refuse_repeats(import_run_t *run)
+{
+    if (run->n_items < 2)
+        return;
+    size_t *order = malloc(run->n_items * sizeof(*order));
+    if (order == NULL) {
+        run->oom = true;
+        return;
+    }
+    for (size_t i = 0; i < run->n_items; i++)
+        order[i] = i;
+    qsort_r(order, run->n_items, sizeof(*order), item_by_key, run->items);
+    for (size_t k = 1; k < run->n_items; k++) {
+        import_item_t *first = &run->items[order[k - 1]];
+        import_item_t *it = &run->items[order[k]];
+        if (memcmp(first->row.key, it->row.key, IMPORT_KEY_SIZE) != 0)
+            continue;
+        if (first->status == IMPORT_DUPLICATE) /* a third copy */
+            first = &run->items[order[k - 2]];
+        while (first->status == IMPORT_DUPLICATE && first > run->items)
+            first--; /* not reached: the sort keeps file order */
+        char reason[IMPORT_REASON_SIZE];
+        snprintf(reason, sizeof(reason),
+                 _("the same row as line %u: a row is done once"),
+                 (unsigned)run->file->records[first->record].line);
+        it->status = IMPORT_DUPLICATE;
+        run->n_duplicates++;
+        run_add_error(run, it->record, reason, "");
+    }
+    free(order);
 }
 
 /* Check and key every record; bad ones go to the error list. */
-static cli_exit_t run_build_rows(import_run_t *run, const char *server,
-                                 const char *username)
+static cli_exit_t run_build_rows(import_run_t *run, const char *username)
 {
     const import_file_t *f = run->file;
     run->items = calloc(f->n_records + 1, sizeof(*run->items));
-    run->item_of = calloc(f->n_records + 1, sizeof(*run->item_of));
-    if (run->items == NULL || run->item_of == NULL)
-        return cli_error(CLI_EXIT_UNAVAILABLE, "out of memory");
+    if (run->items == NULL)
+        return cli_error(CLI_EXIT_UNAVAILABLE, _("out of memory"));
     for (size_t r = 0; r < f->n_records; r++) {
         char reason[IMPORT_REASON_SIZE];
         char field[IMPORT_FIELD_SIZE];
         import_item_t *it = &run->items[run->n_items];
-        if (import_row_build(f, &f->records[r], server, username, &it->row,
-                             reason, field)) {
+        if (import_row_build(f, &f->records[r], username, &it->row, reason,
+                             field)) {
             it->record = r;
-            run->item_of[r] = (long)run->n_items++;
+            run->n_items++;
         } else {
-            run->item_of[r] = -1;
             run->n_bad_local++;
             run_add_error(run, r, reason, field);
         }
         if (run->oom)
-            return cli_error(CLI_EXIT_UNAVAILABLE, "out of memory");
+            return cli_error(CLI_EXIT_UNAVAILABLE, _("out of memory"));
     }
+    run_refuse_repeats(run);
+    if (run->oom)
+        return cli_error(CLI_EXIT_UNAVAILABLE, _("out of memory"));
     return CLI_EXIT_OK;
 }
 
-/* Skip the prefix an earlier run had acknowledged, if the file matches. */
-static size_t run_apply_resume(import_run_t *run)
+/* Mark the rows the progress file lists as done (on its database's word,
+ * checked by the sender against the server's identity). The identity of
+ * that database goes to `identity` ("" when there is no usable file). */
+static size_t run_apply_resume(import_run_t *run,
+                               char identity[CONN_IDENTITY_SIZE])
 {
-    size_t claimed;
-    uint8_t want[IMPORT_RESUME_DIGEST_SIZE];
-    if (!run->resume_ok || !import_resume_load(&run->resume, &claimed, want) ||
-        claimed == 0 || claimed > run->file->n_records)
+    identity[0] = '\0';
+    if (!run->resume_ok)
         return 0;
-    import_resume_t probe = run->resume;
-    for (size_t r = 0; r < claimed; r++) {
-        long i = run->item_of[r];
-        import_resume_add(&probe, run->file->records[r].line,
-                          i >= 0 ? run->items[i].row.key : NULL);
-    }
-    uint8_t got[IMPORT_RESUME_DIGEST_SIZE];
-    import_resume_digest(&probe, got);
-    if (memcmp(got, want, sizeof(got)) != 0)
-        return 0; /* stale: send everything */
+    import_resume_load(&run->resume, run->username);
+    if (run->resume.n_keys == 0)
+        return 0;
     size_t skipped = 0;
-    for (size_t r = 0; r < claimed; r++)
-        if (run->item_of[r] >= 0) {
-            run->items[run->item_of[r]].status = IMPORT_SKIPPED;
+    for (size_t i = 0; i < run->n_items; i++)
+        if (run->items[i].status == IMPORT_WAITING &&
+            import_resume_has(&run->resume, run->items[i].row.key)) {
+            run->items[i].status = IMPORT_SKIPPED;
             skipped++;
         }
-    run->resume = probe;
-    run->resume.saved_records = claimed;
-    run->prefix_next = claimed;
+    if (skipped > 0)
+        snprintf(identity, CONN_IDENTITY_SIZE, "%s", run->resume.identity);
     return skipped;
 }
 
+/* One line of the error file. */
+typedef struct error_line {
+    uint32_t line;
+    size_t record;
+    const char *reason;
+    const char *field;
+} error_line_t;
+
 static int error_by_line(const void *a, const void *b)
 {
-    const import_error_t *x = a, *y = b;
+    const error_line_t *x = a, *y = b;
     return x->line < y->line ? -1 : x->line > y->line;
 }
 
-/* The error file: line, reason, field, then the row's own columns. */
+/* The error file: line, reason, field, then the row's own columns: the
+ * rows refused here and by the server, by line. */
 static cli_exit_t run_write_errors(import_run_t *run, const char *path)
 {
-    if (run->n_errors > 0)
-        qsort(run->errors, run->n_errors, sizeof(*run->errors), error_by_line);
+    size_t n = run->n_errors;
+    for (size_t i = 0; i < run->n_items; i++)
+        n += run->items[i].status == IMPORT_REFUSED;
+    error_line_t *lines = calloc(n + 1, sizeof(*lines));
+    if (lines == NULL)
+        return cli_error(CLI_EXIT_UNAVAILABLE, _("out of memory"));
+    size_t k = 0;
+    for (size_t e = 0; e < run->n_errors; e++)
+        lines[k++] = (error_line_t){run->errors[e].line, run->errors[e].record,
+                                    run->errors[e].reason,
+                                    run->errors[e].field};
+    for (size_t i = 0; i < run->n_items; i++) {
+        const import_item_t *it = &run->items[i];
+        if (it->status == IMPORT_REFUSED)
+            lines[k++] = (error_line_t){it->row.msg.line, it->record,
+                                        it->refusal != NULL ? it->refusal : "",
+                                        it->refusal_field};
+    }
+    if (n > 0)
+        qsort(lines, n, sizeof(*lines), error_by_line);
     FILE *out = fopen(path, "w");
-    if (out == NULL)
-        return cli_error(CLI_EXIT_UNAVAILABLE, "cannot write %s: %s", path,
+    if (out == NULL) {
+        free(lines);
+        return cli_error(CLI_EXIT_UNAVAILABLE, _("cannot write %s: %s"), path,
                          strerror(errno));
+    }
     const import_record_t *h = &run->file->header;
     bool ok = import_csv_write_field(out, "line", false) &&
               import_csv_write_field(out, "reason", false) &&
               import_csv_write_field(out, "field", h->n_fields == 0);
     for (uint32_t i = 0; ok && i < h->n_fields; i++)
         ok = import_csv_write_field(out, h->fields[i], i + 1 == h->n_fields);
-    for (size_t k = 0; ok && k < run->n_errors; k++) {
-        const import_error_t *e = &run->errors[k];
-        const import_record_t *rec = &run->file->records[e->record];
+    for (size_t e = 0; ok && e < n; e++) {
+        const error_line_t *l = &lines[e];
+        const import_record_t *rec = &run->file->records[l->record];
         char line[16];
-        snprintf(line, sizeof(line), "%u", (unsigned)e->line);
+        snprintf(line, sizeof(line), "%u", (unsigned)l->line);
         ok = import_csv_write_field(out, line, false) &&
-             import_csv_write_field(out, e->reason, false) &&
-             import_csv_write_field(out, e->field, rec->n_fields == 0);
+             import_csv_write_field(out, l->reason, false) &&
+             import_csv_write_field(out, l->field, rec->n_fields == 0);
         for (uint32_t i = 0; ok && i < rec->n_fields; i++)
             ok = import_csv_write_field(out, rec->fields[i],
                                         i + 1 == rec->n_fields);
     }
+    free(lines);
     if (fclose(out) != 0)
         ok = false;
     return ok ? CLI_EXIT_OK
-              : cli_error(CLI_EXIT_UNAVAILABLE, "cannot write %s", path);
+              : cli_error(CLI_EXIT_UNAVAILABLE, _("cannot write %s"), path);
 }
 
 static void run_free(import_run_t *run)
 {
+    import_items_clear(run->items, run->n_items);
     for (size_t i = 0; i < run->n_items; i++)
         import_row_free(&run->items[i].row);
     free(run->items);
-    free(run->item_of);
     for (size_t k = 0; k < run->n_errors; k++)
         free(run->errors[k].reason);
     free(run->errors);
+    import_resume_free(&run->resume);
 }
 
 /* FILE.csv -> FILE.errors.csv (FILE.errors.csv next to other names). */
@@ -269,29 +383,48 @@ static char *default_errors_path(const char *csv)
     return p;
 }
 
-static void print_summary(const import_run_t *run, const import_job_t *job,
-                          size_t skipped, const char *errors_path)
+/* Every count from the rows' final states, so that it is true whatever
+ * happened on the way. */
+static void print_summary(const import_run_t *run, const char *errors_path)
 {
-    size_t not_done = 0;
-    for (size_t i = 0; i < run->n_items; i++)
-        not_done += run->items[i].status == IMPORT_WAITING;
-    printf("rows read:     %zu\n", run->file->n_records);
-    printf("enrolled now:  %zu\n", job->n_enrolled);
-    printf("already done:  %zu (%zu answered as done before, %zu skipped "
-           "as acknowledged by an earlier run)\n",
-           job->n_replayed + skipped, job->n_replayed, skipped);
-    printf("refused:       %zu (%zu by the checks here, %zu by the server)\n",
-           run->n_errors, run->n_bad_local, job->n_refused);
-    if (not_done > 0)
-        printf("not done:      %zu (the server could not be reached)\n",
-               not_done);
-    printf("errors:        %s\n", run->n_errors > 0 ? errors_path : "none");
+    size_t count[IMPORT_STATUS_COUNT] = {0};
+    size_t unknown = 0, unsent = 0;
+    for (size_t i = 0; i < run->n_items; i++) {
+        const import_item_t *it = &run->items[i];
+        count[it->status]++;
+        if (it->status == IMPORT_WAITING) {
+            if (it->sent)
+                unknown++;
+            else
+                unsent++;
+        }
+    }
+    size_t refused_here = run->n_bad_local + run->n_duplicates;
+    printf(_("rows read:     %zu\n"), run->file->n_records);
+    printf(_("enrolled now:  %zu\n"), count[IMPORT_ENROLLED]);
+    printf(_("already done:  %zu (%zu answered as done before, %zu skipped "
+             "as acknowledged by this database in an earlier run)\n"),
+           count[IMPORT_REPLAYED] + count[IMPORT_SKIPPED],
+           count[IMPORT_REPLAYED], count[IMPORT_SKIPPED]);
+    printf(_("refused:       %zu (%zu by the checks here, %zu by the "
+             "server)\n"),
+           refused_here + count[IMPORT_REFUSED], refused_here,
+           count[IMPORT_REFUSED]);
+    if (unknown + unsent > 0)
+        printf(_("not done:      %zu (%zu sent without an answer: they may "
+                 "have been done; %zu not sent); running the same command "
+                 "again is safe\n"),
+               unknown + unsent, unknown, unsent);
+    printf(_("errors:        %s\n"),
+           refused_here + count[IMPORT_REFUSED] > 0 ? errors_path
+                                                    : _("none"));
 }
 
 typedef struct import_options {
     const char *file;
     const char *errors;
     size_t batch;
+    unsigned patience_s;
 } import_options_t;
 
 static cli_exit_t parse_options(int argc, char **argv, import_options_t *o,
@@ -299,29 +432,39 @@ static cli_exit_t parse_options(int argc, char **argv, import_options_t *o,
 {
     static const struct option options[] = {
         {"batch", required_argument, NULL, 'b'},
+        {"patience", required_argument, NULL, 'p'},
         {"errors", required_argument, NULL, 'e'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     *done = false;
     o->batch = IMPORT_DEFAULT_BATCH;
+    o->patience_s = IMPORT_SEND_DEFAULT_PATIENCE_S;
     cli_getopt_reset();
     int c;
-    while ((c = getopt_long(argc, argv, ":b:e:h", options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":b:p:e:h", options, NULL)) != -1) {
         int64_t n;
         switch (c) {
         case 'b':
             if (!cli_parse_int64(optarg, 1, IMPORT_MAX_BATCH, &n))
                 return cli_usage_error(IMPORT_COMMAND,
-                                       "--batch must be 1-%d, not '%s'",
+                                       _("--batch must be 1-%d, not '%s'"),
                                        IMPORT_MAX_BATCH, optarg);
             o->batch = (size_t)n;
+            break;
+        case 'p':
+            if (!cli_parse_int64(optarg, 1, IMPORT_MAX_PATIENCE_S, &n))
+                return cli_usage_error(IMPORT_COMMAND,
+                                       _("--patience must be 1-%d seconds, "
+                                         "not '%s'"),
+                                       IMPORT_MAX_PATIENCE_S, optarg);
+            o->patience_s = (unsigned)n;
             break;
         case 'e':
             o->errors = optarg;
             break;
         case 'h':
-            fputs(enrollments_help, stdout);
+            fputs(_(enrollments_help), stdout);
             *done = true;
             return CLI_EXIT_OK;
         default:
@@ -329,9 +472,9 @@ static cli_exit_t parse_options(int argc, char **argv, import_options_t *o,
         }
     }
     if (optind >= argc)
-        return cli_usage_error(IMPORT_COMMAND, "missing FILE.csv");
+        return cli_usage_error(IMPORT_COMMAND, _("missing FILE.csv"));
     if (optind + 1 < argc)
-        return cli_usage_error(IMPORT_COMMAND, "one file at a time, not '%s'",
+        return cli_usage_error(IMPORT_COMMAND, _("one file at a time, not '%s'"),
                                argv[optind + 1]);
     o->file = argv[optind];
     return CLI_EXIT_OK;
@@ -348,35 +491,37 @@ static cli_exit_t import_run(const cli_context_t *ctx,
     if (rc != CLI_EXIT_OK)
         return rc;
     const Aixin__V1__Session *session = rpc_client_session(client);
-    const char *server = rpc_client_address(client);
-    import_run_t run = {.file = file};
-    rc = run_build_rows(&run, server, session->username);
-    size_t skipped = 0;
-    import_job_t job = {.client = client, .batch_rows = o->batch};
+    import_run_t run = {.file = file, .username = session->username};
+    rc = run_build_rows(&run, session->username);
+    import_job_t job = {.client = client,
+                        .batch_rows = o->batch,
+                        .patience_s = o->patience_s};
     if (rc == CLI_EXIT_OK) {
-        run.resume_ok = import_resume_init(&run.resume, o->file, server,
-                                           session->username);
-        skipped = run_apply_resume(&run);
+        run.resume_ok = import_resume_init(&run.resume, o->file);
+        run.n_skipped_loaded = run_apply_resume(&run, job.identity);
         progress_t bar;
         progress_start(&bar, file->n_records);
         job.items = run.items;
         job.n_items = run.n_items;
         job.progress = &bar;
-        job.progress_base = run.n_bad_local + skipped;
-        job.on_refused = on_refused;
+        job.progress_base = run.n_bad_local + run.n_duplicates;
+        job.on_identity = on_identity;
         job.on_answered = on_answered;
         job.ctx = &run;
-        progress_update(&bar, job.progress_base);
+        progress_update(&bar, job.progress_base + run.n_skipped_loaded);
         rc = import_send_all(&job);
         progress_finish(&bar);
-        run_advance_prefix(&run, true);
+        on_answered(&run);
         if (run.oom)
-            rc = cli_error(CLI_EXIT_UNAVAILABLE, "out of memory");
+            rc = cli_error(CLI_EXIT_UNAVAILABLE, _("out of memory"));
         cli_exit_t wrc = run_write_errors(&run, errors_path);
-        print_summary(&run, &job, skipped, errors_path);
+        print_summary(&run, errors_path);
+        size_t refused = run.n_bad_local + run.n_duplicates;
+        for (size_t i = 0; i < run.n_items; i++)
+            refused += run.items[i].status == IMPORT_REFUSED;
         if (rc == CLI_EXIT_OK)
             rc = wrc;
-        if (rc == CLI_EXIT_OK && run.n_errors > 0)
+        if (rc == CLI_EXIT_OK && refused > 0)
             rc = CLI_EXIT_REJECTED;
     }
     run_free(&run);
@@ -395,7 +540,7 @@ static cli_exit_t import_enrollments(const cli_context_t *ctx, int argc,
     char *errors_path = o.errors != NULL ? strdup(o.errors)
                                          : default_errors_path(o.file);
     if (errors_path == NULL)
-        return cli_error(CLI_EXIT_UNAVAILABLE, "out of memory");
+        return cli_error(CLI_EXIT_UNAVAILABLE, _("out of memory"));
     import_file_t file;
     rc = import_csv_read(o.file, &file);
     if (rc == CLI_EXIT_OK) {
@@ -407,7 +552,7 @@ static cli_exit_t import_enrollments(const cli_context_t *ctx, int argc,
 }
 
 const cli_command_t cmd_import_verbs[] = {
-    {"enrollments", "enroll the children of a CSV file", import_enrollments,
+    {"enrollments", N_("enroll the children of a CSV file"), import_enrollments,
      NULL},
     {NULL, NULL, NULL, NULL},
 };

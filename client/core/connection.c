@@ -35,6 +35,7 @@ struct conn {
     uint32_t max_in_flight;
     char address[CONN_ADDRESS_SIZE];  /* for messages */
     char server_name[CONN_SERVER_NAME_SIZE];
+    char identity[CONN_IDENTITY_SIZE]; /* "" when HelloOk had none */
 };
 
 /* An error sentence into err; a long one is cut, which is harmless. */
@@ -430,6 +431,33 @@ conn_result_t conn_receive_response(conn_t *c, uint64_t request_id,
     return CONN_OK;
 }
 
+/* One part of an identity: 1..64 of [0-9A-Za-z-]; false otherwise. */
+static bool identity_part_ok(const char *s)
+{
+    size_t n = 0;
+    for (; s != NULL && s[n] != '\0'; n++) {
+        char ch = s[n];
+        if (!((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') ||
+              (ch >= 'A' && ch <= 'Z') || ch == '-') ||
+            n >= 64)
+            return false;
+    }
+    return n > 0;
+}
+
+/* "SYSTEM/DATABASE/RESTORE" from HelloOk.identity, or "" when it is
+ * absent or malformed (then nothing is trusted on its word). */
+static void identity_text(const Aixin__V1__ServerIdentity *id,
+                          char out[CONN_IDENTITY_SIZE])
+{
+    out[0] = '\0';
+    if (id == NULL || !identity_part_ok(id->system_identifier) ||
+        !identity_part_ok(id->database_id) || !identity_part_ok(id->restore_id))
+        return;
+    snprintf(out, CONN_IDENTITY_SIZE, "%s/%s/%s", id->system_identifier,
+             id->database_id, id->restore_id);
+}
+
 static conn_result_t conn_hello(conn_t *c, Aixin__V1__Response **hello_error,
                                 char err[CONN_ERROR_TEXT_SIZE])
 {
@@ -469,6 +497,7 @@ static conn_result_t conn_hello(conn_t *c, Aixin__V1__Response **hello_error,
                                  : FRAME_HARD_MAX_PAYLOAD;
     c->max_in_flight = ok->max_in_flight != 0 ? ok->max_in_flight : 1;
     snprintf(c->server_name, sizeof(c->server_name), "%s", ok->server_name);
+    identity_text(ok->identity, c->identity);
     aixin__v1__response__free_unpacked(resp, NULL);
     return CONN_OK;
 }
@@ -519,4 +548,9 @@ uint32_t conn_max_in_flight(const conn_t *c)
 const char *conn_server_name(const conn_t *c)
 {
     return c->server_name;
+}
+
+const char *conn_server_identity(const conn_t *c)
+{
+    return c->identity;
 }

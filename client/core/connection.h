@@ -70,6 +70,12 @@ void conn_close(conn_t *c);
 uint32_t conn_max_in_flight(const conn_t *c);
 const char *conn_server_name(const conn_t *c);
 
+/* The database behind the server (HelloOk.identity) as
+ * "SYSTEM/DATABASE/RESTORE", or "" when the server did not state it. Equal
+ * texts: the same database, not restored in between. */
+#define CONN_IDENTITY_SIZE 200
+const char *conn_server_identity(const conn_t *c);
+
 /*
  * Send one request as one frame. Sets req->request_id to the connection's
  * next id (1, 2, ...: Hello took 1) before packing. On failure the

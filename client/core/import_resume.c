@@ -1,110 +1,174 @@
-/* The resume file of an import; see import_resume.h. */
+/* The progress file of an import; see import_resume.h. */
 #include "import_resume.h"
 
-#include <stdio.h>
+#include <errno.h>
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
-#define IMPORT_RESUME_MAGIC "aixin-import-progress 1"
-#define IMPORT_RESUME_SAVE_EVERY_MS 1000
+#define IMPORT_RESUME_MAGIC "aixin-import-progress 2"
+#define IMPORT_RESUME_LINE_SIZE 512
+#define IMPORT_RESUME_KEY_HEX (2 * IMPORT_KEY_SIZE)
 
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-bool import_resume_init(import_resume_t *r, const char *csv_path,
-                        const char *server, const char *username)
+bool import_resume_init(import_resume_t *r, const char *csv_path)
 {
     memset(r, 0, sizeof(*r));
-    if ((size_t)snprintf(r->path, sizeof(r->path), "%s.aixin-progress",
-                         csv_path) >= sizeof(r->path))
-        return false;
-    static const uint8_t sep = 0x1f;
-    crypto_generichash_init(&r->state, NULL, 0, IMPORT_RESUME_DIGEST_SIZE);
-    crypto_generichash_update(&r->state, (const uint8_t *)server,
-                              strlen(server));
-    crypto_generichash_update(&r->state, &sep, 1);
-    crypto_generichash_update(&r->state, (const uint8_t *)username,
-                              strlen(username));
-    r->saved_records = (size_t)-1;
+    return (size_t)snprintf(r->path, sizeof(r->path), "%s.aixin-progress",
+                            csv_path) < sizeof(r->path);
+}
+
+static int key_compare(const void *a, const void *b)
+{
+    return memcmp(a, b, IMPORT_KEY_SIZE);
+}
+
+/* The text after `prefix` on a whole line (newline dropped), or NULL. */
+static const char *line_value(char *line, const char *prefix)
+{
+    size_t n = strlen(prefix);
+    size_t len = strlen(line);
+    if (len == 0 || line[len - 1] != '\n' || strncmp(line, prefix, n) != 0)
+        return NULL;
+    line[len - 1] = '\0';
+    return line + n;
+}
+
+/* Append one key to r->keys (growing by doubling); false when out of
+ * memory. */
+static bool keys_push(import_resume_t *r, size_t *cap, const uint8_t *key)
+{
+    if (r->n_keys == *cap) {
+        size_t ncap = *cap == 0 ? 256 : *cap * 2;
+        uint8_t *k = realloc(r->keys, ncap * IMPORT_KEY_SIZE);
+        if (k == NULL)
+            return false;
+        r->keys = k;
+        *cap = ncap;
+    }
+    memcpy(r->keys + r->n_keys * IMPORT_KEY_SIZE, key, IMPORT_KEY_SIZE);
+    r->n_keys++;
     return true;
 }
 
-void import_resume_add(import_resume_t *r, uint32_t line, const uint8_t *key)
-{
-    r->records++;
-    r->line = line;
-    if (key == NULL)
-        return;
-    uint8_t be[4] = {(uint8_t)(line >> 24), (uint8_t)(line >> 16),
-                     (uint8_t)(line >> 8), (uint8_t)line};
-    crypto_generichash_update(&r->state, be, sizeof(be));
-    crypto_generichash_update(&r->state, key, 16);
-}
-
-void import_resume_digest(const import_resume_t *r,
-                          uint8_t out[IMPORT_RESUME_DIGEST_SIZE])
-{
-    crypto_generichash_state copy = r->state;
-    crypto_generichash_final(&copy, out, IMPORT_RESUME_DIGEST_SIZE);
-}
-
-bool import_resume_load(const import_resume_t *r, size_t *records,
-                        uint8_t digest[IMPORT_RESUME_DIGEST_SIZE])
+void import_resume_load(import_resume_t *r, const char *username)
 {
     FILE *f = fopen(r->path, "r");
     if (f == NULL)
-        return false;
-    char magic[64], hex[2 * IMPORT_RESUME_DIGEST_SIZE + 2];
-    unsigned long long k = 0, line = 0;
-    bool ok = fgets(magic, sizeof(magic), f) != NULL &&
-              strncmp(magic, IMPORT_RESUME_MAGIC,
-                      strlen(IMPORT_RESUME_MAGIC)) == 0 &&
-              fscanf(f, "records %llu\nline %llu\ndigest %65s", &k, &line,
-                     hex) == 3 &&
-              strlen(hex) == 2 * IMPORT_RESUME_DIGEST_SIZE;
+        return;
+    char line[IMPORT_RESUME_LINE_SIZE];
+    const char *v;
+    bool ok = fgets(line, sizeof(line), f) != NULL &&
+              strcmp(line, IMPORT_RESUME_MAGIC "\n") == 0 &&
+              fgets(line, sizeof(line), f) != NULL &&
+              (v = line_value(line, "identity ")) != NULL && v[0] != '\0' &&
+              strlen(v) < sizeof(r->identity);
+    if (ok) {
+        snprintf(r->identity, sizeof(r->identity), "%s", v);
+        ok = fgets(line, sizeof(line), f) != NULL &&
+             (v = line_value(line, "user ")) != NULL &&
+             strcmp(v, username) == 0;
+    }
+    size_t cap = 0;
+    while (ok && fgets(line, sizeof(line), f) != NULL) {
+        uint8_t key[IMPORT_KEY_SIZE];
+        size_t bin_len = 0;
+        v = line_value(line, "done ");
+        if (v == NULL || strlen(v) < IMPORT_RESUME_KEY_HEX ||
+            (v[IMPORT_RESUME_KEY_HEX] != ' ' &&
+             v[IMPORT_RESUME_KEY_HEX] != '\0'))
+            break; /* a torn last line, or damage: what came before counts */
+        if (sodium_hex2bin(key, sizeof(key), v, IMPORT_RESUME_KEY_HEX, NULL,
+                           &bin_len, NULL) != 0 ||
+            bin_len != sizeof(key))
+            break;
+        if (!keys_push(r, &cap, key))
+            ok = false;
+    }
     fclose(f);
-    size_t bin_len = 0;
-    if (ok)
-        ok = sodium_hex2bin(digest, IMPORT_RESUME_DIGEST_SIZE, hex,
-                            strlen(hex), NULL, &bin_len, NULL) == 0 &&
-             bin_len == IMPORT_RESUME_DIGEST_SIZE;
-    if (ok)
-        *records = (size_t)k;
-    return ok;
+    if (!ok) {
+        free(r->keys);
+        r->keys = NULL;
+        r->n_keys = 0;
+        r->identity[0] = '\0';
+        return;
+    }
+    if (r->n_keys > 0)
+        qsort(r->keys, r->n_keys, IMPORT_KEY_SIZE, key_compare);
 }
 
-bool import_resume_save(import_resume_t *r, bool now)
+bool import_resume_has(const import_resume_t *r, const uint8_t *key)
 {
-    if (r->records == r->saved_records)
-        return true;
-    int64_t t = now_ms();
-    if (!now && t - r->saved_ms < IMPORT_RESUME_SAVE_EVERY_MS)
-        return true;
-    uint8_t digest[IMPORT_RESUME_DIGEST_SIZE];
-    import_resume_digest(r, digest);
-    char hex[2 * IMPORT_RESUME_DIGEST_SIZE + 1];
-    sodium_bin2hex(hex, sizeof(hex), digest, sizeof(digest));
+    return r->n_keys > 0 &&
+           bsearch(key, r->keys, r->n_keys, IMPORT_KEY_SIZE, key_compare) !=
+               NULL;
+}
+
+static void write_key(FILE *f, const uint8_t *key, uint32_t line)
+{
+    char hex[IMPORT_RESUME_KEY_HEX + 1];
+    sodium_bin2hex(hex, sizeof(hex), key, IMPORT_KEY_SIZE);
+    fprintf(f, "done %s %u\n", hex, (unsigned)line);
+}
+
+bool import_resume_start(import_resume_t *r, const char *identity,
+                         const char *username, const uint8_t *done,
+                         const uint32_t *lines, size_t n)
+{
+    if (r->out != NULL) {
+        fclose(r->out);
+        r->out = NULL;
+    }
+    snprintf(r->identity, sizeof(r->identity), "%s", identity);
+    if (r->failed)
+        return false;
     char tmp[IMPORT_RESUME_PATH_SIZE + 16];
     snprintf(tmp, sizeof(tmp), "%s.new", r->path);
     FILE *f = fopen(tmp, "w");
-    if (f == NULL)
-        return false;
-    int w = fprintf(f, "%s\nrecords %zu\nline %u\ndigest %s\n",
-                    IMPORT_RESUME_MAGIC, r->records, (unsigned)r->line, hex);
-    bool ok = w > 0;
-    if (fclose(f) != 0)
-        ok = false;
-    if (!ok || rename(tmp, r->path) != 0) {
-        unlink(tmp);
+    if (f == NULL) {
+        r->failed = true;
         return false;
     }
-    r->saved_records = r->records;
-    r->saved_ms = t;
+    fprintf(f, "%s\nidentity %s\nuser %s\n", IMPORT_RESUME_MAGIC, identity,
+            username);
+    for (size_t i = 0; i < n; i++)
+        write_key(f, done + i * IMPORT_KEY_SIZE, lines[i]);
+    /* The new file replaces the old one whole: a crash leaves either. */
+    if (fflush(f) != 0 || ferror(f) || rename(tmp, r->path) != 0) {
+        int saved = errno;
+        fclose(f);
+        unlink(tmp);
+        errno = saved;
+        r->failed = true;
+        return false;
+    }
+    r->out = f;
     return true;
+}
+
+void import_resume_add(import_resume_t *r, const uint8_t *key, uint32_t line)
+{
+    if (r->out != NULL && !r->failed)
+        write_key(r->out, key, line);
+}
+
+bool import_resume_flush(import_resume_t *r)
+{
+    if (r->failed)
+        return false;
+    if (r->out != NULL && (fflush(r->out) != 0 || ferror(r->out))) {
+        r->failed = true;
+        return false;
+    }
+    return true;
+}
+
+void import_resume_free(import_resume_t *r)
+{
+    if (r->out != NULL)
+        fclose(r->out);
+    r->out = NULL;
+    free(r->keys);
+    r->keys = NULL;
+    r->n_keys = 0;
 }

@@ -1,65 +1,79 @@
 /*
- * The resume file of an import, FILE.aixin-progress: how many records at
- * the start of the file were acknowledged by the server (enrolled, or done
- * before), so that a rerun need not send them again. Text:
+ * The progress file of an import, FILE.aixin-progress: the rows of the
+ * file that a database acknowledged as done (enrolled, or done before),
+ * so that a rerun need not send them again. Text:
  *
- *   aixin-import-progress 1
- *   records K          the first K records (rows after the header)
- *   line L             the line the K-th record starts on, for people
- *   digest HEX         BLAKE2b-256 over the server, the user and the line
- *                      and idempotency key of every good row among them
+ *   aixin-import-progress 2
+ *   identity SYSTEM/DATABASE/RESTORE   the database that acknowledged them
+ *   user NAME                          the account they were sent as
+ *   done KEYHEX LINE                   one line per done row: its
+ *   ...                                idempotency key (import_row.h) and,
+ *                                      for people, its line in the file
  *
- * A rerun skips the first K records only when the digest of its own first
- * K records matches: a file edited since, another server or another user
- * gives another digest, and everything is sent again (rows done before
- * then come back "replayed", nothing is done twice). So a stale, foreign
- * or damaged resume file costs time, never correctness. Rows that a local
- * check refuses do not stop the prefix (they are never sent); a row the
- * server refused does, so that it is judged again on every run.
+ * A row is known by its key, which depends on its contents, the account
+ * and the policy year only: an edited row has another key and is sent
+ * again; the order of the lines and the address the server was dialled
+ * by do not matter. A rerun skips a row on this file's word only when the
+ * server states the same identity (HelloOk.identity: same PostgreSQL
+ * cluster, same database, no restore since); under another identity every
+ * row is sent again, and the idempotency keys make the rows that are in
+ * fact done come back "already done". Rows the server refused are not
+ * listed: they are judged again on every run (the database may have
+ * changed; they are few), and they do not hold back the rows after them.
  *
- * The file is replaced atomically (write, rename) and not fsync'd: losing
- * it loses nothing but time.
+ * Lines are appended as answers arrive (flushed, not fsync'd): losing the
+ * file, or its last lines in a crash, loses nothing but time. A torn last
+ * line is ignored.
  */
 #ifndef AIXIN_CLIENT_IMPORT_RESUME_H
 #define AIXIN_CLIENT_IMPORT_RESUME_H
 
-#include <sodium.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+
+#include "connection.h"
+#include "import_row.h"
 
 #define IMPORT_RESUME_PATH_SIZE 4096
-#define IMPORT_RESUME_DIGEST_SIZE 32
 
 typedef struct import_resume {
     char path[IMPORT_RESUME_PATH_SIZE];
-    crypto_generichash_state state; /* over the prefix so far */
-    size_t records;                 /* records in the prefix */
-    uint32_t line;                  /* line of the last one */
-    size_t saved_records;           /* what the file says now */
-    int64_t saved_ms;
+    char identity[CONN_IDENTITY_SIZE]; /* of the file read or written */
+    uint8_t *keys;   /* owned: n_keys * IMPORT_KEY_SIZE, sorted (loaded) */
+    size_t n_keys;
+    FILE *out;       /* owned: open for appending after import_resume_start */
+    bool failed;     /* a write failed: said once, no more writes */
 } import_resume_t;
 
-/* Start an empty prefix for the file at csv_path. False when the path
- * is too long. */
-bool import_resume_init(import_resume_t *r, const char *csv_path,
-                        const char *server, const char *username);
+/* Name the progress file of csv_path; false when the path is too long. */
+bool import_resume_init(import_resume_t *r, const char *csv_path);
 
-/* Extend the prefix by one record: `key` is the row's key, NULL for a row
- * refused by a local check. */
-void import_resume_add(import_resume_t *r, uint32_t line, const uint8_t *key);
+/* Read the file, if any, written for `username`: its identity and done
+ * keys. A missing, foreign or unreadable file is an empty one. */
+void import_resume_load(import_resume_t *r, const char *username);
 
-/* The record count the resume file claims and its digest; false when
- * there is no readable file. */
-bool import_resume_load(const import_resume_t *r, size_t *records,
-                        uint8_t digest[IMPORT_RESUME_DIGEST_SIZE]);
+/* True when `key` is listed as done by the file loaded. */
+bool import_resume_has(const import_resume_t *r, const uint8_t *key);
 
-/* The digest of the prefix so far. */
-void import_resume_digest(const import_resume_t *r,
-                          uint8_t out[IMPORT_RESUME_DIGEST_SIZE]);
+/*
+ * Start the file afresh for the server of `identity`, listing the n keys
+ * of `done` (IMPORT_KEY_SIZE each, their lines in `lines`) already known
+ * done there, and keep it open for import_resume_add. False (errno set)
+ * when it cannot be written.
+ */
+bool import_resume_start(import_resume_t *r, const char *identity,
+                         const char *username, const uint8_t *done,
+                         const uint32_t *lines, size_t n);
 
-/* Write the file when the prefix grew (at most once a second unless
- * `now`). False (errno set) when writing failed. */
-bool import_resume_save(import_resume_t *r, bool now);
+/* Append one done row; flushed by import_resume_flush. */
+void import_resume_add(import_resume_t *r, const uint8_t *key, uint32_t line);
+
+/* Flush what was appended. False (errno set) once a write has failed. */
+bool import_resume_flush(import_resume_t *r);
+
+/* Close the file and free the keys. */
+void import_resume_free(import_resume_t *r);
 
 #endif

@@ -5,14 +5,21 @@
  * rules (request_check_enrollment_row), and given its idempotency key:
  *
  *   key = the first 16 bytes of BLAKE2b (crypto_generichash) over
- *         "aixin-import-v1" 0x1F server 0x1F username 0x1F policy_year
+ *         "aixin-import-v2" 0x1F username 0x1F policy_year
  *         0x1F township 0x1F household_kind 0x1F certificate_no
  *         0x1F guardian_id 0x1F guardian_name 0x1F child_id
  *         0x1F child_name 0x1F child_sex 0x1F child_birth_date
  *
  * The line number is not part of it: a corrected file run again keeps the
  * keys of the rows that did not change, and the server answers them with
- * their first result instead of doing them again.
+ * their first result instead of doing them again. Nor is the address the
+ * server was dialled by (127.0.0.1, localhost, a proxy): the same row for
+ * the same account and year is the same change whichever way it travels.
+ *
+ * Each row also names what it touches (the child's ID number, the
+ * household's certificate number, the guardian's ID number) as 64-bit
+ * hashes, so that the sender can keep rows that touch the same thing in
+ * file order (import_send.h).
  */
 #ifndef AIXIN_CLIENT_IMPORT_ROW_H
 #define AIXIN_CLIENT_IMPORT_ROW_H
@@ -26,11 +33,13 @@
 #define IMPORT_KEY_SIZE 16
 #define IMPORT_REASON_SIZE 192
 #define IMPORT_FIELD_SIZE 64
+#define IMPORT_TOUCH_COUNT 3 /* child, household, guardian */
 
 typedef struct import_row {
     Aixin__V1__EnrollmentRow msg; /* strings point into `text` */
     Aixin__V1__Guardian guardian;
     uint8_t key[IMPORT_KEY_SIZE];
+    uint64_t touches[IMPORT_TOUCH_COUNT]; /* what the row changes, hashed */
     char *text;                   /* owned: the normalised fields */
 } import_row_t;
 
@@ -41,7 +50,7 @@ typedef struct import_row {
  * record is at fault); *out holds nothing.
  */
 bool import_row_build(const import_file_t *f, const import_record_t *rec,
-                      const char *server, const char *username,
+                      const char *username,
                       import_row_t *out, char reason[IMPORT_REASON_SIZE],
                       char field[IMPORT_FIELD_SIZE]);
 

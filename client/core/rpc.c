@@ -473,6 +473,25 @@ cli_exit_t rpc_client_connection(rpc_client_t *c, conn_t **out)
     }
 }
 
+cli_exit_t rpc_client_connection_try(rpc_client_t *c, conn_t **out,
+                                     bool *transient, char why[RPC_WHY_SIZE])
+{
+    *out = NULL;
+    *transient = false;
+    why[0] = '\0';
+    cli_exit_t code = CLI_EXIT_UNAVAILABLE;
+    rpc_step_t step = rpc_connect(c, &code);
+    if (step == RPC_STEP_DONE) {
+        *out = c->conn;
+        return CLI_EXIT_OK;
+    }
+    if (step == RPC_STEP_RETRY) {
+        *transient = true;
+        snprintf(why, RPC_WHY_SIZE, "%s", c->last_failure);
+    }
+    return code;
+}
+
 void rpc_client_drop_connection(rpc_client_t *c)
 {
     rpc_drop_connection(c);

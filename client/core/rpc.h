@@ -113,6 +113,18 @@ const char *rpc_client_address(const rpc_client_t *c);
 __attribute__((warn_unused_result)) cli_exit_t
 rpc_client_connection(rpc_client_t *c, struct conn **out);
 
+/*
+ * One attempt at rpc_client_connection(), for callers with a patience of
+ * their own (an import riding through an outage): nothing printed for a
+ * transient failure. CLI_EXIT_OK with *out set; or *transient true and
+ * `why` saying what failed (try again later); or *transient false and a
+ * final failure, reported, whose exit code is returned.
+ */
+#define RPC_WHY_SIZE 512
+__attribute__((warn_unused_result)) cli_exit_t
+rpc_client_connection_try(rpc_client_t *c, struct conn **out, bool *transient,
+                          char why[RPC_WHY_SIZE]);
+
 /* Close the connection after a failure on it; the next call or
  * rpc_client_connection() opens a new one. */
 void rpc_client_drop_connection(rpc_client_t *c);

@@ -155,53 +155,110 @@ static spool_result_t spool_read_all(int fd, const char *path, uint8_t **data,
     return SPOOL_OK;
 }
 
-/* Split c->data into records; stop at the first unsound one. */
+/* Why the record at `off` is not sound, or NULL when it is (*len set). */
+static const char *spool_record_check(const spool_contents_t *c, uint64_t off,
+                                      uint32_t *len)
+{
+    uint64_t left = c->file_size - off;
+    const uint8_t *h = c->data + off;
+    *len = 0;
+    if (left < SPOOL_HEADER_SIZE)
+        return "a record header cut short";
+    if (be32_read(h) != SPOOL_RECORD_MAGIC)
+        return "bytes that are not a record (bad magic)";
+    uint32_t n = be32_read(h + 4);
+    if (n == 0 || n > SPOOL_MAX_PAYLOAD)
+        return "a record with an impossible length";
+    if (left - SPOOL_HEADER_SIZE < n)
+        return "a record cut short";
+    if (crc32c_compute(h + SPOOL_HEADER_SIZE, n) != be32_read(h + 8))
+        return "a record whose checksum does not match";
+    *len = n;
+    return NULL;
+}
+
+/* The first offset after `from` where a sound record starts, or the end
+ * of the file. */
+static uint64_t spool_resync(const spool_contents_t *c, uint64_t from)
+{
+    for (uint64_t off = from + 1; off + SPOOL_HEADER_SIZE <= c->file_size;
+         off++) {
+        uint32_t len;
+        if (be32_read(c->data + off) == SPOOL_RECORD_MAGIC &&
+            spool_record_check(c, off, &len) == NULL)
+            return off;
+    }
+    return c->file_size;
+}
+
+/* Append to a growing array of `size`-byte elements; false on no memory. */
+static bool array_push(void **arr, size_t *n, size_t *cap, size_t size,
+                       const void *elem)
+{
+    if (*n == *cap) {
+        size_t ncap = *cap == 0 ? 16 : *cap * 2;
+        void *a = realloc(*arr, ncap * size);
+        if (a == NULL)
+            return false;
+        *arr = a;
+        *cap = ncap;
+    }
+    memcpy((uint8_t *)*arr + *n * size, elem, size);
+    (*n)++;
+    return true;
+}
+
+/* Describe the damaged regions in c->damage (as many as fit). */
+static void spool_describe_damage(spool_contents_t *c)
+{
+    c->damage[0] = '\0';
+    size_t used = 0;
+    for (size_t i = 0; i < c->n_damaged; i++) {
+        const spool_damage_t *d = &c->damaged[i];
+        int w = snprintf(c->damage + used, sizeof(c->damage) - used,
+                         "%s%llu bytes at offset %llu (%s)",
+                         i == 0 ? "" : "; ", (unsigned long long)d->len,
+                         (unsigned long long)d->offset, d->why);
+        if (w < 0 || (size_t)w >= sizeof(c->damage) - used) {
+            c->damage[used] = '\0';
+            snprintf(c->damage + used, sizeof(c->damage) - used,
+                     "%s%zu more", used == 0 ? "" : "; ", c->n_damaged - i);
+            return;
+        }
+        used += (size_t)w;
+    }
+}
+
+/* Split c->data into sound records and damaged regions. */
 static spool_result_t spool_parse(spool_contents_t *c,
                                   char err[SPOOL_ERROR_TEXT_SIZE])
 {
     uint64_t off = 0;
-    size_t cap = 0;
-    c->damage[0] = '\0';
+    size_t rec_cap = 0, dmg_cap = 0;
     while (off < c->file_size) {
-        uint64_t left = c->file_size - off;
-        const uint8_t *h = c->data + off;
-        const char *why = NULL;
-        uint32_t len = 0;
-        if (left < SPOOL_HEADER_SIZE) {
-            why = "a record header cut short";
-        } else if (be32_read(h) != SPOOL_RECORD_MAGIC) {
-            why = "bytes that are not a record (bad magic)";
-        } else {
-            len = be32_read(h + 4);
-            if (len == 0 || len > SPOOL_MAX_PAYLOAD)
-                why = "a record with an impossible length";
-            else if (left - SPOOL_HEADER_SIZE < len)
-                why = "a record cut short";
-            else if (crc32c_compute(h + SPOOL_HEADER_SIZE, len) !=
-                     be32_read(h + 8))
-                why = "a record whose checksum does not match";
-        }
+        uint32_t len;
+        const char *why = spool_record_check(c, off, &len);
+        bool ok;
         if (why != NULL) {
-            snprintf(c->damage, sizeof(c->damage),
-                     "%llu bytes at offset %llu (%s) ignored",
-                     (unsigned long long)left, (unsigned long long)off, why);
-            break;
+            uint64_t next = spool_resync(c, off);
+            spool_damage_t d = {.offset = off, .len = next - off, .why = why};
+            ok = array_push((void **)&c->damaged, &c->n_damaged, &dmg_cap,
+                            sizeof(d), &d);
+            off = next;
+        } else {
+            spool_record_t r = {.offset = off,
+                                .payload = c->data + off + SPOOL_HEADER_SIZE,
+                                .len = len};
+            ok = array_push((void **)&c->records, &c->n_records, &rec_cap,
+                            sizeof(r), &r);
+            off += SPOOL_HEADER_SIZE + len;
         }
-        if (c->n_records == cap) {
-            size_t ncap = cap == 0 ? 16 : cap * 2;
-            spool_record_t *r = realloc(c->records, ncap * sizeof(*r));
-            if (r == NULL) {
-                spool_error(err, "out of memory");
-                return SPOOL_ERR_NOMEM;
-            }
-            c->records = r;
-            cap = ncap;
+        if (!ok) {
+            spool_error(err, "out of memory");
+            return SPOOL_ERR_NOMEM;
         }
-        c->records[c->n_records++] = (spool_record_t){
-            .offset = off, .payload = h + SPOOL_HEADER_SIZE, .len = len};
-        off += SPOOL_HEADER_SIZE + len;
     }
-    c->good_end = off;
+    spool_describe_damage(c);
     return SPOOL_OK;
 }
 
@@ -209,6 +266,7 @@ void spool_contents_free(spool_contents_t *c)
 {
     free(c->data);
     free(c->records);
+    free(c->damaged);
     memset(c, 0, sizeof(*c));
 }
 
@@ -263,32 +321,113 @@ static bool write_all_at(int fd, const uint8_t *data, size_t n, off_t at)
     return true;
 }
 
-/* Copy a damaged tail to PATH.damaged-TIME-PID (durably) before it is cut
- * off; false (err filled) when it could not be kept. */
+/* Copy each damaged region to PATH.damaged-TIME-PID-OFFSET (durably)
+ * before it is removed; false (err filled) when one could not be kept.
+ * `aside` names the first file written. */
 static bool spool_keep_damage(const char *path, const spool_contents_t *c,
                               char aside[SPOOL_PATH_SIZE + 64],
                               char err[SPOOL_ERROR_TEXT_SIZE])
 {
-    snprintf(aside, SPOOL_PATH_SIZE + 64, "%s.damaged-%lld-%ld", path,
-             (long long)time(NULL), (long)getpid());
-    int fd = open(aside, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
-                  0600);
-    if (fd < 0) {
-        spool_error(err, "cannot create %s: %s", aside, strerror(errno));
+    aside[0] = '\0';
+    for (size_t i = 0; i < c->n_damaged; i++) {
+        const spool_damage_t *d = &c->damaged[i];
+        char name[SPOOL_PATH_SIZE + 64];
+        snprintf(name, sizeof(name), "%s.damaged-%lld-%ld-%llu", path,
+                 (long long)time(NULL), (long)getpid(),
+                 (unsigned long long)d->offset);
+        int fd = open(name,
+                      O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
+                      0600);
+        if (fd < 0) {
+            spool_error(err, "cannot create %s: %s", name, strerror(errno));
+            return false;
+        }
+        bool ok = write_all_at(fd, c->data + d->offset, (size_t)d->len, 0) &&
+                  fsync(fd) == 0;
+        int saved = errno;
+        close(fd);
+        if (!ok) {
+            errno = saved;
+            spool_error(err, "cannot write %s: %s", name, strerror(errno));
+            unlink(name);
+            return false;
+        }
+        if (i == 0)
+            snprintf(aside, SPOOL_PATH_SIZE + 64, "%s", name);
+    }
+    if (c->n_damaged > 0 && !spool_sync_parent_dir(path)) {
+        spool_error(err, "cannot flush the directory of %s: %s", path,
+                    strerror(errno));
         return false;
     }
-    bool ok = write_all_at(fd, c->data + c->good_end,
-                           (size_t)(c->file_size - c->good_end), 0) &&
-              fsync(fd) == 0;
-    int saved = errno;
+    return true;
+}
+
+/* Write records [from, n) of c, then `extra` (a whole record, header
+ * included, may be NULL) into a new file at tmp, fsync'd. */
+static spool_result_t spool_write_copy(const char *tmp,
+                                       const spool_contents_t *c, size_t from,
+                                       const uint8_t *extra, size_t extra_len,
+                                       char err[SPOOL_ERROR_TEXT_SIZE])
+{
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
+                  0600);
+    if (fd < 0) {
+        spool_error(err, "cannot create %s: %s", tmp, strerror(errno));
+        return SPOOL_ERR_IO;
+    }
+    /* The records are stored whole with their headers: copy their bytes,
+     * leaving out the damaged regions between them. */
+    bool ok = true;
+    off_t at = 0;
+    for (size_t i = from; ok && i < c->n_records; i++) {
+        const spool_record_t *r = &c->records[i];
+        size_t n = SPOOL_HEADER_SIZE + r->len;
+        ok = write_all_at(fd, c->data + r->offset, n, at);
+        at += (off_t)n;
+    }
+    if (ok && extra != NULL)
+        ok = write_all_at(fd, extra, extra_len, at);
+    if (!ok) {
+        spool_error(err, "cannot write %s: %s", tmp, strerror(errno));
+        close(fd);
+        unlink(tmp);
+        return SPOOL_ERR_IO;
+    }
+    if (fsync(fd) != 0) {
+        spool_error(err, "cannot flush %s to disk: %s", tmp, strerror(errno));
+        close(fd);
+        unlink(tmp);
+        return SPOOL_ERR_SYNC;
+    }
     close(fd);
-    if (ok)
-        ok = spool_sync_parent_dir(aside);
-    else
-        errno = saved;
-    if (!ok)
-        spool_error(err, "cannot write %s: %s", aside, strerror(errno));
-    return ok;
+    return SPOOL_OK;
+}
+
+/* Replace the spool at path with records [from, n) of c and `extra`:
+ * a new file, fsync'd, renamed over it, the directory fsync'd. */
+static spool_result_t spool_rewrite(const char *path, const spool_contents_t *c,
+                                    size_t from, const uint8_t *extra,
+                                    size_t extra_len,
+                                    char err[SPOOL_ERROR_TEXT_SIZE])
+{
+    char tmp[SPOOL_PATH_SIZE + 32];
+    snprintf(tmp, sizeof(tmp), "%s.new-%ld", path, (long)getpid());
+    unlink(tmp); /* a leftover of a crashed rewrite by a reused pid */
+    spool_result_t r = spool_write_copy(tmp, c, from, extra, extra_len, err);
+    if (r != SPOOL_OK)
+        return r;
+    if (rename(tmp, path) != 0) {
+        spool_error(err, "cannot rename %s: %s", tmp, strerror(errno));
+        unlink(tmp);
+        return SPOOL_ERR_IO;
+    }
+    if (!spool_sync_parent_dir(path)) {
+        spool_error(err, "cannot flush the directory of %s: %s", path,
+                    strerror(errno));
+        return SPOOL_ERR_SYNC;
+    }
+    return SPOOL_OK;
 }
 
 spool_result_t spool_append(const char *path, const uint8_t *payload,
@@ -322,26 +461,45 @@ spool_result_t spool_append(const char *path, const uint8_t *payload,
     spool_result_t r = spool_load_fd(fd, path, &c, err);
     if (r != SPOOL_OK)
         goto out;
-    if (c.good_end < c.file_size) {
-        char aside[SPOOL_PATH_SIZE + 64];
-        if (!spool_keep_damage(path, &c, aside, err)) {
-            r = SPOOL_ERR_IO;
-            goto out_contents;
-        }
-        if (ftruncate(fd, (off_t)c.good_end) != 0) {
-            spool_error(err, "cannot truncate %s: %s", path, strerror(errno));
-            r = SPOOL_ERR_IO;
-            goto out_contents;
-        }
-        spool_error(notice,
-                    "the spool ended with %s; those bytes were moved to %s",
-                    c.damage, aside);
-    }
     uint8_t header[SPOOL_HEADER_SIZE];
     spool_header_write(header, payload, len);
-    if (!write_all_at(fd, header, sizeof(header), (off_t)c.good_end) ||
+    if (c.n_damaged > 0) {
+        /* Set the damaged bytes aside, then write the sound records and
+         * the new one as a new spool. */
+        char aside[SPOOL_PATH_SIZE + 64];
+        uint8_t *rec = malloc(SPOOL_HEADER_SIZE + (size_t)len);
+        if (rec == NULL) {
+            spool_error(err, "out of memory");
+            r = SPOOL_ERR_NOMEM;
+            goto out_contents;
+        }
+        memcpy(rec, header, SPOOL_HEADER_SIZE);
+        memcpy(rec + SPOOL_HEADER_SIZE, payload, len);
+        if (!spool_keep_damage(path, &c, aside, err))
+            r = SPOOL_ERR_IO;
+        else
+            r = spool_rewrite(path, &c, 0, rec, SPOOL_HEADER_SIZE + len, err);
+        free(rec);
+        if (r != SPOOL_OK)
+            goto out_contents;
+        spool_error(notice,
+                    "the spool held damaged bytes: %s; they were moved to "
+                    "%s%s; the %zu sound changes around them are kept, in "
+                    "order",
+                    c.damage, aside,
+                    c.n_damaged > 1 ? " (and files next to it)" : "",
+                    c.n_records);
+        *waiting = c.n_records + 1;
+        goto out_contents;
+    }
+    if (!write_all_at(fd, header, sizeof(header), (off_t)c.file_size) ||
         !write_all_at(fd, payload, len,
-                      (off_t)(c.good_end + SPOOL_HEADER_SIZE))) {
+                      (off_t)(c.file_size + SPOOL_HEADER_SIZE))) {
+        int saved = errno;
+        /* Leave no torn record behind when the disk is full. */
+        if (ftruncate(fd, (off_t)c.file_size) == 0)
+            (void)fsync(fd);
+        errno = saved;
         spool_error(err, "cannot write %s: %s", path, strerror(errno));
         r = SPOOL_ERR_IO;
         goto out_contents;
@@ -358,38 +516,6 @@ out:
     close(fd);
     close(lock);
     return r;
-}
-
-/* Write records [from, n) of c into a new file at tmp, fsync'd. */
-static spool_result_t spool_write_copy(const char *tmp,
-                                       const spool_contents_t *c, size_t from,
-                                       char err[SPOOL_ERROR_TEXT_SIZE])
-{
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
-                  0600);
-    if (fd < 0) {
-        spool_error(err, "cannot create %s: %s", tmp, strerror(errno));
-        return SPOOL_ERR_IO;
-    }
-    uint64_t start = from < c->n_records ? c->records[from].offset
-                                          : c->good_end;
-    /* The records are stored whole with their headers: copy the bytes. */
-    bool ok = write_all_at(fd, c->data + start,
-                           (size_t)(c->good_end - start), 0);
-    if (!ok) {
-        spool_error(err, "cannot write %s: %s", tmp, strerror(errno));
-        close(fd);
-        unlink(tmp);
-        return SPOOL_ERR_IO;
-    }
-    if (fsync(fd) != 0) {
-        spool_error(err, "cannot flush %s to disk: %s", tmp, strerror(errno));
-        close(fd);
-        unlink(tmp);
-        return SPOOL_ERR_SYNC;
-    }
-    close(fd);
-    return SPOOL_OK;
 }
 
 /* True when the first `count` records of a and b are the same bytes. */
@@ -437,7 +563,7 @@ spool_result_t spool_drop_front(const char *path, const spool_contents_t *seen,
         r = SPOOL_ERR_CHANGED;
         goto out;
     }
-    if (now.good_end < now.file_size) {
+    if (now.n_damaged > 0) {
         char aside[SPOOL_PATH_SIZE + 64];
         if (!spool_keep_damage(path, &now, aside, err)) {
             r = SPOOL_ERR_IO;
@@ -456,23 +582,7 @@ spool_result_t spool_drop_front(const char *path, const spool_contents_t *seen,
         }
         goto out;
     }
-    char tmp[SPOOL_PATH_SIZE + 32];
-    snprintf(tmp, sizeof(tmp), "%s.new-%ld", path, (long)getpid());
-    unlink(tmp); /* a leftover of a crashed rewrite by a reused pid */
-    r = spool_write_copy(tmp, &now, count, err);
-    if (r != SPOOL_OK)
-        goto out;
-    if (rename(tmp, path) != 0) {
-        spool_error(err, "cannot rename %s: %s", tmp, strerror(errno));
-        unlink(tmp);
-        r = SPOOL_ERR_IO;
-        goto out;
-    }
-    if (!spool_sync_parent_dir(path)) {
-        spool_error(err, "cannot flush the directory of %s: %s", path,
-                    strerror(errno));
-        r = SPOOL_ERR_SYNC;
-    }
+    r = spool_rewrite(path, &now, count, NULL, 0, err);
 out:
     spool_contents_free(&now);
     close(lock);

@@ -14,13 +14,16 @@
  * only then may the user be told it is saved. A failed fsync is reported
  * as SPOOL_ERR_SYNC and nothing may be claimed saved.
  *
- * Damage: reading stops at the first record that is not whole and sound
- * (bad magic, a length out of range, fewer bytes than the header
- * announces, a CRC mismatch). Everything before it is kept; the rest is
- * reported in `damage` and ignored. Such a tail can only come from a write
- * that was cut short (a crash, a full disk). The next append or rewrite
- * removes it from the spool, after copying its bytes to
- * PATH.damaged-UNIXTIME-PID so that nothing is destroyed unseen.
+ * Damage: a record that is not whole and sound (bad magic, a length out
+ * of range, fewer bytes than the header announces, a CRC mismatch) costs
+ * that record only. Reading resynchronises on the next sound record (a
+ * valid header whose CRC matches its payload) and goes on; the bytes in
+ * between are one damaged region, reported in `damaged` and not sent. A
+ * damaged tail (a write cut short by a crash or a full disk) is the same
+ * case at the end of the file. The next append or rewrite removes the
+ * damaged regions from the spool, after copying each one's bytes to
+ * PATH.damaged-UNIXTIME-PID-OFFSET (fsync'd) so that nothing is destroyed
+ * unseen; the sound records, before and after, stay in order.
  *
  * Removal: spool_drop_front() rewrites the spool without its first
  * records: a new file next to it, fsync'd, renamed over the spool, the
@@ -64,14 +67,23 @@ typedef struct spool_record {
     uint32_t len;
 } spool_record_t;
 
+/* Bytes of the file that are not a sound record. */
+typedef struct spool_damage {
+    uint64_t offset;
+    uint64_t len;
+    const char *why;          /* static text: what was wrong at offset */
+} spool_damage_t;
+
 /* What spool_load() read. Free with spool_contents_free(). */
 typedef struct spool_contents {
     uint8_t *data;            /* owned: the file's bytes */
     uint64_t file_size;
     spool_record_t *records;  /* owned array, in file order */
     size_t n_records;
-    uint64_t good_end;        /* offset just after the last sound record */
-    /* Why the bytes from good_end on were ignored; "" when there are none. */
+    spool_damage_t *damaged;  /* owned array, in file order */
+    size_t n_damaged;
+    /* The damaged regions in words ("512 bytes at offset 128 (a record
+     * whose checksum does not match)"); "" when there are none. */
     char damage[SPOOL_DAMAGE_TEXT_SIZE];
 } spool_contents_t;
 
@@ -87,9 +99,8 @@ void spool_contents_free(spool_contents_t *c);
 
 /*
  * Append one record durably (creating the spool when needed). On OK
- * *waiting is
- * the number of records in the spool now, and `notice` (when not "")
- * tells about a damaged tail that was set aside first.
+ * *waiting is the number of records in the spool now, and `notice` (when
+ * not "") tells about damaged regions that were set aside first.
  */
 __attribute__((warn_unused_result)) spool_result_t
 spool_append(const char *path, const uint8_t *payload, uint32_t len,

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,12 +26,19 @@ journal_error(char err[SPOOL_ERROR_TEXT_SIZE], const char *fmt, ...)
 static void journal_path(const char *spool_path,
                          char out[SPOOL_PATH_SIZE + 16])
 {
-    snprintf(out, SPOOL_PATH_SIZE + 16, "%s.delivered", spool_path);
+    snprintf(out, SPOOL_PATH_SIZE + 16, "%s.journal", spool_path);
 }
 
 static int entry_compare(const void *a, const void *b)
 {
     return memcmp(a, b, SPOOL_JOURNAL_KEY_SIZE);
+}
+
+static void identity_hash(const char *identity,
+                          uint8_t out[SPOOL_JOURNAL_IDENTITY_SIZE])
+{
+    crypto_generichash(out, SPOOL_JOURNAL_IDENTITY_SIZE,
+                       (const uint8_t *)identity, strlen(identity), NULL, 0);
 }
 
 bool spool_journal_load(const char *spool_path, spool_journal_t *out,
@@ -87,22 +95,37 @@ void spool_journal_free(spool_journal_t *j)
     memset(j, 0, sizeof(*j));
 }
 
-int64_t spool_journal_find(const spool_journal_t *j, const uint8_t *key)
+int64_t spool_journal_find(const spool_journal_t *j, const uint8_t *key,
+                           const char *identity)
 {
-    if (j->n == 0)
+    if (j->n == 0 || identity[0] == '\0')
         return 0;
+    uint8_t want[SPOOL_JOURNAL_IDENTITY_SIZE];
+    identity_hash(identity, want);
     const uint8_t *e = bsearch(key, j->entries, j->n,
                                SPOOL_JOURNAL_ENTRY_SIZE, entry_compare);
     if (e == NULL)
         return 0;
-    uint64_t t = 0;
-    for (int i = 0; i < 8; i++)
-        t = t << 8 | e[SPOOL_JOURNAL_KEY_SIZE + i];
-    return (int64_t)t;
+    /* bsearch found one entry of the key: look at all of them. */
+    while (e > j->entries &&
+           memcmp(e - SPOOL_JOURNAL_ENTRY_SIZE, key, SPOOL_JOURNAL_KEY_SIZE) ==
+               0)
+        e -= SPOOL_JOURNAL_ENTRY_SIZE;
+    const uint8_t *end = j->entries + j->n * SPOOL_JOURNAL_ENTRY_SIZE;
+    for (; e < end && memcmp(e, key, SPOOL_JOURNAL_KEY_SIZE) == 0;
+         e += SPOOL_JOURNAL_ENTRY_SIZE) {
+        if (memcmp(e + SPOOL_JOURNAL_KEY_SIZE + 8, want, sizeof(want)) != 0)
+            continue;
+        uint64_t t = 0;
+        for (int i = 0; i < 8; i++)
+            t = t << 8 | e[SPOOL_JOURNAL_KEY_SIZE + i];
+        return (int64_t)t;
+    }
+    return 0;
 }
 
 bool spool_journal_append(const char *spool_path, const uint8_t *keys,
-                          size_t n, int64_t now,
+                          size_t n, int64_t now, const char *identity,
                           char err[SPOOL_ERROR_TEXT_SIZE])
 {
     if (n == 0)
@@ -126,8 +149,11 @@ bool spool_journal_append(const char *spool_path, const uint8_t *keys,
         close(fd);
         return false;
     }
+    uint8_t id[SPOOL_JOURNAL_IDENTITY_SIZE];
+    identity_hash(identity, id);
     for (size_t i = 0; i < n; i++) {
         uint8_t *e = buf + i * SPOOL_JOURNAL_ENTRY_SIZE;
+        memcpy(e + SPOOL_JOURNAL_KEY_SIZE + 8, id, sizeof(id));
         memcpy(e, keys + i * SPOOL_JOURNAL_KEY_SIZE, SPOOL_JOURNAL_KEY_SIZE);
         uint64_t t = (uint64_t)now;
         for (int k = 7; k >= 0; k--) {

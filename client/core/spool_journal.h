@@ -1,12 +1,18 @@
 /*
- * The delivery journal next to a spool (PATH.delivered): the idempotency
- * key of every record `aixin sync` delivered, with when. Only used to say
- * "(replayed)" when a record is sent again (a spool restored from a copy,
- * a crash between an answer and the spool's rewrite): the server makes
- * sure nothing is done twice; the journal only explains it.
+ * The delivery journal next to a spool (PATH.journal): the idempotency
+ * key of every record `aixin sync` delivered, with when, and which
+ * database answered it. Only used to say "(replayed)" when a record is
+ * sent again (a sync killed between an answer and the spool's rewrite, a
+ * spool restored from a copy): the server makes sure nothing is done
+ * twice; the journal only explains it. A key delivered to another database
+ * (another identity: replaced, restored) is not called a replay.
  *
- * Fixed entries of 24 bytes: [16-byte key][u64 unix seconds, big-endian].
- * A torn last entry is ignored and cut off at the next append.
+ * Each key is appended (fsync'd) as soon as its answer arrives, so a sync
+ * killed half-way leaves the journal true for what it delivered.
+ *
+ * Fixed entries of 32 bytes: [16-byte key][u64 unix seconds, big-endian]
+ * [8 bytes of BLAKE2b over the server's identity text]. A torn last entry
+ * is ignored and cut off at the next append.
  */
 #ifndef AIXIN_CLIENT_SPOOL_JOURNAL_H
 #define AIXIN_CLIENT_SPOOL_JOURNAL_H
@@ -18,7 +24,8 @@
 #include "spool.h"
 
 #define SPOOL_JOURNAL_KEY_SIZE 16
-#define SPOOL_JOURNAL_ENTRY_SIZE 24
+#define SPOOL_JOURNAL_IDENTITY_SIZE 8
+#define SPOOL_JOURNAL_ENTRY_SIZE 32
 
 typedef struct spool_journal {
     uint8_t *entries; /* owned, n * SPOOL_JOURNAL_ENTRY_SIZE, sorted by key */
@@ -32,12 +39,16 @@ spool_journal_load(const char *spool_path, spool_journal_t *out,
 
 void spool_journal_free(spool_journal_t *j);
 
-/* When `key` was first delivered (unix seconds), or 0 when it was not. */
-int64_t spool_journal_find(const spool_journal_t *j, const uint8_t *key);
+/* When `key` was first delivered to the database of `identity` (unix
+ * seconds), or 0 when it was not (or the identity is ""). */
+int64_t spool_journal_find(const spool_journal_t *j, const uint8_t *key,
+                           const char *identity);
 
-/* Append n keys (n * 16 bytes) delivered at `now`, fsync'd. */
+/* Append n keys (n * 16 bytes) delivered at `now` to the database of
+ * `identity`, fsync'd. */
 __attribute__((warn_unused_result)) bool
 spool_journal_append(const char *spool_path, const uint8_t *keys, size_t n,
-                     int64_t now, char err[SPOOL_ERROR_TEXT_SIZE]);
+                     int64_t now, const char *identity,
+                     char err[SPOOL_ERROR_TEXT_SIZE]);
 
 #endif
