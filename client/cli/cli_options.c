@@ -1,5 +1,6 @@
 /* Option parsing and message helpers shared by the subcommands. */
 #include "cli.h"
+#include "error_text.h"
 #include "i18n.h"
 
 #include <errno.h>
@@ -97,12 +98,16 @@ cli_exit_t cli_check_no_operands(const char *command, int argc, char **argv)
 cli_exit_t cli_reject_input(const char *field, const char *fmt, ...)
 {
     va_list ap;
-    fprintf(stderr, "%s: rejected: INVALID_ARGUMENT: ", CLI_PROGRAM_NAME);
+    fprintf(stderr, _("%s: rejected: %s [INVALID_ARGUMENT]: "),
+            CLI_PROGRAM_NAME,
+            error_text_reason(AIXIN__V1__ERROR_CODE__ERROR_CODE_INVALID_ARGUMENT));
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
     va_end(ap);
-    if (field != NULL && field[0] != '\0')
-        fprintf(stderr, " (field: %s)", field);
+    char where[160];
+    error_text_where(field, where, sizeof(where));
+    if (where[0] != '\0')
+        fprintf(stderr, _(" (%s)"), where);
     fputc('\n', stderr);
     return CLI_EXIT_REJECTED;
 }

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli_connect.h"
 #include "commands.h"
@@ -214,8 +215,12 @@ static int error_by_line(const void *a, const void *b)
 /* The error file: line, reason, field, then the row's own columns. */
 static cli_exit_t run_write_errors(import_run_t *run, const char *path)
 {
-    if (run->n_errors > 0)
-        qsort(run->errors, run->n_errors, sizeof(*run->errors), error_by_line);
+    if (run->n_errors == 0) /* no error file, not even an old one */
+        return unlink(path) == 0 || errno == ENOENT
+                   ? CLI_EXIT_OK
+                   : cli_error(CLI_EXIT_UNAVAILABLE, "cannot remove %s: %s",
+                               path, strerror(errno));
+    qsort(run->errors, run->n_errors, sizeof(*run->errors), error_by_line);
     FILE *out = fopen(path, "w");
     if (out == NULL)
         return cli_error(CLI_EXIT_UNAVAILABLE, "cannot write %s: %s", path,
@@ -240,6 +245,9 @@ static cli_exit_t run_write_errors(import_run_t *run, const char *path)
     }
     if (fclose(out) != 0)
         ok = false;
+    /* In the input's encoding, so that Excel opens it as it opened that. */
+    if (ok)
+        ok = text_encoding_rewrite_file(path, run->file->encoding);
     return ok ? CLI_EXIT_OK
               : cli_error(CLI_EXIT_UNAVAILABLE, "cannot write %s", path);
 }

@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "error_text.h"
 #include "i18n.h"
 #include "rpc.h"
 
@@ -137,6 +138,45 @@ static cli_exit_t main_usage_error(const char *message, const char *word)
     return CLI_EXIT_USAGE;
 }
 
+/*
+ * "--format FORMAT" (or "--format=FORMAT") after the command, as people
+ * also type it ("aixin policies --child ID --format json"): taken out of
+ * the command's argv and applied like the global option. Not after "--",
+ * and not for `report`, which parses its own --format.
+ */
+static cli_exit_t main_take_format(cli_context_t *ctx, int *argc, char **argv)
+{
+    int out = 0;
+    for (int i = 0; i < *argc; i++) {
+        const char *value = NULL;
+        if (strcmp(argv[i], "--") == 0) {
+            while (i < *argc)
+                argv[out++] = argv[i++];
+            break;
+        }
+        if (strcmp(argv[i], "--format") == 0) {
+            if (i + 1 >= *argc)
+                return main_usage_error(_("option needs a value:"), argv[i]);
+            value = argv[++i];
+        } else if (strncmp(argv[i], "--format=", 9) == 0) {
+            value = argv[i] + 9;
+        } else {
+            argv[out++] = argv[i];
+            continue;
+        }
+        if (!output_format_parse(value, &ctx->format)) {
+            if (cmd_report_format_known(value))
+                return main_usage_error(
+                    _("--format csv and html are for 'report', not"), argv[0]);
+            return main_usage_error(_("--format must be table or json, not"),
+                                    value);
+        }
+    }
+    argv[out] = NULL;
+    *argc = out;
+    return CLI_EXIT_OK;
+}
+
 static cli_exit_t main_run(int argc, char **argv)
 {
     static const struct option options[] = {
@@ -212,8 +252,15 @@ static cli_exit_t main_run(int argc, char **argv)
     if (cmd == NULL)
         return main_usage_error("unknown command", sub_argv[0]);
     if (report_format != NULL && cmd->run != cmd_report)
-        return main_usage_error("--format csv and html are for 'report', not",
+        return main_usage_error(_("--format csv and html are for 'report', not"),
                                 sub_argv[0]);
+    if (cmd->run != cmd_report) {
+        cli_exit_t rc = main_take_format(&ctx, &sub_argc, sub_argv);
+        if (rc != CLI_EXIT_OK)
+            return rc;
+    }
+    /* Tools reading JSON get the protocol's field paths in errors. */
+    error_text_use_field_paths(ctx.format == OUTPUT_FORMAT_JSON);
     if (sodium_init() < 0)
         return cli_error(CLI_EXIT_UNAVAILABLE, "cannot initialise libsodium");
     rpc_offline_spool_enable(main_command_spools(cmd->name));

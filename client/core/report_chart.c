@@ -347,9 +347,13 @@ void chart_write_stack(FILE *out, const chart_stack_t *c)
 static void point_text(double v, chart_unit_t unit,
                        char out[REPORT_NUMBER_SIZE])
 {
-    if (unit == CHART_UNIT_FRACTION)
-        snprintf(out, REPORT_NUMBER_SIZE, "%.2f%%", v * 100.0);
-    else if (unit == CHART_UNIT_YUAN)
+    if (unit == CHART_UNIT_FRACTION) {
+        /* Truncated like every rate shown: 0.89999 is never "90.00%".
+         * The values come from four-decimal figures: 1e-6 absorbs the
+         * binary error of v * 10000 without reaching the next unit. */
+        double x = v * 10000.0 + (v < 0 ? -1e-6 : 1e-6);
+        report_format_percent((int64_t)x, out);
+    } else if (unit == CHART_UNIT_YUAN)
         snprintf(out, REPORT_NUMBER_SIZE, "%.2f", v);
     else
         snprintf(out, REPORT_NUMBER_SIZE, "%.0f", v);

@@ -194,16 +194,15 @@ bool report_decimal_parse(const char *text, int64_t *e4)
     }
     int64_t fraction = 0;
     int digits = 0;
-    bool round_up = false;
     if (*p == '.') {
         p++;
         if (!isdigit((unsigned char)*p))
             return false;
         for (; isdigit((unsigned char)*p); p++) {
+            /* Digits past the fourth are dropped, never rounded up: a
+             * rate of 0.89996 is 89.99%, not the 90% target. */
             if (digits < 4)
                 fraction = fraction * 10 + (*p - '0');
-            else if (digits == 4)
-                round_up = *p >= '5';
             digits++;
         }
     }
@@ -211,7 +210,7 @@ bool report_decimal_parse(const char *text, int64_t *e4)
         return false;
     for (; digits < 4; digits++)
         fraction *= 10;
-    int64_t v = whole * 10000 + fraction + (round_up ? 1 : 0);
+    int64_t v = whole * 10000 + fraction;
     *e4 = negative ? -v : v;
     return true;
 }

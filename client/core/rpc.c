@@ -11,6 +11,8 @@
 #include <unistd.h>
 
 #include "connection.h"
+#include "error_text.h"
+#include "i18n.h"
 #include "names.h"
 #include "spool_offline.h"
 
@@ -123,40 +125,6 @@ static bool error_is_retryable(const Aixin__V1__Error *e)
     }
 }
 
-/* Copy server text into dst, with anything a terminal must not get as '?'. */
-static void text_copy_printable(char *dst, size_t size, const char *src)
-{
-    size_t i = 0;
-    for (; src[i] != '\0' && i + 1 < size; i++) {
-        unsigned char b = (unsigned char)src[i];
-        dst[i] = (b < 0x20 || b == 0x7F) ? '?' : (char)b;
-    }
-    dst[i] = '\0';
-}
-
-/* "CODE: message (field: f)" into out. */
-static void error_describe(const Aixin__V1__Error *e, char *out, size_t size)
-{
-    char message[256];
-    char field[128];
-    const char *name = names_error_code(e->code);
-    char unknown[32];
-    if (name == NULL) {
-        snprintf(unknown, sizeof(unknown), "ERROR_%d", (int)e->code);
-        name = unknown;
-    }
-    text_copy_printable(message, sizeof(message),
-                        e->message != NULL && e->message[0] != '\0'
-                            ? e->message
-                            : "(no message)");
-    text_copy_printable(field, sizeof(field),
-                        e->field != NULL ? e->field : "");
-    if (field[0] != '\0')
-        snprintf(out, size, "%s: %s (field: %s)", name, message, field);
-    else
-        snprintf(out, size, "%s: %s", name, message);
-}
-
 /* Print a final server error; returns its exit code. */
 static cli_exit_t rpc_report_error(rpc_client_t *c, const Aixin__V1__Error *e)
 {
@@ -166,13 +134,14 @@ static cli_exit_t rpc_report_error(rpc_client_t *c, const Aixin__V1__Error *e)
         (c->open_flags & RPC_OPEN_QUIET_UNAUTHENTICATED) != 0)
         return code;
     char text[RPC_FAILURE_TEXT_SIZE];
-    error_describe(e, text, sizeof(text));
+    error_text_describe(e, text, sizeof(text));
     const char *hint = "";
     if (e->code == AIXIN__V1__ERROR_CODE__ERROR_CODE_UNAUTHENTICATED &&
         c->creds.kind == RPC_AUTH_TOKEN)
-        hint = "; run `aixin login` again";
+        hint = _("; run `aixin login` again");
     fprintf(stderr, "%s: %s: %s%s\n", CLI_PROGRAM_NAME,
-            code == CLI_EXIT_REJECTED ? "rejected" : "error", text, hint);
+            code == CLI_EXIT_REJECTED ? _("rejected") : _("error"), text,
+            hint);
     return code;
 }
 
@@ -217,7 +186,7 @@ static rpc_step_t rpc_exchange(rpc_client_t *c, Aixin__V1__Request *req,
         rpc_drop_connection(c);
     rpc_step_t step;
     if (error_is_retryable(e)) {
-        error_describe(e, c->last_failure, sizeof(c->last_failure));
+        error_text_describe(e, c->last_failure, sizeof(c->last_failure));
         step = RPC_STEP_RETRY;
     } else {
         *exit_code = rpc_report_error(c, e);
@@ -285,7 +254,7 @@ static rpc_step_t rpc_connect(rpc_client_t *c, cli_exit_t *exit_code)
         const Aixin__V1__Error *e = hello_error->error;
         rpc_step_t step = RPC_STEP_FAIL;
         if (error_is_retryable(e)) {
-            error_describe(e, c->last_failure, sizeof(c->last_failure));
+            error_text_describe(e, c->last_failure, sizeof(c->last_failure));
             step = RPC_STEP_RETRY;
         } else {
             *exit_code = rpc_report_error(c, e);
