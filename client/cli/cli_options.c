@@ -36,23 +36,23 @@ cli_exit_t cli_dispatch_group(const cli_context_t *ctx, const char *group,
                               char **argv)
 {
     if (argc < 2) {
-        fprintf(stderr, "%s: %s: missing command; one of:\n",
+        fprintf(stderr, _("%s: %s: missing command; one of:\n"),
                 CLI_PROGRAM_NAME, group);
         for (const cli_command_t *v = verbs; v->name != NULL; v++)
             fprintf(stderr, "  %s %s %s\n", CLI_PROGRAM_NAME, group, v->name);
         return CLI_EXIT_USAGE;
     }
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-        printf("Usage: %s %s COMMAND [options]\n\nCommands:\n",
+        printf(_("Usage: %s %s COMMAND [options]\n\nCommands:\n"),
                CLI_PROGRAM_NAME, group);
         cli_print_verbs(group, verbs);
-        printf("\nRun '%s %s COMMAND --help' for a command's options.\n",
+        printf(_("\nRun '%s %s COMMAND --help' for a command's options.\n"),
                CLI_PROGRAM_NAME, group);
         return CLI_EXIT_OK;
     }
     const cli_command_t *v = verbs_find(verbs, argv[1]);
     if (v == NULL)
-        return cli_usage_error(group, "unknown command '%s'", argv[1]);
+        return cli_usage_error(group, _("unknown command '%s'"), argv[1]);
     return v->run(ctx, argc - 1, argv + 1);
 }
 
@@ -70,10 +70,10 @@ cli_exit_t cli_report_bad_option(const char *command, char **argv, int c)
      * in argv[optind - 1] (possibly with "=value" attached). */
     const char *word = optind > 0 ? argv[optind - 1] : "?";
     if (c == ':')
-        return cli_usage_error(command, "option '%s' needs a value", word);
+        return cli_usage_error(command, _("option '%s' needs a value"), word);
     if (optopt != 0 && optopt != '?')
-        return cli_usage_error(command, "unknown option '-%c'", optopt);
-    return cli_usage_error(command, "unknown option '%s'", word);
+        return cli_usage_error(command, _("unknown option '-%c'"), optopt);
+    return cli_usage_error(command, _("unknown option '%s'"), word);
 }
 
 cli_exit_t cli_usage_error(const char *command, const char *fmt, ...)
@@ -83,14 +83,14 @@ cli_exit_t cli_usage_error(const char *command, const char *fmt, ...)
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
     va_end(ap);
-    fprintf(stderr, "\nTry '%s %s --help'.\n", CLI_PROGRAM_NAME, command);
+    fprintf(stderr, _("\nTry '%s %s --help'.\n"), CLI_PROGRAM_NAME, command);
     return CLI_EXIT_USAGE;
 }
 
 cli_exit_t cli_check_no_operands(const char *command, int argc, char **argv)
 {
     if (optind < argc)
-        return cli_usage_error(command, "unexpected argument '%s'",
+        return cli_usage_error(command, _("unexpected argument '%s'"),
                                argv[optind]);
     return CLI_EXIT_OK;
 }

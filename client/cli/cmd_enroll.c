@@ -7,9 +7,10 @@
 #include "input_check.h"
 #include "records.h"
 #include "rpc.h"
+#include "i18n.h"
 
-static const char enroll_help[] =
-    "Usage: aixin enroll --child ID --year YEAR\n"
+static const char *const enroll_help =
+    N_("Usage: aixin enroll --child ID --year YEAR\n"
     "\n"
     "Enroll a child for a policy year: one policy per child and year. The\n"
     "child's county needs terms for the year (`aixin terms set`). Prints\n"
@@ -25,10 +26,10 @@ static const char enroll_help[] =
     "  -h, --help        show this help\n"
     "\n"
     "Example:\n"
-    "  aixin enroll --child 360821202203150029 --year 2027\n";
+    "  aixin enroll --child 360821202203150029 --year 2027\n");
 
-static const char policies_help[] =
-    "Usage: aixin policies --child ID\n"
+static const char *const policies_help =
+    N_("Usage: aixin policies --child ID\n"
     "\n"
     "List a child's policies, newest year first, with the same columns as\n"
     "`aixin enroll`: premium and its city, county and township shares, and\n"
@@ -39,7 +40,7 @@ static const char policies_help[] =
     "  -h, --help       show this help\n"
     "\n"
     "Example:\n"
-    "  aixin --format json policies --child 360821202203150029\n";
+    "  aixin --format json policies --child 360821202203150029\n");
 
 cli_exit_t cmd_enroll_child(const cli_context_t *ctx, int argc, char **argv)
 {
@@ -62,7 +63,7 @@ cli_exit_t cmd_enroll_child(const cli_context_t *ctx, int argc, char **argv)
             year_text = optarg;
             break;
         case 'h':
-            fputs(enroll_help, stdout);
+            fputs(_(enroll_help), stdout);
             return CLI_EXIT_OK;
         default:
             return cli_report_bad_option("enroll", argv, c);
@@ -72,10 +73,10 @@ cli_exit_t cmd_enroll_child(const cli_context_t *ctx, int argc, char **argv)
     if (rc != CLI_EXIT_OK)
         return rc;
     if (child == NULL)
-        return cli_usage_error("enroll", "missing --child");
+        return cli_usage_error("enroll", _("missing --child"));
     input_normalize_id_number(child);
     if (year_text == NULL)
-        return cli_usage_error("enroll", "missing --year");
+        return cli_usage_error("enroll", _("missing --year"));
     int32_t year;
     rc = input_check_id_number(child, "child_id_number", NULL);
     if (rc == CLI_EXIT_OK)
@@ -126,7 +127,7 @@ cli_exit_t cmd_enroll_list_policies(const cli_context_t *ctx, int argc,
             child = optarg;
             break;
         case 'h':
-            fputs(policies_help, stdout);
+            fputs(_(policies_help), stdout);
             return CLI_EXIT_OK;
         default:
             return cli_report_bad_option("policies", argv, c);
@@ -136,7 +137,7 @@ cli_exit_t cmd_enroll_list_policies(const cli_context_t *ctx, int argc,
     if (rc != CLI_EXIT_OK)
         return rc;
     if (child == NULL)
-        return cli_usage_error("policies", "missing --child");
+        return cli_usage_error("policies", _("missing --child"));
     input_normalize_id_number(child);
     rc = input_check_id_number(child, "child_id_number", NULL);
     if (rc != CLI_EXIT_OK)

@@ -224,8 +224,8 @@ static rpc_step_t rpc_authenticate(rpc_client_t *c, cli_exit_t *exit_code)
         aixin__v1__response__free_unpacked(resp, NULL);
         rpc_drop_connection(c);
         *exit_code = cli_error(CLI_EXIT_UNAVAILABLE,
-                               "the server answered the login with "
-                               "something other than a session");
+                               _("the server answered the login with "
+                               "something other than a session"));
         return RPC_STEP_FAIL;
     }
     if (c->auth != NULL)
@@ -293,15 +293,15 @@ static bool rpc_backoff(const rpc_client_t *c, unsigned attempt,
 {
     if (attempt + 1 >= RPC_MAX_ATTEMPTS) {
         *exit_code = cli_error(
-            CLI_EXIT_UNAVAILABLE, "%s (gave up after %u attempts%s)",
+            CLI_EXIT_UNAVAILABLE, _("%s (gave up after %u attempts%s)"),
             c->last_failure, RPC_MAX_ATTEMPTS,
-            outcome_unknown ? "; the change may or may not have been made"
+            outcome_unknown ? _("; the change may or may not have been made")
                             : "");
         return false;
     }
     unsigned delay = retry_delays_ms[attempt];
     if (isatty(STDERR_FILENO))
-        fprintf(stderr, "%s: %s; retrying in %u.%u s\n", CLI_PROGRAM_NAME,
+        fprintf(stderr, _("%s: %s; retrying in %u.%u s\n"), CLI_PROGRAM_NAME,
                 c->last_failure, delay / 1000, delay % 1000 / 100);
     sleep_ms(delay);
     return true;
@@ -320,7 +320,7 @@ cli_exit_t rpc_client_open(const char *address, rpc_credentials_t *creds,
         free(c);
         free(addr);
         rpc_credentials_free(creds);
-        return cli_error(CLI_EXIT_UNAVAILABLE, "out of memory");
+        return cli_error(CLI_EXIT_UNAVAILABLE, _("out of memory"));
     }
     c->address = addr;
     c->open_flags = flags;
@@ -389,7 +389,7 @@ cli_exit_t rpc_client_call(rpc_client_t *c, Aixin__V1__Request *req,
         if (spoolable)
             return spool_offline_save(c->address, &c->creds, req,
                                       c->last_failure);
-        return cli_error(CLI_EXIT_UNAVAILABLE, "%s (gave up after %u attempts)",
+        return cli_error(CLI_EXIT_UNAVAILABLE, _("%s (gave up after %u attempts)"),
                          c->last_failure, RPC_MAX_ATTEMPTS);
     }
     bool sent = false;
@@ -405,8 +405,8 @@ cli_exit_t rpc_client_call(rpc_client_t *c, Aixin__V1__Request *req,
             if (resp->body_case != expect) {
                 aixin__v1__response__free_unpacked(resp, NULL);
                 return cli_error(CLI_EXIT_UNAVAILABLE,
-                                 "the server sent an answer of the wrong "
-                                 "kind (%d, expected %d)",
+                                 _("the server sent an answer of the wrong "
+                                 "kind (%d, expected %d)"),
                                  (int)resp->body_case, (int)expect);
             }
             *out = resp;
