@@ -13,6 +13,7 @@
 #include "report_data.h"
 #include "report_html.h"
 #include "rpc.h"
+#include "text_encoding.h"
 #include "i18n.h"
 
 #define REPORT "report"
@@ -23,7 +24,7 @@
 static const char *const report_help =
     N_("Usage: aixin report KIND [--year YEAR | --from YEAR --to YEAR]\n"
     "                         [--division CODE] [--format FORMAT]\n"
-    "                         [--output FILE] [--bom]\n"
+    "                         [--output FILE] [--bom] [--encoding ENC]\n"
     "\n"
     "The programme's indicators for a division and the divisions directly\n"
     "below it (a row each; every parent row is the sum of its children),\n"
@@ -76,6 +77,8 @@ static const char *const report_help =
     "  -o, --output FILE     write to FILE instead of standard output ('-':\n"
     "                        standard output, also for html)\n"
     "      --bom             csv: start with a UTF-8 byte order mark\n"
+    "      --encoding ENC    csv: utf-8 (the default), utf-8-bom, or gb18030\n"
+    "                        for Excel on a Chinese Windows PC\n"
     "  -h, --help            show this help\n"
     "\n"
     "Examples:\n"
@@ -88,6 +91,7 @@ enum {
     OPT_FROM = 256,
     OPT_TO,
     OPT_BOM,
+    OPT_ENCODING,
 };
 
 typedef struct report_args {
@@ -99,6 +103,7 @@ typedef struct report_args {
     report_format_t format;
     const char *output;   /* NULL: standard output, or html's default */
     bool bom;
+    text_encoding_t encoding; /* csv: what the file is written in */
 } report_args_t;
 
 bool cmd_report_format_known(const char *name)
@@ -121,6 +126,7 @@ static cli_exit_t report_parse(const cli_context_t *ctx,
         {"format", required_argument, NULL, 'f'},
         {"output", required_argument, NULL, 'o'},
         {"bom", no_argument, NULL, OPT_BOM},
+        {"encoding", required_argument, NULL, OPT_ENCODING},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -128,6 +134,7 @@ static cli_exit_t report_parse(const cli_context_t *ctx,
     const char *from_text = NULL;
     const char *to_text = NULL;
     const char *format_text = global_format;
+    const char *encoding_text = NULL;
     memset(a, 0, sizeof(*a));
     a->format = ctx->format == OUTPUT_FORMAT_JSON ? REPORT_FORMAT_JSON
                                                   : REPORT_FORMAT_TABLE;
@@ -156,6 +163,9 @@ static cli_exit_t report_parse(const cli_context_t *ctx,
             break;
         case OPT_BOM:
             a->bom = true;
+            break;
+        case OPT_ENCODING:
+            encoding_text = optarg;
             break;
         case 'h':
             fputs(_(report_help), stdout);
@@ -186,6 +196,20 @@ static cli_exit_t report_parse(const cli_context_t *ctx,
                                format_text);
     if (a->bom && a->format != REPORT_FORMAT_CSV)
         return cli_usage_error(REPORT, _("--bom is for --format csv"));
+    if (encoding_text != NULL) {
+        if (a->format != REPORT_FORMAT_CSV)
+            return cli_usage_error(REPORT, _("--encoding is for --format csv"));
+        if (!text_encoding_parse(encoding_text, &a->encoding))
+            return cli_usage_error(REPORT,
+                                   _("--encoding must be utf-8, utf-8-bom or "
+                                     "gb18030, not '%s'"),
+                                   encoding_text);
+        if (a->bom && a->encoding == TEXT_ENCODING_GB18030)
+            return cli_usage_error(REPORT,
+                                   _("--bom is for UTF-8, not gb18030"));
+        if (a->encoding == TEXT_ENCODING_UTF8_BOM)
+            a->bom = true;
+    }
     if (year_text != NULL && (from_text != NULL || to_text != NULL))
         return cli_usage_error(REPORT, _("give --year or --from and --to, not "
                                        "both"));
@@ -376,6 +400,21 @@ static cli_exit_t report_run(rpc_client_t *client, const report_args_t *a)
             rc = CLI_EXIT_UNAVAILABLE; /* reported */
         else if (!written || data == NULL)
             rc = cli_error(CLI_EXIT_UNAVAILABLE, _("out of memory"));
+        if (rc == CLI_EXIT_OK && a->format == REPORT_FORMAT_CSV &&
+            a->encoding == TEXT_ENCODING_GB18030) {
+            char *converted = NULL;
+            size_t converted_len = 0;
+            if (text_encoding_from_utf8(a->encoding, data, len, &converted,
+                                        &converted_len)) {
+                free(data);
+                data = converted;
+                len = converted_len;
+            } else {
+                rc = cli_error(CLI_EXIT_UNAVAILABLE,
+                               _("cannot write the report in %s"),
+                               text_encoding_name(a->encoding));
+            }
+        }
         if (rc == CLI_EXIT_OK) {
             char file[REPORT_FILE_NAME_SIZE];
             const char *path = a->output;
