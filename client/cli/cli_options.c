@@ -27,7 +27,7 @@ void cli_print_verbs(const char *prefix, const cli_command_t *verbs)
             snprintf(name, sizeof(name), "%s %s", prefix, v->name);
         else
             snprintf(name, sizeof(name), "%s", v->name);
-        printf("  %-22s %s\n", name, v->summary);
+        printf("  %-22s %s\n", name, _(v->summary));
     }
 }
 

@@ -22,6 +22,7 @@
 #define REPORT_FILE_NAME_SIZE 64
 
 static const char *const report_help =
+    /* xgettext:no-c-format */
     N_("Usage: aixin report KIND [--year YEAR | --from YEAR --to YEAR]\n"
     "                         [--division CODE] [--format FORMAT]\n"
     "                         [--output FILE] [--bom] [--encoding ENC]\n"

@@ -49,7 +49,7 @@ static const char *const usage_head =
     "\n"
     "Office client of the city's child-insurance programme (爱心保险).\n"
     "\n"
-    "Global options (before COMMAND):\n"
+    "Global options (before COMMAND; --format also after it):\n"
     "  -s, --server HOST:PORT   the aixind server; default AIXIN_SERVER, the\n"
     "                           saved session's server, server= in\n"
     "                           ~/.config/aixin/config, 127.0.0.1:7460\n"
@@ -100,7 +100,7 @@ static void main_print_help(void)
         if (c->verbs != NULL)
             cli_print_verbs(c->name, c->verbs);
         else
-            printf("  %-22s %s\n", c->name, c->summary);
+            printf("  %-22s %s\n", c->name, _(c->summary));
     }
     fputs(_(usage_tail), stdout);
 }
@@ -114,7 +114,7 @@ static void main_print_help(void)
  */
 static bool main_command_spools(const char *name)
 {
-    static const char *const online_only[] = {"login", N_("logout"), "whoami",
+    static const char *const online_only[] = {"login", "logout", "whoami",
                                               "spool", "sync", "import",
                                               "claim"};
     for (size_t i = 0; i < sizeof(online_only) / sizeof(online_only[0]); i++)

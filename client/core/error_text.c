@@ -7,6 +7,7 @@
 #include "field_names.h"
 #include "i18n.h"
 #include "names.h"
+#include "server_text.h"
 
 static bool use_field_paths;
 
@@ -84,10 +85,11 @@ static void copy_printable(char *dst, size_t size, const char *src)
 
 void error_text_describe(const Aixin__V1__Error *e, char *out, size_t size)
 {
-    char message[256];
+    char raw[256];
+    char message[512];
     char where[160];
-    copy_printable(message, sizeof(message),
-                   e->message != NULL ? e->message : "");
+    copy_printable(raw, sizeof(raw), e->message != NULL ? e->message : "");
+    server_text_translate(raw, message, sizeof(message));
     char field[128];
     copy_printable(field, sizeof(field), e->field != NULL ? e->field : "");
     error_text_where(field, where, sizeof(where));

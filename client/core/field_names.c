@@ -27,7 +27,7 @@ static const field_name_t names[] = {
     {"guardian_name", "--guardian", N_("Guardian name")},
     {"household_id", "--household", N_("Household number")},
     {"id_number", "--id-number", N_("Child ID number")},
-    {"name", "--name", N_("Name")},
+    {"name", "--name", N_("Name (person or insurer)")},
     {"sex", "--sex", N_("Sex")},
     {"birth_date", "--birth-date", N_("Date of birth")},
     {"child_id_number", "--child", N_("Child ID number")},

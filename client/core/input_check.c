@@ -6,6 +6,7 @@
 #include "money.h"
 #include "text_check.h"
 #include "i18n.h"
+#include "server_text.h"
 
 #define PERSON_NAME_MAX_CHARS 64
 #define CERTIFICATE_MAX_CHARS 32
@@ -26,8 +27,11 @@ cli_exit_t input_check_id_number(const char *s, const char *field,
 {
     idcard_info_t tmp;
     idcard_result_t r = idcard_parse(s, strlen(s), &tmp);
-    if (r != IDCARD_OK)
-        return cli_reject_input(field, "%s", idcard_result_message(r));
+    if (r != IDCARD_OK) {
+        char reason[256];
+        server_text_translate(idcard_result_message(r), reason, sizeof(reason));
+        return cli_reject_input(field, "%s", reason);
+    }
     if (info != NULL)
         *info = tmp;
     return CLI_EXIT_OK;
@@ -51,9 +55,12 @@ cli_exit_t input_check_amount(const char *s, const char *field, int64_t *fen)
 {
     int64_t v;
     money_result_t r = money_parse_yuan(s, strlen(s), 0, &v);
-    if (r != MONEY_OK)
+    char reason[256];
+    if (r != MONEY_OK) {
+        server_text_translate(money_result_message(r), reason, sizeof(reason));
         return cli_reject_input(field, _("'%s': %s (write yuan like 30.00)"), s,
-                                money_result_message(r));
+                                reason);
+    }
     if (v <= 0)
         return cli_reject_input(field, _("the amount must be more than 0.00"));
     *fen = v;
@@ -64,9 +71,12 @@ cli_exit_t input_check_amount_or_zero(const char *s, const char *field,
                                       int64_t *fen)
 {
     money_result_t r = money_parse_yuan(s, strlen(s), 0, fen);
-    if (r != MONEY_OK)
+    char reason[256];
+    if (r != MONEY_OK) {
+        server_text_translate(money_result_message(r), reason, sizeof(reason));
         return cli_reject_input(field, _("'%s': %s (write yuan like 6.00)"), s,
-                                money_result_message(r));
+                                reason);
+    }
     return CLI_EXIT_OK;
 }
 

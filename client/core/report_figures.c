@@ -191,6 +191,7 @@ static bool write_rate_bars(FILE *out, const report_rows_t *rr,
         .bars = b.bars,
         .n_bars = b.n,
         .target = {.shown = target, .value = TARGET_E4 / 10000.0,
+                   /* xgettext:no-c-format */
                    .label = _("90% target")},
     };
     figure_open(out, caption);
@@ -431,6 +432,7 @@ bool chart_write_report(FILE *out, const Aixin__V1__ReportTable *t)
     switch (t->kind) {
     case AIXIN__V1__REPORT_KIND__REPORT_KIND_ENROLLMENT:
         return write_rate_bars(out, &rr, "enrollment_rate",
+                               /* xgettext:no-c-format */
                                _("Enrollment rate per division (insured / "
                                  "eligible households) against the 90% "
                                  "target"),
@@ -454,6 +456,7 @@ bool chart_write_report(FILE *out, const Aixin__V1__ReportTable *t)
                                RATE_NOTE_POLICIES, _("no policies"));
     case AIXIN__V1__REPORT_KIND__REPORT_KIND_ASSESSMENT:
         return write_rate_bars(out, &rr, "enrollment_rate",
+                               /* xgettext:no-c-format */
                                _("Enrollment rate per county against the 90% "
                                  "target (+10 assessment points when "
                                  "reached)"),
@@ -502,6 +505,7 @@ static const char *trend_caption(Aixin__V1__ReportKind kind)
     case AIXIN__V1__REPORT_KIND__REPORT_KIND_ASSESSMENT:
     case AIXIN__V1__REPORT_KIND__REPORT_KIND_UNSPECIFIED:
     default:
+        /* xgettext:no-c-format */
         return _("Enrollment rate per year against the 90% target");
     }
 }

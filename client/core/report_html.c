@@ -92,6 +92,7 @@ typedef struct kind_text {
 static const kind_text_t kind_texts[] = {
     {AIXIN__V1__REPORT_KIND__REPORT_KIND_ENROLLMENT, N_("Enrollment"),
      "参保情况",
+     /* xgettext:no-c-format */
      N_("Enrollment rate = insured eligible households / eligible "
         "households (the census). A county reaching 90% earns +10 "
         "assessment points.")},
@@ -115,6 +116,7 @@ static const kind_text_t kind_texts[] = {
         "premiums.")},
     {AIXIN__V1__REPORT_KIND__REPORT_KIND_ASSESSMENT, N_("County assessment"),
      "目标考核",
+     /* xgettext:no-c-format */
      N_("A county whose enrollment rate reaches 90% earns +10 points in "
         "the annual target assessment.")},
 };

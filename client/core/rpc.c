@@ -32,6 +32,7 @@ struct rpc_client {
     unsigned open_flags;            /* RPC_OPEN_* */
     Aixin__V1__ErrorCode refused;   /* the last final server error */
     bool offline;                   /* opened while unreachable (spool) */
+    bool quiet_refusals;            /* rpc_client_call_quiet() running */
 };
 
 /* rpc_offline_spool_enable(): mutating requests that cannot be delivered
@@ -132,6 +133,8 @@ static cli_exit_t rpc_report_error(rpc_client_t *c, const Aixin__V1__Error *e)
     c->refused = e->code;
     if (e->code == AIXIN__V1__ERROR_CODE__ERROR_CODE_UNAUTHENTICATED &&
         (c->open_flags & RPC_OPEN_QUIET_UNAUTHENTICATED) != 0)
+        return code;
+    if (c->quiet_refusals && code == CLI_EXIT_REJECTED)
         return code;
     char text[RPC_FAILURE_TEXT_SIZE];
     error_text_describe(e, text, sizeof(text));
@@ -445,4 +448,14 @@ cli_exit_t rpc_client_connection(rpc_client_t *c, conn_t **out)
 void rpc_client_drop_connection(rpc_client_t *c)
 {
     rpc_drop_connection(c);
+}
+
+cli_exit_t rpc_client_call_quiet(rpc_client_t *c, Aixin__V1__Request *req,
+                                 Aixin__V1__Response__BodyCase expect,
+                                 Aixin__V1__Response **out)
+{
+    c->quiet_refusals = true;
+    cli_exit_t rc = rpc_client_call(c, req, expect, out);
+    c->quiet_refusals = false;
+    return rc;
 }
