@@ -142,10 +142,9 @@ void field_name_describe_option(const char *path, char *out, size_t size)
     if (path == NULL || path[0] == '\0')
         return;
     const field_name_t *f = field_name_find(path);
+    /* The path stays after the option: scripts and support read it. */
     if (f != NULL && f->option != NULL)
-        snprintf(out, size, _("option %s"), f->option);
-    else if (f != NULL)
-        snprintf(out, size, _("field %s"), _(f->label));
+        snprintf(out, size, _("option %s, field %s"), f->option, path);
     else
         snprintf(out, size, _("field %s"), path);
 }

@@ -38,10 +38,10 @@ const char *field_name_option(const char *path);
 const char *field_name_label(const char *path);
 
 /*
- * For a person using the command line: "option --guardian" ("选项
- * --guardian" in Chinese) when the path has an option, else "field
- * 监护人身份证号"-style label text; written NUL-terminated into out.
- * Empty when path is NULL or "".
+ * For a person using the command line: "option --guardian, field
+ * guardians[0].id_number" ("选项 --guardian，字段 ...") when the path has
+ * an option, else "field <path>"; written NUL-terminated into out. Empty
+ * when path is NULL or "".
  */
 void field_name_describe_option(const char *path, char *out, size_t size);
 

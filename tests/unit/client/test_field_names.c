@@ -36,7 +36,7 @@ static void test_english_then_chinese(void **state)
     assert_string_equal(field_name_label("guardians[0].id_number"),
                         "Guardian ID number");
     field_name_describe_option("child_id_number", out, sizeof(out));
-    assert_string_equal(out, "option --child");
+    assert_string_equal(out, "option --child, field child_id_number");
     assert_true(server_text_translate("child already enrolled for 2027", out,
                                       sizeof(out)));
     assert_string_equal(out, "child already enrolled for 2027");
@@ -46,7 +46,7 @@ static void test_english_then_chinese(void **state)
                         "监护人身份证号");
     assert_string_equal(field_name_label("child_id_number"), "子女身份证号");
     field_name_describe_option("child_id_number", out, sizeof(out));
-    assert_string_equal(out, "选项 --child");
+    assert_string_equal(out, "选项 --child，字段 child_id_number");
     assert_true(server_text_translate("child already enrolled for 2027", out,
                                       sizeof(out)));
     assert_string_equal(out, "该子女 2027 年度已参保");
@@ -64,7 +64,8 @@ static void test_english_then_chinese(void **state)
     e.field = "child_id_number";
     error_text_describe(&e, out, sizeof(out));
     assert_string_equal(out,
-                        "已经登记过 [ALREADY_EXISTS]：该子女 2027 年度已参保（选项 --child）");
+                        "已经登记过 [ALREADY_EXISTS]：该子女 2027 年度已参保"
+                        "（选项 --child，字段 child_id_number）");
     error_text_use_field_paths(true);
     error_text_describe(&e, out, sizeof(out));
     assert_string_equal(out, "已经登记过 [ALREADY_EXISTS]：该子女 2027 年度已参保"
