@@ -1,5 +1,6 @@
 /* Option parsing and message helpers shared by the subcommands. */
 #include "cli.h"
+#include "error_text.h"
 #include "i18n.h"
 
 #include <errno.h>
@@ -26,7 +27,7 @@ void cli_print_verbs(const char *prefix, const cli_command_t *verbs)
             snprintf(name, sizeof(name), "%s %s", prefix, v->name);
         else
             snprintf(name, sizeof(name), "%s", v->name);
-        printf("  %-22s %s\n", name, v->summary);
+        printf("  %-22s %s\n", name, _(v->summary));
     }
 }
 
@@ -35,23 +36,23 @@ cli_exit_t cli_dispatch_group(const cli_context_t *ctx, const char *group,
                               char **argv)
 {
     if (argc < 2) {
-        fprintf(stderr, "%s: %s: missing command; one of:\n",
+        fprintf(stderr, _("%s: %s: missing command; one of:\n"),
                 CLI_PROGRAM_NAME, group);
         for (const cli_command_t *v = verbs; v->name != NULL; v++)
             fprintf(stderr, "  %s %s %s\n", CLI_PROGRAM_NAME, group, v->name);
         return CLI_EXIT_USAGE;
     }
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-        printf("Usage: %s %s COMMAND [options]\n\nCommands:\n",
+        printf(_("Usage: %s %s COMMAND [options]\n\nCommands:\n"),
                CLI_PROGRAM_NAME, group);
         cli_print_verbs(group, verbs);
-        printf("\nRun '%s %s COMMAND --help' for a command's options.\n",
+        printf(_("\nRun '%s %s COMMAND --help' for a command's options.\n"),
                CLI_PROGRAM_NAME, group);
         return CLI_EXIT_OK;
     }
     const cli_command_t *v = verbs_find(verbs, argv[1]);
     if (v == NULL)
-        return cli_usage_error(group, "unknown command '%s'", argv[1]);
+        return cli_usage_error(group, _("unknown command '%s'"), argv[1]);
     return v->run(ctx, argc - 1, argv + 1);
 }
 
@@ -69,10 +70,10 @@ cli_exit_t cli_report_bad_option(const char *command, char **argv, int c)
      * in argv[optind - 1] (possibly with "=value" attached). */
     const char *word = optind > 0 ? argv[optind - 1] : "?";
     if (c == ':')
-        return cli_usage_error(command, "option '%s' needs a value", word);
+        return cli_usage_error(command, _("option '%s' needs a value"), word);
     if (optopt != 0 && optopt != '?')
-        return cli_usage_error(command, "unknown option '-%c'", optopt);
-    return cli_usage_error(command, "unknown option '%s'", word);
+        return cli_usage_error(command, _("unknown option '-%c'"), optopt);
+    return cli_usage_error(command, _("unknown option '%s'"), word);
 }
 
 cli_exit_t cli_usage_error(const char *command, const char *fmt, ...)
@@ -82,14 +83,14 @@ cli_exit_t cli_usage_error(const char *command, const char *fmt, ...)
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
     va_end(ap);
-    fprintf(stderr, "\nTry '%s %s --help'.\n", CLI_PROGRAM_NAME, command);
+    fprintf(stderr, _("\nTry '%s %s --help'.\n"), CLI_PROGRAM_NAME, command);
     return CLI_EXIT_USAGE;
 }
 
 cli_exit_t cli_check_no_operands(const char *command, int argc, char **argv)
 {
     if (optind < argc)
-        return cli_usage_error(command, "unexpected argument '%s'",
+        return cli_usage_error(command, _("unexpected argument '%s'"),
                                argv[optind]);
     return CLI_EXIT_OK;
 }
@@ -97,12 +98,16 @@ cli_exit_t cli_check_no_operands(const char *command, int argc, char **argv)
 cli_exit_t cli_reject_input(const char *field, const char *fmt, ...)
 {
     va_list ap;
-    fprintf(stderr, "%s: rejected: INVALID_ARGUMENT: ", CLI_PROGRAM_NAME);
+    fprintf(stderr, _("%s: rejected: %s [INVALID_ARGUMENT]: "),
+            CLI_PROGRAM_NAME,
+            error_text_reason(AIXIN__V1__ERROR_CODE__ERROR_CODE_INVALID_ARGUMENT));
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
     va_end(ap);
-    if (field != NULL && field[0] != '\0')
-        fprintf(stderr, " (field: %s)", field);
+    char where[160];
+    error_text_where(field, where, sizeof(where));
+    if (where[0] != '\0')
+        fprintf(stderr, _(" (%s)"), where);
     fputc('\n', stderr);
     return CLI_EXIT_REJECTED;
 }

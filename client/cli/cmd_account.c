@@ -11,11 +11,12 @@
 #include "records.h"
 #include "rpc.h"
 #include "secret_input.h"
+#include "i18n.h"
 
 #define ACCOUNT_CREATE "account create"
 
-static const char account_create_help[] =
-    "Usage: aixin account create --username USER --role ROLE --division CODE\n"
+static const char *const account_create_help =
+    N_("Usage: aixin account create --username USER --role ROLE --division CODE\n"
     "                            [--insurer CODE [--supervisor]]\n"
     "                            [--password-stdin]\n"
     "\n"
@@ -47,7 +48,7 @@ static const char account_create_help[] =
     "      --role township_clerk --division 360821100 --password-stdin\n"
     "  AIXIN_NEW_PASSWORD=\"$PW\" aixin account create --username cl_wang \\\n"
     "      --role insurer_adjuster --division 360800 --insurer chinalife \\\n"
-    "      --supervisor\n";
+    "      --supervisor\n");
 
 /* The new account's password: stdin or AIXIN_NEW_PASSWORD. */
 static cli_exit_t account_read_password(bool from_stdin, char **out)
@@ -58,19 +59,19 @@ static cli_exit_t account_read_password(bool from_stdin, char **out)
             return CLI_EXIT_OK;
         if (r == SECRET_EOF)
             return cli_usage_error(ACCOUNT_CREATE,
-                                   "--password-stdin: standard input is "
-                                   "empty");
+                                   _("--password-stdin: standard input is "
+                                   "empty"));
         return cli_error(CLI_EXIT_UNAVAILABLE,
-                         "cannot read the password from standard input");
+                         _("cannot read the password from standard input"));
     }
     const char *env = getenv("AIXIN_NEW_PASSWORD");
     if (env == NULL || env[0] == '\0')
         return cli_usage_error(ACCOUNT_CREATE,
-                               "no password: give --password-stdin or set "
-                               "AIXIN_NEW_PASSWORD");
+                               _("no password: give --password-stdin or set "
+                               "AIXIN_NEW_PASSWORD"));
     *out = strdup(env);
     return *out != NULL ? CLI_EXIT_OK
-                        : cli_error(CLI_EXIT_UNAVAILABLE, "out of memory");
+                        : cli_error(CLI_EXIT_UNAVAILABLE, _("out of memory"));
 }
 
 static cli_exit_t account_create(const cli_context_t *ctx, int argc,
@@ -116,7 +117,7 @@ static cli_exit_t account_create(const cli_context_t *ctx, int argc,
             password_stdin = true;
             break;
         case 'h':
-            fputs(account_create_help, stdout);
+            fputs(_(account_create_help), stdout);
             return CLI_EXIT_OK;
         default:
             return cli_report_bad_option(ACCOUNT_CREATE, argv, c);
@@ -126,28 +127,28 @@ static cli_exit_t account_create(const cli_context_t *ctx, int argc,
     if (rc != CLI_EXIT_OK)
         return rc;
     if (username == NULL)
-        return cli_usage_error(ACCOUNT_CREATE, "missing --username");
+        return cli_usage_error(ACCOUNT_CREATE, _("missing --username"));
     if (role_name == NULL)
-        return cli_usage_error(ACCOUNT_CREATE, "missing --role");
+        return cli_usage_error(ACCOUNT_CREATE, _("missing --role"));
     if (division == NULL)
-        return cli_usage_error(ACCOUNT_CREATE, "missing --division");
+        return cli_usage_error(ACCOUNT_CREATE, _("missing --division"));
     Aixin__V1__Role role = names_role_parse(role_name);
     if (role == AIXIN__V1__ROLE__ROLE_UNSPECIFIED)
         return cli_usage_error(ACCOUNT_CREATE,
-                               "--role: '%s' is not one of city_admin, "
+                               _("--role: '%s' is not one of city_admin, "
                                "county_clerk, township_clerk, "
-                               "insurer_adjuster, auditor",
+                               "insurer_adjuster, auditor"),
                                role_name);
     bool adjuster = role == AIXIN__V1__ROLE__ROLE_INSURER_ADJUSTER;
     if (adjuster && insurer == NULL)
         return cli_usage_error(ACCOUNT_CREATE,
-                               "an insurer_adjuster needs --insurer");
+                               _("an insurer_adjuster needs --insurer"));
     if (!adjuster && (insurer != NULL || supervisor))
         return cli_usage_error(ACCOUNT_CREATE,
-                               "--insurer and --supervisor are for the "
-                               "insurer_adjuster role only");
+                               _("--insurer and --supervisor are for the "
+                               "insurer_adjuster role only"));
     if (username[0] == '\0')
-        return cli_reject_input("username", "the user name is empty");
+        return cli_reject_input("username", _("the user name is empty"));
     rc = input_check_division_code(division, "division_code");
     if (rc == CLI_EXIT_OK && insurer != NULL)
         rc = input_check_insurer_code(insurer, "insurer_code");
@@ -160,7 +161,7 @@ static cli_exit_t account_create(const cli_context_t *ctx, int argc,
         return rc;
     if (password[0] == '\0') {
         secret_free(password);
-        return cli_reject_input("password", "the password is empty");
+        return cli_reject_input("password", _("the password is empty"));
     }
 
     rpc_client_t *client = NULL;
@@ -199,8 +200,8 @@ static cli_exit_t account_create(const cli_context_t *ctx, int argc,
 
 #define ACCOUNT_BIND "account bind-certificate"
 
-static const char account_bind_help[] =
-    "Usage: aixin account bind-certificate --username USER --sha256 HEX\n"
+static const char *const account_bind_help =
+    N_("Usage: aixin account bind-certificate --username USER --sha256 HEX\n"
     "\n"
     "Bind a TLS client certificate to an account (city administrators only),\n"
     "so that an office holding the certificate logs in without a password\n"
@@ -216,7 +217,7 @@ static const char account_bind_help[] =
     "\n"
     "Example:\n"
     "  aixin account bind-certificate --username clerk01 --sha256 \\\n"
-    "      \"$(openssl x509 -in office.pem -noout -fingerprint -sha256 | cut -d= -f2)\"\n";
+    "      \"$(openssl x509 -in office.pem -noout -fingerprint -sha256 | cut -d= -f2)\"\n");
 
 /* Lowercase hex without colons; false when it is not 64 hex digits. */
 static bool account_normalize_sha256(const char *in, char out[65])
@@ -258,7 +259,7 @@ static cli_exit_t account_bind_certificate(const cli_context_t *ctx, int argc,
             sha = optarg;
             break;
         case 'h':
-            fputs(account_bind_help, stdout);
+            fputs(_(account_bind_help), stdout);
             return CLI_EXIT_OK;
         default:
             return cli_report_bad_option(ACCOUNT_BIND, argv, c);
@@ -268,12 +269,12 @@ static cli_exit_t account_bind_certificate(const cli_context_t *ctx, int argc,
     if (rc != CLI_EXIT_OK)
         return rc;
     if (username == NULL)
-        return cli_usage_error(ACCOUNT_BIND, "missing --username");
+        return cli_usage_error(ACCOUNT_BIND, _("missing --username"));
     if (sha == NULL)
-        return cli_usage_error(ACCOUNT_BIND, "missing --sha256");
+        return cli_usage_error(ACCOUNT_BIND, _("missing --sha256"));
     char normalized[65];
     if (!account_normalize_sha256(sha, normalized))
-        return cli_reject_input("sha256", "--sha256 must be 64 hex digits");
+        return cli_reject_input("sha256", _("--sha256 must be 64 hex digits"));
     rpc_client_t *client = NULL;
     rc = cli_connect(ctx, &client);
     if (rc != CLI_EXIT_OK)
@@ -300,8 +301,8 @@ static cli_exit_t account_bind_certificate(const cli_context_t *ctx, int argc,
 }
 
 const cli_command_t cmd_account_verbs[] = {
-    {"create", "create an account (city admin)", account_create, NULL},
-    {"bind-certificate", "bind a TLS client certificate to an account",
+    {"create", N_("create an account (city admin)"), account_create, NULL},
+    {"bind-certificate", N_("bind a TLS client certificate to an account"),
      account_bind_certificate, NULL},
     {NULL, NULL, NULL, NULL},
 };

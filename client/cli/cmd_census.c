@@ -7,14 +7,15 @@
 #include "input_check.h"
 #include "records.h"
 #include "rpc.h"
+#include "i18n.h"
 
 #define CENSUS_SUBMIT "census submit"
 #define CENSUS_LIST "census list"
 #define CENSUS_ELIGIBLE_MAX 100000000
 #define CENSUS_NOTE_MAX_CHARS 200
 
-static const char census_submit_help[] =
-    "Usage: aixin census submit --township CODE --year YEAR --eligible N\n"
+static const char *const census_submit_help =
+    N_("Usage: aixin census submit --township CODE --year YEAR --eligible N\n"
     "                           [--note TEXT]\n"
     "\n"
     "Submit how many households of a township are eligible in a policy\n"
@@ -36,10 +37,10 @@ static const char census_submit_help[] =
     "Example:\n"
     "  aixin census submit --township 360821207 --year 2027 --eligible 118 "
     "\\\n"
-    "      --note \"corrected after the village check\"\n";
+    "      --note \"corrected after the village check\"\n");
 
-static const char census_list_help[] =
-    "Usage: aixin census list --year YEAR [--division CODE] [--history]\n"
+static const char *const census_list_help =
+    N_("Usage: aixin census list --year YEAR [--division CODE] [--history]\n"
     "\n"
     "List the census entries of the townships in a division for a policy\n"
     "year: township, name, year, eligible households, revision, whether it\n"
@@ -54,7 +55,7 @@ static const char census_list_help[] =
     "  -h, --help            show this help\n"
     "\n"
     "Example:\n"
-    "  aixin census list --year 2027 --division 360821 --history\n";
+    "  aixin census list --year 2027 --division 360821 --history\n");
 
 static cli_exit_t census_submit(const cli_context_t *ctx, int argc,
                                 char **argv)
@@ -88,7 +89,7 @@ static cli_exit_t census_submit(const cli_context_t *ctx, int argc,
             note = optarg;
             break;
         case 'h':
-            fputs(census_submit_help, stdout);
+            fputs(_(census_submit_help), stdout);
             return CLI_EXIT_OK;
         default:
             return cli_report_bad_option(CENSUS_SUBMIT, argv, c);
@@ -98,11 +99,11 @@ static cli_exit_t census_submit(const cli_context_t *ctx, int argc,
     if (rc != CLI_EXIT_OK)
         return rc;
     if (township == NULL)
-        return cli_usage_error(CENSUS_SUBMIT, "missing --township");
+        return cli_usage_error(CENSUS_SUBMIT, _("missing --township"));
     if (year_text == NULL)
-        return cli_usage_error(CENSUS_SUBMIT, "missing --year");
+        return cli_usage_error(CENSUS_SUBMIT, _("missing --year"));
     if (eligible_text == NULL)
-        return cli_usage_error(CENSUS_SUBMIT, "missing --eligible");
+        return cli_usage_error(CENSUS_SUBMIT, _("missing --eligible"));
     int32_t year;
     int64_t eligible;
     rc = input_check_township_code(township, "township_code");
@@ -112,7 +113,7 @@ static cli_exit_t census_submit(const cli_context_t *ctx, int argc,
         rc = input_check_count(eligible_text, "eligible_households",
                                CENSUS_ELIGIBLE_MAX, &eligible);
     if (rc == CLI_EXIT_OK && note != NULL)
-        rc = input_check_text(note, "note", "the note", 1,
+        rc = input_check_text(note, "note", _("the note"), 1,
                               CENSUS_NOTE_MAX_CHARS);
     if (rc != CLI_EXIT_OK)
         return rc;
@@ -174,7 +175,7 @@ static cli_exit_t census_list(const cli_context_t *ctx, int argc,
             history = true;
             break;
         case 'h':
-            fputs(census_list_help, stdout);
+            fputs(_(census_list_help), stdout);
             return CLI_EXIT_OK;
         default:
             return cli_report_bad_option(CENSUS_LIST, argv, c);
@@ -184,7 +185,7 @@ static cli_exit_t census_list(const cli_context_t *ctx, int argc,
     if (rc != CLI_EXIT_OK)
         return rc;
     if (year_text == NULL)
-        return cli_usage_error(CENSUS_LIST, "missing --year");
+        return cli_usage_error(CENSUS_LIST, _("missing --year"));
     int32_t year;
     rc = input_check_year(year_text, "policy_year", &year);
     if (rc == CLI_EXIT_OK && division != NULL)
@@ -224,8 +225,8 @@ static cli_exit_t census_list(const cli_context_t *ctx, int argc,
 }
 
 const cli_command_t cmd_census_verbs[] = {
-    {"submit", "submit or correct a township's eligible households",
+    {"submit", N_("submit or correct a township's eligible households"),
      census_submit, NULL},
-    {"list", "list census entries of a year", census_list, NULL},
+    {"list", N_("list census entries of a year"), census_list, NULL},
     {NULL, NULL, NULL, NULL},
 };

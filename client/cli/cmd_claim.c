@@ -12,6 +12,7 @@
 #include "names.h"
 #include "records.h"
 #include "rpc.h"
+#include "i18n.h"
 
 #define CLAIM_FILE "claim file"
 #define CLAIM_DOCUMENTS "claim documents"
@@ -22,8 +23,8 @@
 #define CLAIM_DUE_DEFAULT_DAYS 3
 #define CLAIM_DUE_MAX_DAYS 366
 
-static const char claim_file_help[] =
-    "Usage: aixin claim file --child ID --year YEAR --event EVENT\n"
+static const char *const claim_file_help =
+    N_("Usage: aixin claim file --child ID --year YEAR --event EVENT\n"
     "                        --incident-date YYYY-MM-DD --amount YUAN\n"
     "                        [--documents-complete] [--document NAME ...]\n"
     "                        [--description TEXT] [--received-on YYYY-MM-DD]\n"
@@ -67,10 +68,10 @@ static const char claim_file_help[] =
     "  aixin claim file --child 360821202203150029 --year 2027 \\\n"
     "      --event illness --incident-date 2027-04-02 --amount 800.00 \\\n"
     "      --documents-complete --document 'hospital invoice' \\\n"
-    "      --document 'discharge summary' --description '肺炎住院五天'\n";
+    "      --document 'discharge summary' --description '肺炎住院五天'\n");
 
-static const char claim_documents_help[] =
-    "Usage: aixin claim documents --claim N [--document NAME ...]\n"
+static const char *const claim_documents_help =
+    N_("Usage: aixin claim documents --claim N [--document NAME ...]\n"
     "                             [--complete] [--received-on YYYY-MM-DD]\n"
     "\n"
     "Record documents received for a claim that is not final (clerks of\n"
@@ -93,10 +94,10 @@ static const char claim_documents_help[] =
     "\n"
     "Example:\n"
     "  aixin claim documents --claim 42 --document 'police report' \\\n"
-    "      --complete --received-on 2027-04-06\n";
+    "      --complete --received-on 2027-04-06\n");
 
-static const char claim_show_help[] =
-    "Usage: aixin claim show --claim N\n"
+static const char *const claim_show_help =
+    N_("Usage: aixin claim show --claim N\n"
     "\n"
     "Show a claim in your scope: clerks the claims of their division,\n"
     "adjusters their insurer's claims, the city administrator and auditors\n"
@@ -108,10 +109,10 @@ static const char claim_show_help[] =
     "  -h, --help      show this help\n"
     "\n"
     "Example:\n"
-    "  aixin --format json claim show --claim 42\n";
+    "  aixin --format json claim show --claim 42\n");
 
-static const char claim_due_help[] =
-    "Usage: aixin claim due [--within-days DAYS]\n"
+static const char *const claim_due_help =
+    N_("Usage: aixin claim due [--within-days DAYS]\n"
     "\n"
     "List the open claims in your scope that are due within DAYS days\n"
     "(Beijing time) or already overdue, oldest due date first: id, state,\n"
@@ -126,10 +127,10 @@ static const char claim_due_help[] =
     "  -h, --help               show this help\n"
     "\n"
     "Example:\n"
-    "  aixin claim due --within-days 2\n";
+    "  aixin claim due --within-days 2\n");
 
-static const char claim_history_help[] =
-    "Usage: aixin claim history --claim N\n"
+static const char *const claim_history_help =
+    N_("Usage: aixin claim history --claim N\n"
     "\n"
     "Every change of a claim, oldest first: id, action (file,\n"
     "add_documents, review, doubt, escalate, approve, reject, pay, visit,\n"
@@ -143,12 +144,12 @@ static const char claim_history_help[] =
     "  -h, --help      show this help\n"
     "\n"
     "Example:\n"
-    "  aixin claim history --claim 42\n";
+    "  aixin claim history --claim 42\n");
 
 cli_exit_t claim_check_id(const char *command, const char *text, int64_t *id)
 {
     if (text == NULL)
-        return cli_usage_error(command, "missing --claim");
+        return cli_usage_error(command, _("missing --claim"));
     return input_check_record_id(text, "claim_id", id);
 }
 
@@ -172,7 +173,7 @@ cli_exit_t claim_documents_add(claim_documents_t *d, const char *command,
                                char *name)
 {
     if (d->n_names >= CLAIM_MAX_DOCUMENTS)
-        return cli_usage_error(command, "more than %d --document options",
+        return cli_usage_error(command, _("more than %d --document options"),
                                CLAIM_MAX_DOCUMENTS);
     d->names[d->n_names++] = name;
     return CLI_EXIT_OK;
@@ -184,7 +185,7 @@ cli_exit_t claim_documents_check(const claim_documents_t *d)
         char field[32];
         snprintf(field, sizeof(field), "documents[%zu]", i);
         cli_exit_t rc = input_check_text(d->names[i], field,
-                                         "a document name", 1,
+                                         _("a document name"), 1,
                                          CLAIM_DOCUMENT_MAX_CHARS);
         if (rc != CLI_EXIT_OK)
             return rc;
@@ -244,21 +245,21 @@ static cli_exit_t claim_file_check(claim_file_args_t *a,
                                    Aixin__V1__FileClaim *body)
 {
     if (a->child == NULL)
-        return cli_usage_error(CLAIM_FILE, "missing --child");
+        return cli_usage_error(CLAIM_FILE, _("missing --child"));
     if (a->year == NULL)
-        return cli_usage_error(CLAIM_FILE, "missing --year");
+        return cli_usage_error(CLAIM_FILE, _("missing --year"));
     if (a->event == NULL)
-        return cli_usage_error(CLAIM_FILE, "missing --event");
+        return cli_usage_error(CLAIM_FILE, _("missing --event"));
     if (a->incident_date == NULL)
-        return cli_usage_error(CLAIM_FILE, "missing --incident-date");
+        return cli_usage_error(CLAIM_FILE, _("missing --incident-date"));
     if (a->amount == NULL)
-        return cli_usage_error(CLAIM_FILE, "missing --amount");
+        return cli_usage_error(CLAIM_FILE, _("missing --amount"));
     body->event = names_event_type_parse(a->event);
     if (body->event == AIXIN__V1__EVENT_TYPE__EVENT_TYPE_UNSPECIFIED)
         return cli_usage_error(CLAIM_FILE,
-                               "--event: '%s' is not one of illness, "
+                               _("--event: '%s' is not one of illness, "
                                "accident_injury, disability, child_death, "
-                               "guardian_death",
+                               "guardian_death"),
                                a->event);
     input_normalize_id_number(a->child);
     civil_date_t incident;
@@ -275,13 +276,13 @@ static cli_exit_t claim_file_check(claim_file_args_t *a,
         rc = claim_documents_check(&a->documents);
     if (rc == CLI_EXIT_OK)
         rc = claim_check_text(a->description, "description",
-                              "the description", 0);
+                              _("the description"), 0);
     if (rc == CLI_EXIT_OK && a->received_on != NULL) {
         rc = input_check_date(a->received_on, "received_on", &received);
         if (rc == CLI_EXIT_OK && civil_date_compare(received, incident) < 0)
             rc = cli_reject_input("received_on",
-                                  "the claim cannot be received (%s) before "
-                                  "the incident (%s)",
+                                  _("the claim cannot be received (%s) before "
+                                  "the incident (%s)"),
                                   a->received_on, a->incident_date);
     }
     if (rc != CLI_EXIT_OK)
@@ -349,7 +350,7 @@ static cli_exit_t claim_file(const cli_context_t *ctx, int argc, char **argv)
             a.received_on = optarg;
             break;
         case 'h':
-            fputs(claim_file_help, stdout);
+            fputs(_(claim_file_help), stdout);
             return CLI_EXIT_OK;
         default:
             return cli_report_bad_option(CLAIM_FILE, argv, c);
@@ -404,7 +405,7 @@ static cli_exit_t claim_documents(const cli_context_t *ctx, int argc,
             received_on = optarg;
             break;
         case 'h':
-            fputs(claim_documents_help, stdout);
+            fputs(_(claim_documents_help), stdout);
             return CLI_EXIT_OK;
         default:
             return cli_report_bad_option(CLAIM_DOCUMENTS, argv, c);
@@ -415,11 +416,11 @@ static cli_exit_t claim_documents(const cli_context_t *ctx, int argc,
     if (rc != CLI_EXIT_OK)
         return rc;
     if (claim_text == NULL)
-        return cli_usage_error(CLAIM_DOCUMENTS, "missing --claim");
+        return cli_usage_error(CLAIM_DOCUMENTS, _("missing --claim"));
     if (documents.n_names == 0 && !complete)
         return cli_usage_error(CLAIM_DOCUMENTS,
-                               "nothing to record: give --document NAME "
-                               "or --complete");
+                               _("nothing to record: give --document NAME "
+                               "or --complete"));
     Aixin__V1__AddClaimDocuments body = AIXIN__V1__ADD_CLAIM_DOCUMENTS__INIT;
     rc = claim_check_id(CLAIM_DOCUMENTS, claim_text, &body.claim_id);
     if (rc == CLI_EXIT_OK)
@@ -479,7 +480,7 @@ static cli_exit_t claim_show(const cli_context_t *ctx, int argc, char **argv)
 {
     Aixin__V1__GetClaim body = AIXIN__V1__GET_CLAIM__INIT;
     bool help_shown;
-    cli_exit_t rc = claim_parse_only_id(CLAIM_SHOW, claim_show_help, argc,
+    cli_exit_t rc = claim_parse_only_id(CLAIM_SHOW, _(claim_show_help), argc,
                                         argv, &body.claim_id, &help_shown);
     if (rc != CLI_EXIT_OK || help_shown)
         return rc;
@@ -505,7 +506,7 @@ static cli_exit_t claim_due(const cli_context_t *ctx, int argc, char **argv)
             days_text = optarg;
             break;
         case 'h':
-            fputs(claim_due_help, stdout);
+            fputs(_(claim_due_help), stdout);
             return CLI_EXIT_OK;
         default:
             return cli_report_bad_option(CLAIM_DUE, argv, c);
@@ -555,7 +556,7 @@ static cli_exit_t claim_history(const cli_context_t *ctx, int argc,
     Aixin__V1__ClaimHistory body = AIXIN__V1__CLAIM_HISTORY__INIT;
     bool help_shown;
     cli_exit_t rc =
-        claim_parse_only_id(CLAIM_HISTORY, claim_history_help, argc, argv,
+        claim_parse_only_id(CLAIM_HISTORY, _(claim_history_help), argc, argv,
                             &body.claim_id, &help_shown);
     if (rc != CLI_EXIT_OK || help_shown)
         return rc;
@@ -587,25 +588,25 @@ static cli_exit_t claim_history(const cli_context_t *ctx, int argc,
 }
 
 const cli_command_t cmd_claim_verbs[] = {
-    {"file", "file a claim against a child's policy", claim_file, NULL},
-    {"documents", "record documents received for a claim", claim_documents,
+    {"file", N_("file a claim against a child's policy"), claim_file, NULL},
+    {"documents", N_("record documents received for a claim"), claim_documents,
      NULL},
-    {"review", "take a claim under review (adjuster)", cmd_claim_review,
+    {"review", N_("take a claim under review (adjuster)"), cmd_claim_review,
      NULL},
-    {"doubt", "flag a doubt about a claim (adjuster)", cmd_claim_doubt, NULL},
-    {"escalate", "escalate a claim to a supervisor (adjuster)",
+    {"doubt", N_("flag a doubt about a claim (adjuster)"), cmd_claim_doubt, NULL},
+    {"escalate", N_("escalate a claim to a supervisor (adjuster)"),
      cmd_claim_escalate, NULL},
-    {"approve", "approve an amount (adjuster)", cmd_claim_approve, NULL},
-    {"reject", "reject a claim with a reason (adjuster)", cmd_claim_reject,
+    {"approve", N_("approve an amount (adjuster)"), cmd_claim_approve, NULL},
+    {"reject", N_("reject a claim with a reason (adjuster)"), cmd_claim_reject,
      NULL},
-    {"pay", "record the payment of an approved claim", cmd_claim_pay, NULL},
-    {"visit", "record a follow-up visit to a paid family", cmd_claim_visit,
+    {"pay", N_("record the payment of an approved claim"), cmd_claim_pay, NULL},
+    {"visit", N_("record a follow-up visit to a paid family"), cmd_claim_visit,
      NULL},
-    {"supplement", "add a supplementary payout (city admin)",
+    {"supplement", N_("add a supplementary payout (city admin)"),
      cmd_claim_supplement, NULL},
-    {"show", "show a claim", claim_show, NULL},
-    {"due", "list claims near or past their deadline", claim_due, NULL},
-    {"history", "every change of a claim, with who and when", claim_history,
+    {"show", N_("show a claim"), claim_show, NULL},
+    {"due", N_("list claims near or past their deadline"), claim_due, NULL},
+    {"history", N_("every change of a claim, with who and when"), claim_history,
      NULL},
     {NULL, NULL, NULL, NULL},
 };

@@ -8,6 +8,7 @@
 
 #include "input_check.h"
 #include "rpc.h"
+#include "i18n.h"
 
 #define CLAIM_REVIEW "claim review"
 #define CLAIM_DOUBT "claim doubt"
@@ -15,8 +16,8 @@
 #define CLAIM_APPROVE "claim approve"
 #define CLAIM_REJECT "claim reject"
 
-static const char claim_review_help[] =
-    "Usage: aixin claim review --claim N [--note TEXT]\n"
+static const char *const claim_review_help =
+    N_("Usage: aixin claim review --claim N [--note TEXT]\n"
     "\n"
     "Take a filed claim under review (an adjuster of the claim's insurer):\n"
     "filed -> under_review. A supervisor of the insurer also sends an\n"
@@ -30,10 +31,10 @@ static const char claim_review_help[] =
     "  -h, --help        show this help\n"
     "\n"
     "Example:\n"
-    "  aixin claim review --claim 42 --note 'invoice checked'\n";
+    "  aixin claim review --claim 42 --note 'invoice checked'\n");
 
-static const char claim_doubt_help[] =
-    "Usage: aixin claim doubt --claim N --note TEXT\n"
+static const char *const claim_doubt_help =
+    N_("Usage: aixin claim doubt --claim N --note TEXT\n"
     "\n"
     "Flag a doubt about a claim not yet decided (filed, under review or\n"
     "escalated; an adjuster of the claim's insurer), saying why. The state\n"
@@ -47,10 +48,10 @@ static const char claim_doubt_help[] =
     "  -h, --help        show this help\n"
     "\n"
     "Example:\n"
-    "  aixin claim doubt --claim 42 --note 'invoice date after discharge'\n";
+    "  aixin claim doubt --claim 42 --note 'invoice date after discharge'\n");
 
-static const char claim_escalate_help[] =
-    "Usage: aixin claim escalate --claim N [--note TEXT]\n"
+static const char *const claim_escalate_help =
+    N_("Usage: aixin claim escalate --claim N [--note TEXT]\n"
     "                            [--decided-on YYYY-MM-DD]\n"
     "\n"
     "Escalate a claim to the insurer's supervisors (an adjuster of the\n"
@@ -68,10 +69,10 @@ static const char claim_escalate_help[] =
     "  -h, --help                    show this help\n"
     "\n"
     "Example:\n"
-    "  aixin claim escalate --claim 42 --note 'disability grade disputed'\n";
+    "  aixin claim escalate --claim 42 --note 'disability grade disputed'\n");
 
-static const char claim_approve_help[] =
-    "Usage: aixin claim approve --claim N --amount YUAN [--note TEXT]\n"
+static const char *const claim_approve_help =
+    N_("Usage: aixin claim approve --claim N --amount YUAN [--note TEXT]\n"
     "                           [--decided-on YYYY-MM-DD]\n"
     "\n"
     "Approve an amount for a claim (an adjuster of the claim's insurer;\n"
@@ -98,10 +99,10 @@ static const char claim_approve_help[] =
     "\n"
     "Example:\n"
     "  aixin claim approve --claim 42 --amount 800.00 --decided-on "
-    "2027-04-03\n";
+    "2027-04-03\n");
 
-static const char claim_reject_help[] =
-    "Usage: aixin claim reject --claim N --reason TEXT\n"
+static const char *const claim_reject_help =
+    N_("Usage: aixin claim reject --claim N --reason TEXT\n"
     "                          [--decided-on YYYY-MM-DD]\n"
     "\n"
     "Reject a claim with a reason (an adjuster of the claim's insurer; an\n"
@@ -120,7 +121,7 @@ static const char claim_reject_help[] =
     "\n"
     "Example:\n"
     "  aixin claim reject --claim 42 --reason 'incident before the policy "
-    "year'\n";
+    "year'\n");
 
 /* Every option an action verb may take; claim_action_parse() picks the
  * allowed ones. */
@@ -211,7 +212,7 @@ cli_exit_t cmd_claim_review(const cli_context_t *ctx, int argc, char **argv)
 {
     claim_action_args_t a;
     bool help_shown;
-    cli_exit_t rc = claim_action_parse(CLAIM_REVIEW, claim_review_help,
+    cli_exit_t rc = claim_action_parse(CLAIM_REVIEW, _(claim_review_help),
                                        CLAIM_OPT_NOTE, argc, argv, &a,
                                        &help_shown);
     if (rc != CLI_EXIT_OK || help_shown)
@@ -219,7 +220,7 @@ cli_exit_t cmd_claim_review(const cli_context_t *ctx, int argc, char **argv)
     Aixin__V1__ReviewClaim body = AIXIN__V1__REVIEW_CLAIM__INIT;
     rc = claim_check_id(CLAIM_REVIEW, a.claim, &body.claim_id);
     if (rc == CLI_EXIT_OK)
-        rc = claim_check_text(a.note, "note", "the note", 0);
+        rc = claim_check_text(a.note, "note", _("the note"), 0);
     if (rc != CLI_EXIT_OK)
         return rc;
     body.note = claim_text_or_empty(a.note);
@@ -233,17 +234,17 @@ cli_exit_t cmd_claim_doubt(const cli_context_t *ctx, int argc, char **argv)
 {
     claim_action_args_t a;
     bool help_shown;
-    cli_exit_t rc = claim_action_parse(CLAIM_DOUBT, claim_doubt_help,
+    cli_exit_t rc = claim_action_parse(CLAIM_DOUBT, _(claim_doubt_help),
                                        CLAIM_OPT_NOTE, argc, argv, &a,
                                        &help_shown);
     if (rc != CLI_EXIT_OK || help_shown)
         return rc;
     if (a.claim != NULL && a.note == NULL)
-        return cli_usage_error(CLAIM_DOUBT, "missing --note");
+        return cli_usage_error(CLAIM_DOUBT, _("missing --note"));
     Aixin__V1__FlagClaimDoubt body = AIXIN__V1__FLAG_CLAIM_DOUBT__INIT;
     rc = claim_check_id(CLAIM_DOUBT, a.claim, &body.claim_id);
     if (rc == CLI_EXIT_OK)
-        rc = claim_check_text(a.note, "note", "the note", 1);
+        rc = claim_check_text(a.note, "note", _("the note"), 1);
     if (rc != CLI_EXIT_OK)
         return rc;
     body.note = (char *)a.note;
@@ -259,14 +260,14 @@ cli_exit_t cmd_claim_escalate(const cli_context_t *ctx, int argc,
     claim_action_args_t a;
     bool help_shown;
     cli_exit_t rc = claim_action_parse(
-        CLAIM_ESCALATE, claim_escalate_help,
+        CLAIM_ESCALATE, _(claim_escalate_help),
         CLAIM_OPT_NOTE | CLAIM_OPT_DECIDED_ON, argc, argv, &a, &help_shown);
     if (rc != CLI_EXIT_OK || help_shown)
         return rc;
     Aixin__V1__EscalateClaim body = AIXIN__V1__ESCALATE_CLAIM__INIT;
     rc = claim_check_id(CLAIM_ESCALATE, a.claim, &body.claim_id);
     if (rc == CLI_EXIT_OK)
-        rc = claim_check_text(a.note, "note", "the note", 0);
+        rc = claim_check_text(a.note, "note", _("the note"), 0);
     if (rc == CLI_EXIT_OK)
         rc = claim_check_date(a.decided_on, "decided_on");
     if (rc != CLI_EXIT_OK)
@@ -284,19 +285,19 @@ cli_exit_t cmd_claim_approve(const cli_context_t *ctx, int argc, char **argv)
     claim_action_args_t a;
     bool help_shown;
     cli_exit_t rc = claim_action_parse(
-        CLAIM_APPROVE, claim_approve_help,
+        CLAIM_APPROVE, _(claim_approve_help),
         CLAIM_OPT_AMOUNT | CLAIM_OPT_NOTE | CLAIM_OPT_DECIDED_ON, argc, argv,
         &a, &help_shown);
     if (rc != CLI_EXIT_OK || help_shown)
         return rc;
     if (a.claim != NULL && a.amount == NULL)
-        return cli_usage_error(CLAIM_APPROVE, "missing --amount");
+        return cli_usage_error(CLAIM_APPROVE, _("missing --amount"));
     Aixin__V1__ApproveClaim body = AIXIN__V1__APPROVE_CLAIM__INIT;
     rc = claim_check_id(CLAIM_APPROVE, a.claim, &body.claim_id);
     if (rc == CLI_EXIT_OK)
         rc = input_check_amount(a.amount, "approved_fen", &body.approved_fen);
     if (rc == CLI_EXIT_OK)
-        rc = claim_check_text(a.note, "note", "the note", 0);
+        rc = claim_check_text(a.note, "note", _("the note"), 0);
     if (rc == CLI_EXIT_OK)
         rc = claim_check_date(a.decided_on, "decided_on");
     if (rc != CLI_EXIT_OK)
@@ -314,16 +315,16 @@ cli_exit_t cmd_claim_reject(const cli_context_t *ctx, int argc, char **argv)
     claim_action_args_t a;
     bool help_shown;
     cli_exit_t rc = claim_action_parse(
-        CLAIM_REJECT, claim_reject_help,
+        CLAIM_REJECT, _(claim_reject_help),
         CLAIM_OPT_REASON | CLAIM_OPT_DECIDED_ON, argc, argv, &a, &help_shown);
     if (rc != CLI_EXIT_OK || help_shown)
         return rc;
     if (a.claim != NULL && a.reason == NULL)
-        return cli_usage_error(CLAIM_REJECT, "missing --reason");
+        return cli_usage_error(CLAIM_REJECT, _("missing --reason"));
     Aixin__V1__RejectClaim body = AIXIN__V1__REJECT_CLAIM__INIT;
     rc = claim_check_id(CLAIM_REJECT, a.claim, &body.claim_id);
     if (rc == CLI_EXIT_OK)
-        rc = claim_check_text(a.reason, "reason", "the reason", 1);
+        rc = claim_check_text(a.reason, "reason", _("the reason"), 1);
     if (rc == CLI_EXIT_OK)
         rc = claim_check_date(a.decided_on, "decided_on");
     if (rc != CLI_EXIT_OK)

@@ -7,13 +7,14 @@
 #include "input_check.h"
 #include "names.h"
 #include "rpc.h"
+#include "i18n.h"
 
 #define CLAIM_PAY "claim pay"
 #define CLAIM_VISIT "claim visit"
 #define CLAIM_SUPPLEMENT "claim supplement"
 
-static const char claim_pay_help[] =
-    "Usage: aixin claim pay --claim N --amount YUAN --method METHOD\n"
+static const char *const claim_pay_help =
+    N_("Usage: aixin claim pay --claim N --amount YUAN --method METHOD\n"
     "                       [--paid-on YYYY-MM-DD] [--delivered-home]\n"
     "\n"
     "Record the payment of an approved claim (an adjuster of the claim's\n"
@@ -36,10 +37,10 @@ static const char claim_pay_help[] =
     "\n"
     "Example:\n"
     "  aixin claim pay --claim 42 --amount 6000.00 --method cash \\\n"
-    "      --delivered-home --paid-on 2027-04-05\n";
+    "      --delivered-home --paid-on 2027-04-05\n");
 
-static const char claim_visit_help[] =
-    "Usage: aixin claim visit --claim N [--visited-on YYYY-MM-DD]\n"
+static const char *const claim_visit_help =
+    N_("Usage: aixin claim visit --claim N [--visited-on YYYY-MM-DD]\n"
     "                         [--note TEXT]\n"
     "\n"
     "Record a follow-up visit (回访) to the family of a paid claim (an\n"
@@ -56,10 +57,10 @@ static const char claim_visit_help[] =
     "  -h, --help                    show this help\n"
     "\n"
     "Example:\n"
-    "  aixin claim visit --claim 42 --note 'child back at kindergarten'\n";
+    "  aixin claim visit --claim 42 --note 'child back at kindergarten'\n");
 
-static const char claim_supplement_help[] =
-    "Usage: aixin claim supplement --claim N --amount YUAN --reference TEXT\n"
+static const char *const claim_supplement_help =
+    N_("Usage: aixin claim supplement --claim N --amount YUAN --reference TEXT\n"
     "                              [--paid-on YYYY-MM-DD]\n"
     "\n"
     "Add a supplementary payout (追加赔付) from the city to a paid claim\n"
@@ -79,31 +80,31 @@ static const char claim_supplement_help[] =
     "\n"
     "Example:\n"
     "  aixin claim supplement --claim 42 --amount 2000.00 \\\n"
-    "      --reference SZ-ZJ-2027-007\n";
+    "      --reference SZ-ZJ-2027-007\n");
 
 cli_exit_t cmd_claim_pay(const cli_context_t *ctx, int argc, char **argv)
 {
     claim_action_args_t a;
     bool help_shown;
     cli_exit_t rc = claim_action_parse(
-        CLAIM_PAY, claim_pay_help,
+        CLAIM_PAY, _(claim_pay_help),
         CLAIM_OPT_AMOUNT | CLAIM_OPT_METHOD | CLAIM_OPT_PAID_ON |
             CLAIM_OPT_DELIVERED_HOME,
         argc, argv, &a, &help_shown);
     if (rc != CLI_EXIT_OK || help_shown)
         return rc;
     if (a.claim != NULL && a.amount == NULL)
-        return cli_usage_error(CLAIM_PAY, "missing --amount");
+        return cli_usage_error(CLAIM_PAY, _("missing --amount"));
     if (a.claim != NULL && a.method == NULL)
-        return cli_usage_error(CLAIM_PAY, "missing --method");
+        return cli_usage_error(CLAIM_PAY, _("missing --method"));
     Aixin__V1__PayClaim body = AIXIN__V1__PAY_CLAIM__INIT;
     if (a.method != NULL) {
         body.method = names_payment_method_parse(a.method);
         if (body.method ==
             AIXIN__V1__PAYMENT_METHOD__PAYMENT_METHOD_UNSPECIFIED)
             return cli_usage_error(CLAIM_PAY,
-                                   "--method: '%s' is not one of "
-                                   "bank_transfer, cash, cheque",
+                                   _("--method: '%s' is not one of "
+                                   "bank_transfer, cash, cheque"),
                                    a.method);
     }
     rc = claim_check_id(CLAIM_PAY, a.claim, &body.claim_id);
@@ -125,7 +126,7 @@ cli_exit_t cmd_claim_visit(const cli_context_t *ctx, int argc, char **argv)
 {
     claim_action_args_t a;
     bool help_shown;
-    cli_exit_t rc = claim_action_parse(CLAIM_VISIT, claim_visit_help,
+    cli_exit_t rc = claim_action_parse(CLAIM_VISIT, _(claim_visit_help),
                                        CLAIM_OPT_VISITED_ON | CLAIM_OPT_NOTE,
                                        argc, argv, &a, &help_shown);
     if (rc != CLI_EXIT_OK || help_shown)
@@ -135,7 +136,7 @@ cli_exit_t cmd_claim_visit(const cli_context_t *ctx, int argc, char **argv)
     if (rc == CLI_EXIT_OK)
         rc = claim_check_date(a.visited_on, "visited_on");
     if (rc == CLI_EXIT_OK)
-        rc = claim_check_text(a.note, "note", "the note", 0);
+        rc = claim_check_text(a.note, "note", _("the note"), 0);
     if (rc != CLI_EXIT_OK)
         return rc;
     body.visited_on = claim_text_or_empty(a.visited_on);
@@ -152,22 +153,22 @@ cli_exit_t cmd_claim_supplement(const cli_context_t *ctx, int argc,
     claim_action_args_t a;
     bool help_shown;
     cli_exit_t rc = claim_action_parse(
-        CLAIM_SUPPLEMENT, claim_supplement_help,
+        CLAIM_SUPPLEMENT, _(claim_supplement_help),
         CLAIM_OPT_AMOUNT | CLAIM_OPT_REFERENCE | CLAIM_OPT_PAID_ON, argc, argv,
         &a, &help_shown);
     if (rc != CLI_EXIT_OK || help_shown)
         return rc;
     if (a.claim != NULL && a.amount == NULL)
-        return cli_usage_error(CLAIM_SUPPLEMENT, "missing --amount");
+        return cli_usage_error(CLAIM_SUPPLEMENT, _("missing --amount"));
     if (a.claim != NULL && a.reference == NULL)
-        return cli_usage_error(CLAIM_SUPPLEMENT, "missing --reference");
+        return cli_usage_error(CLAIM_SUPPLEMENT, _("missing --reference"));
     Aixin__V1__AddSupplementaryPayout body =
         AIXIN__V1__ADD_SUPPLEMENTARY_PAYOUT__INIT;
     rc = claim_check_id(CLAIM_SUPPLEMENT, a.claim, &body.claim_id);
     if (rc == CLI_EXIT_OK)
         rc = input_check_amount(a.amount, "amount_fen", &body.amount_fen);
     if (rc == CLI_EXIT_OK)
-        rc = input_check_text(a.reference, "reference", "the reference", 1,
+        rc = input_check_text(a.reference, "reference", _("the reference"), 1,
                               CLAIM_REFERENCE_MAX_CHARS);
     if (rc == CLI_EXIT_OK)
         rc = claim_check_date(a.paid_on, "paid_on");

@@ -7,9 +7,10 @@
 #include "input_check.h"
 #include "records.h"
 #include "rpc.h"
+#include "i18n.h"
 
-static const char divisions_help[] =
-    "Usage: aixin divisions [--root CODE]\n"
+static const char *const divisions_help =
+    N_("Usage: aixin divisions [--root CODE]\n"
     "\n"
     "List the divisions under CODE (itself included), depth first by code:\n"
     "code, name, level (city, county, township) and parent code. In table\n"
@@ -21,7 +22,7 @@ static const char divisions_help[] =
     "  -h, --help        show this help\n"
     "\n"
     "Example:\n"
-    "  aixin divisions --root 360821\n";
+    "  aixin divisions --root 360821\n");
 
 cli_exit_t cmd_divisions_list(const cli_context_t *ctx, int argc, char **argv)
 {
@@ -39,7 +40,7 @@ cli_exit_t cmd_divisions_list(const cli_context_t *ctx, int argc, char **argv)
             root = optarg;
             break;
         case 'h':
-            fputs(divisions_help, stdout);
+            fputs(_(divisions_help), stdout);
             return CLI_EXIT_OK;
         default:
             return cli_report_bad_option("divisions", argv, c);

@@ -7,9 +7,10 @@
 #include "input_check.h"
 #include "records.h"
 #include "rpc.h"
+#include "i18n.h"
 
-static const char enroll_help[] =
-    "Usage: aixin enroll --child ID --year YEAR\n"
+static const char *const enroll_help =
+    N_("Usage: aixin enroll --child ID --year YEAR\n"
     "\n"
     "Enroll a child for a policy year: one policy per child and year. The\n"
     "child's county needs terms for the year (`aixin terms set`). Prints\n"
@@ -25,10 +26,10 @@ static const char enroll_help[] =
     "  -h, --help        show this help\n"
     "\n"
     "Example:\n"
-    "  aixin enroll --child 360821202203150029 --year 2027\n";
+    "  aixin enroll --child 360821202203150029 --year 2027\n");
 
-static const char policies_help[] =
-    "Usage: aixin policies --child ID\n"
+static const char *const policies_help =
+    N_("Usage: aixin policies --child ID\n"
     "\n"
     "List a child's policies, newest year first, with the same columns as\n"
     "`aixin enroll`: premium and its city, county and township shares, and\n"
@@ -39,7 +40,42 @@ static const char policies_help[] =
     "  -h, --help       show this help\n"
     "\n"
     "Example:\n"
-    "  aixin --format json policies --child 360821202203150029\n";
+    "  aixin --format json policies --child 360821202203150029\n");
+
+/*
+ * After the server refused a second policy for the child and year, say
+ * which household and township hold the first: the child's policies are
+ * asked for like `aixin policies` would, so the server shows them only
+ * within the clerk's scope (outside it nothing more is printed).
+ */
+static void enroll_explain_duplicate(rpc_client_t *client, char *child,
+                                     int32_t year)
+{
+    Aixin__V1__ListPolicies body = AIXIN__V1__LIST_POLICIES__INIT;
+    body.child_id_number = child;
+    Aixin__V1__Request req = AIXIN__V1__REQUEST__INIT;
+    req.body_case = AIXIN__V1__REQUEST__BODY_LIST_POLICIES;
+    req.list_policies = &body;
+    Aixin__V1__Response *resp = NULL;
+    /* Quiet: a refusal here (not in scope) adds nothing to the first. */
+    if (rpc_client_call_quiet(client, &req, AIXIN__V1__RESPONSE__BODY_POLICIES,
+                              &resp) != CLI_EXIT_OK)
+        return;
+    const Aixin__V1__PolicyList *list = resp->policies;
+    for (size_t i = 0; i < list->n_policies; i++) {
+        const Aixin__V1__Policy *p = list->policies[i];
+        if (p->policy_year != year)
+            continue;
+        fprintf(stderr,
+                _("the child is already enrolled for %d: policy %lld of "
+                  "household %lld in township %s\n"),
+                (int)p->policy_year, (long long)p->id,
+                (long long)p->household_id,
+                p->township_code != NULL ? p->township_code : "");
+        break;
+    }
+    aixin__v1__response__free_unpacked(resp, NULL);
+}
 
 cli_exit_t cmd_enroll_child(const cli_context_t *ctx, int argc, char **argv)
 {
@@ -62,7 +98,7 @@ cli_exit_t cmd_enroll_child(const cli_context_t *ctx, int argc, char **argv)
             year_text = optarg;
             break;
         case 'h':
-            fputs(enroll_help, stdout);
+            fputs(_(enroll_help), stdout);
             return CLI_EXIT_OK;
         default:
             return cli_report_bad_option("enroll", argv, c);
@@ -72,10 +108,10 @@ cli_exit_t cmd_enroll_child(const cli_context_t *ctx, int argc, char **argv)
     if (rc != CLI_EXIT_OK)
         return rc;
     if (child == NULL)
-        return cli_usage_error("enroll", "missing --child");
+        return cli_usage_error("enroll", _("missing --child"));
     input_normalize_id_number(child);
     if (year_text == NULL)
-        return cli_usage_error("enroll", "missing --year");
+        return cli_usage_error("enroll", _("missing --year"));
     int32_t year;
     rc = input_check_id_number(child, "child_id_number", NULL);
     if (rc == CLI_EXIT_OK)
@@ -104,6 +140,9 @@ cli_exit_t cmd_enroll_child(const cli_context_t *ctx, int argc, char **argv)
             rc = CLI_EXIT_UNAVAILABLE;
         output_doc_free(&doc);
         aixin__v1__response__free_unpacked(resp, NULL);
+    } else if (rpc_client_refusal(client) ==
+               AIXIN__V1__ERROR_CODE__ERROR_CODE_ALREADY_EXISTS) {
+        enroll_explain_duplicate(client, child, year);
     }
     rpc_client_close(client);
     return rc;
@@ -126,7 +165,7 @@ cli_exit_t cmd_enroll_list_policies(const cli_context_t *ctx, int argc,
             child = optarg;
             break;
         case 'h':
-            fputs(policies_help, stdout);
+            fputs(_(policies_help), stdout);
             return CLI_EXIT_OK;
         default:
             return cli_report_bad_option("policies", argv, c);
@@ -136,7 +175,7 @@ cli_exit_t cmd_enroll_list_policies(const cli_context_t *ctx, int argc,
     if (rc != CLI_EXIT_OK)
         return rc;
     if (child == NULL)
-        return cli_usage_error("policies", "missing --child");
+        return cli_usage_error("policies", _("missing --child"));
     input_normalize_id_number(child);
     rc = input_check_id_number(child, "child_id_number", NULL);
     if (rc != CLI_EXIT_OK)

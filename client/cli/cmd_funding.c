@@ -10,12 +10,13 @@
 #include "names.h"
 #include "records.h"
 #include "rpc.h"
+#include "i18n.h"
 
 #define DISBURSEMENT_RECORD "disbursement record"
 #define REFERENCE_MAX_CHARS 64
 
-static const char disbursement_record_help[] =
-    "Usage: aixin disbursement record --level LEVEL --division CODE\n"
+static const char *const disbursement_record_help =
+    N_("Usage: aixin disbursement record --level LEVEL --division CODE\n"
     "                                 --year YEAR --amount YUAN\n"
     "                                 --paid-on YYYY-MM-DD --reference TEXT\n"
     "\n"
@@ -41,10 +42,10 @@ static const char disbursement_record_help[] =
     "Example:\n"
     "  aixin disbursement record --level county --division 360821 "
     "--year 2027 \\\n"
-    "      --amount 30000.00 --paid-on 2027-03-15 --reference JAX-2027-0042\n";
+    "      --amount 30000.00 --paid-on 2027-03-15 --reference JAX-2027-0042\n");
 
-static const char ledger_help[] =
-    "Usage: aixin ledger [--year YEAR] [--division CODE]\n"
+static const char *const ledger_help =
+    N_("Usage: aixin ledger [--year YEAR] [--division CODE]\n"
     "\n"
     "What each paying division owes for the policies enrolled (from the\n"
     "split frozen on each policy), has paid in (recorded disbursements) and\n"
@@ -64,7 +65,7 @@ static const char ledger_help[] =
     "  -h, --help            show this help\n"
     "\n"
     "Example:\n"
-    "  aixin ledger --year 2027 --division 360821\n";
+    "  aixin ledger --year 2027 --division 360821\n");
 
 static cli_exit_t disbursement_record(const cli_context_t *ctx, int argc,
                                       char **argv)
@@ -109,7 +110,7 @@ static cli_exit_t disbursement_record(const cli_context_t *ctx, int argc,
             reference = optarg;
             break;
         case 'h':
-            fputs(disbursement_record_help, stdout);
+            fputs(_(disbursement_record_help), stdout);
             return CLI_EXIT_OK;
         default:
             return cli_report_bad_option(DISBURSEMENT_RECORD, argv, c);
@@ -119,22 +120,22 @@ static cli_exit_t disbursement_record(const cli_context_t *ctx, int argc,
     if (rc != CLI_EXIT_OK)
         return rc;
     if (level_name == NULL)
-        return cli_usage_error(DISBURSEMENT_RECORD, "missing --level");
+        return cli_usage_error(DISBURSEMENT_RECORD, _("missing --level"));
     if (division == NULL)
-        return cli_usage_error(DISBURSEMENT_RECORD, "missing --division");
+        return cli_usage_error(DISBURSEMENT_RECORD, _("missing --division"));
     if (year_text == NULL)
-        return cli_usage_error(DISBURSEMENT_RECORD, "missing --year");
+        return cli_usage_error(DISBURSEMENT_RECORD, _("missing --year"));
     if (amount_text == NULL)
-        return cli_usage_error(DISBURSEMENT_RECORD, "missing --amount");
+        return cli_usage_error(DISBURSEMENT_RECORD, _("missing --amount"));
     if (paid_on == NULL)
-        return cli_usage_error(DISBURSEMENT_RECORD, "missing --paid-on");
+        return cli_usage_error(DISBURSEMENT_RECORD, _("missing --paid-on"));
     if (reference == NULL)
-        return cli_usage_error(DISBURSEMENT_RECORD, "missing --reference");
+        return cli_usage_error(DISBURSEMENT_RECORD, _("missing --reference"));
     Aixin__V1__FundingLevel level = names_funding_level_parse(level_name);
     if (level == AIXIN__V1__FUNDING_LEVEL__FUNDING_LEVEL_UNSPECIFIED)
         return cli_usage_error(DISBURSEMENT_RECORD,
-                               "--level: '%s' is not city, county or "
-                               "township",
+                               _("--level: '%s' is not city, county or "
+                               "township"),
                                level_name);
     int32_t year;
     int64_t amount_fen;
@@ -149,7 +150,7 @@ static cli_exit_t disbursement_record(const cli_context_t *ctx, int argc,
     if (rc == CLI_EXIT_OK)
         rc = input_check_date(paid_on, "paid_on", NULL);
     if (rc == CLI_EXIT_OK)
-        rc = input_check_text(reference, "reference", "the reference", 1,
+        rc = input_check_text(reference, "reference", _("the reference"), 1,
                               REFERENCE_MAX_CHARS);
     if (rc != CLI_EXIT_OK)
         return rc;
@@ -207,9 +208,9 @@ static cli_exit_t print_ledger(const cli_context_t *ctx,
         if (ok) {
             char paid[MONEY_TEXT_SIZE];
             money_format_fen(l->city_subsidy_paid_to_date_fen, paid);
-            printf("\ncity subsidy paid to date: %s\n", paid);
+            printf(_("\ncity subsidy paid to date: %s\n"), paid);
             if (fflush(stdout) != 0 || ferror(stdout)) {
-                cli_error(CLI_EXIT_UNAVAILABLE, "cannot write the output");
+                cli_error(CLI_EXIT_UNAVAILABLE, _("cannot write the output"));
                 ok = false;
             }
         }
@@ -239,7 +240,7 @@ cli_exit_t cmd_funding_ledger(const cli_context_t *ctx, int argc, char **argv)
             division = optarg;
             break;
         case 'h':
-            fputs(ledger_help, stdout);
+            fputs(_(ledger_help), stdout);
             return CLI_EXIT_OK;
         default:
             return cli_report_bad_option("ledger", argv, c);
@@ -279,7 +280,7 @@ cli_exit_t cmd_funding_ledger(const cli_context_t *ctx, int argc, char **argv)
 }
 
 const cli_command_t cmd_disbursement_verbs[] = {
-    {"record", "record money paid in by a level of government",
+    {"record", N_("record money paid in by a level of government"),
      disbursement_record, NULL},
     {NULL, NULL, NULL, NULL},
 };

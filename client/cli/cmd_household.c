@@ -9,6 +9,7 @@
 #include "names.h"
 #include "records.h"
 #include "rpc.h"
+#include "i18n.h"
 
 #define HOUSEHOLD_REGISTER "household register"
 #define HOUSEHOLD_ADD_CHILD "household add-child"
@@ -18,8 +19,8 @@
  * as "wrong length" rather than cut. */
 #define GUARDIAN_ID_BUF 64
 
-static const char register_help[] =
-    "Usage: aixin household register --township CODE --kind KIND\n"
+static const char *const register_help =
+    N_("Usage: aixin household register --township CODE --kind KIND\n"
     "                                --certificate NO --guardian ID:NAME\n"
     "                                [--guardian ID:NAME]\n"
     "\n"
@@ -40,10 +41,10 @@ static const char register_help[] =
     "  aixin household register --township 360821100 --kind only_child \\\n"
     "      --certificate JA2019-00123 \\\n"
     "      --guardian 360821199001011237:张伟 "
-    "--guardian 360821199203052344:李娜\n";
+    "--guardian 360821199203052344:李娜\n");
 
-static const char add_child_help[] =
-    "Usage: aixin household add-child --household ID --id-number ID\n"
+static const char *const add_child_help =
+    N_("Usage: aixin household add-child --household ID --id-number ID\n"
     "                                 --name NAME [--sex M|F]\n"
     "                                 [--birth-date YYYY-MM-DD]\n"
     "\n"
@@ -61,10 +62,10 @@ static const char add_child_help[] =
     "\n"
     "Example:\n"
     "  aixin household add-child --household 42 \\\n"
-    "      --id-number 360821202203150029 --name 张小雨\n";
+    "      --id-number 360821202203150029 --name 张小雨\n");
 
-static const char show_help[] =
-    "Usage: aixin household show --guardian ID\n"
+static const char *const show_help =
+    N_("Usage: aixin household show --guardian ID\n"
     "\n"
     "Show the household one of whose guardians has this ID number, with its\n"
     "guardians and children.\n"
@@ -74,7 +75,7 @@ static const char show_help[] =
     "  -h, --help          show this help\n"
     "\n"
     "Example:\n"
-    "  aixin household show --guardian 360821199001011237\n";
+    "  aixin household show --guardian 360821199001011237\n");
 
 static cli_exit_t print_household(const cli_context_t *ctx,
                                   const Aixin__V1__Household *h)
@@ -99,7 +100,7 @@ static cli_exit_t guardian_parse(const char *arg, size_t index,
     const char *colon = strchr(arg, ':');
     if (colon == NULL)
         return cli_usage_error(HOUSEHOLD_REGISTER,
-                               "--guardian '%s': expected ID:NAME", arg);
+                               _("--guardian '%s': expected ID:NAME"), arg);
     size_t id_len = (size_t)(colon - arg);
     if (id_len >= sizeof(out->id))
         id_len = sizeof(out->id) - 1;
@@ -148,12 +149,12 @@ static cli_exit_t household_register(const cli_context_t *ctx, int argc,
         case 'g':
             if (n_guardians == HOUSEHOLD_MAX_GUARDIANS)
                 return cli_usage_error(HOUSEHOLD_REGISTER,
-                                       "at most %d --guardian options",
+                                       _("at most %d --guardian options"),
                                        HOUSEHOLD_MAX_GUARDIANS);
             guardian_args[n_guardians++] = optarg;
             break;
         case 'h':
-            fputs(register_help, stdout);
+            fputs(_(register_help), stdout);
             return CLI_EXIT_OK;
         default:
             return cli_report_bad_option(HOUSEHOLD_REGISTER, argv, c);
@@ -163,18 +164,18 @@ static cli_exit_t household_register(const cli_context_t *ctx, int argc,
     if (rc != CLI_EXIT_OK)
         return rc;
     if (township == NULL)
-        return cli_usage_error(HOUSEHOLD_REGISTER, "missing --township");
+        return cli_usage_error(HOUSEHOLD_REGISTER, _("missing --township"));
     if (kind_name == NULL)
-        return cli_usage_error(HOUSEHOLD_REGISTER, "missing --kind");
+        return cli_usage_error(HOUSEHOLD_REGISTER, _("missing --kind"));
     if (certificate == NULL)
-        return cli_usage_error(HOUSEHOLD_REGISTER, "missing --certificate");
+        return cli_usage_error(HOUSEHOLD_REGISTER, _("missing --certificate"));
     if (n_guardians == 0)
-        return cli_usage_error(HOUSEHOLD_REGISTER, "missing --guardian");
+        return cli_usage_error(HOUSEHOLD_REGISTER, _("missing --guardian"));
     Aixin__V1__HouseholdKind kind = names_household_kind_parse(kind_name);
     if (kind == AIXIN__V1__HOUSEHOLD_KIND__HOUSEHOLD_KIND_UNSPECIFIED)
         return cli_usage_error(HOUSEHOLD_REGISTER,
-                               "--kind: '%s' is not only_child or "
-                               "two_daughters",
+                               _("--kind: '%s' is not only_child or "
+                               "two_daughters"),
                                kind_name);
 
     rc = input_check_township_code(township, "township_code");
@@ -187,7 +188,7 @@ static cli_exit_t household_register(const cli_context_t *ctx, int argc,
         return rc;
     if (n_guardians == 2 && strcmp(parsed[0].id, parsed[1].id) == 0)
         return cli_reject_input("guardians[1].id_number",
-                                "the two guardians have the same ID number");
+                                _("the two guardians have the same ID number"));
 
     rpc_client_t *client = NULL;
     rc = cli_connect(ctx, &client);
@@ -243,11 +244,11 @@ static cli_exit_t child_check_against_id(const idcard_info_t *info,
                 : AIXIN__V1__SEX__SEX_UNSPECIFIED;
         if (given == AIXIN__V1__SEX__SEX_UNSPECIFIED)
             return cli_usage_error(HOUSEHOLD_ADD_CHILD,
-                                   "--sex: '%s' is not M or F", sex_text);
+                                   _("--sex: '%s' is not M or F"), sex_text);
         if (given != *sex)
             return cli_reject_input("sex",
-                                    "sex %s does not agree with the ID "
-                                    "number, which says %s",
+                                    _("sex %s does not agree with the ID "
+                                    "number, which says %s"),
                                     names_sex(given), id_sex);
     }
     if (date_text != NULL) {
@@ -257,8 +258,8 @@ static cli_exit_t child_check_against_id(const idcard_info_t *info,
             return rc;
         if (civil_date_compare(given, from_id) != 0)
             return cli_reject_input("birth_date",
-                                    "birth date %s does not agree with the "
-                                    "ID number, which says %s",
+                                    _("birth date %s does not agree with the "
+                                    "ID number, which says %s"),
                                     date_text, date);
     }
     return CLI_EXIT_OK;
@@ -302,7 +303,7 @@ static cli_exit_t household_add_child(const cli_context_t *ctx, int argc,
             date_text = optarg;
             break;
         case 'h':
-            fputs(add_child_help, stdout);
+            fputs(_(add_child_help), stdout);
             return CLI_EXIT_OK;
         default:
             return cli_report_bad_option(HOUSEHOLD_ADD_CHILD, argv, c);
@@ -312,11 +313,11 @@ static cli_exit_t household_add_child(const cli_context_t *ctx, int argc,
     if (rc != CLI_EXIT_OK)
         return rc;
     if (household_text == NULL)
-        return cli_usage_error(HOUSEHOLD_ADD_CHILD, "missing --household");
+        return cli_usage_error(HOUSEHOLD_ADD_CHILD, _("missing --household"));
     if (id_number == NULL)
-        return cli_usage_error(HOUSEHOLD_ADD_CHILD, "missing --id-number");
+        return cli_usage_error(HOUSEHOLD_ADD_CHILD, _("missing --id-number"));
     if (name == NULL)
-        return cli_usage_error(HOUSEHOLD_ADD_CHILD, "missing --name");
+        return cli_usage_error(HOUSEHOLD_ADD_CHILD, _("missing --name"));
     input_normalize_id_number(id_number);
     int64_t household_id;
     idcard_info_t info;
@@ -378,7 +379,7 @@ static cli_exit_t household_show(const cli_context_t *ctx, int argc,
             guardian = optarg;
             break;
         case 'h':
-            fputs(show_help, stdout);
+            fputs(_(show_help), stdout);
             return CLI_EXIT_OK;
         default:
             return cli_report_bad_option(HOUSEHOLD_SHOW, argv, c);
@@ -388,7 +389,7 @@ static cli_exit_t household_show(const cli_context_t *ctx, int argc,
     if (rc != CLI_EXIT_OK)
         return rc;
     if (guardian == NULL)
-        return cli_usage_error(HOUSEHOLD_SHOW, "missing --guardian");
+        return cli_usage_error(HOUSEHOLD_SHOW, _("missing --guardian"));
     input_normalize_id_number(guardian);
     rc = input_check_id_number(guardian, "guardian_id_number", NULL);
     if (rc != CLI_EXIT_OK)
@@ -415,10 +416,10 @@ static cli_exit_t household_show(const cli_context_t *ctx, int argc,
 }
 
 const cli_command_t cmd_household_verbs[] = {
-    {"register", "register a household with its guardians",
+    {"register", N_("register a household with its guardians"),
      household_register, NULL},
-    {"add-child", "add a child to a household", household_add_child, NULL},
-    {"show", "show a household, found by a guardian's ID number",
+    {"add-child", N_("add a child to a household"), household_add_child, NULL},
+    {"show", N_("show a household, found by a guardian's ID number"),
      household_show, NULL},
     {NULL, NULL, NULL, NULL},
 };

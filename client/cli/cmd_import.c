@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli_connect.h"
 #include "i18n.h"
@@ -324,8 +325,14 @@ static cli_exit_t run_write_errors(import_run_t *run, const char *path)
                                         it->refusal != NULL ? it->refusal : "",
                                         it->refusal_field};
     }
-    if (n > 0)
-        qsort(lines, n, sizeof(*lines), error_by_line);
+    if (n == 0) { /* no error file, not even an old one */
+        free(lines);
+        return unlink(path) == 0 || errno == ENOENT
+                   ? CLI_EXIT_OK
+                   : cli_error(CLI_EXIT_UNAVAILABLE, _("cannot remove %s: %s"),
+                               path, strerror(errno));
+    }
+    qsort(lines, n, sizeof(*lines), error_by_line);
     FILE *out = fopen(path, "w");
     if (out == NULL) {
         free(lines);
@@ -353,6 +360,9 @@ static cli_exit_t run_write_errors(import_run_t *run, const char *path)
     free(lines);
     if (fclose(out) != 0)
         ok = false;
+    /* In the input's encoding, so that Excel opens it as it opened that. */
+    if (ok)
+        ok = text_encoding_rewrite_file(path, run->file->encoding);
     return ok ? CLI_EXIT_OK
               : cli_error(CLI_EXIT_UNAVAILABLE, _("cannot write %s"), path);
 }

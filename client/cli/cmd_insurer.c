@@ -7,13 +7,14 @@
 #include "input_check.h"
 #include "records.h"
 #include "rpc.h"
+#include "i18n.h"
 
 #define INSURER_ADD "insurer add"
 #define INSURER_LIST "insurer list"
 #define INSURER_NAME_MAX_CHARS 64
 
-static const char insurer_add_help[] =
-    "Usage: aixin insurer add --code CODE --name NAME\n"
+static const char *const insurer_add_help =
+    N_("Usage: aixin insurer add --code CODE --name NAME\n"
     "\n"
     "Register an insurer that counties can contract (city administrators\n"
     "only). Prints the insurer: id, code, name, when it was registered.\n"
@@ -25,10 +26,10 @@ static const char insurer_add_help[] =
     "  -h, --help        show this help\n"
     "\n"
     "Example:\n"
-    "  aixin insurer add --code chinalife --name 中国人寿\n";
+    "  aixin insurer add --code chinalife --name 中国人寿\n");
 
-static const char insurer_list_help[] =
-    "Usage: aixin insurer list\n"
+static const char *const insurer_list_help =
+    N_("Usage: aixin insurer list\n"
     "\n"
     "List the insurers: id, code, name, when registered.\n"
     "\n"
@@ -36,7 +37,7 @@ static const char insurer_list_help[] =
     "  -h, --help   show this help\n"
     "\n"
     "Example:\n"
-    "  aixin --format json insurer list\n";
+    "  aixin --format json insurer list\n");
 
 static cli_exit_t insurer_add(const cli_context_t *ctx, int argc, char **argv)
 {
@@ -59,7 +60,7 @@ static cli_exit_t insurer_add(const cli_context_t *ctx, int argc, char **argv)
             name = optarg;
             break;
         case 'h':
-            fputs(insurer_add_help, stdout);
+            fputs(_(insurer_add_help), stdout);
             return CLI_EXIT_OK;
         default:
             return cli_report_bad_option(INSURER_ADD, argv, c);
@@ -69,12 +70,12 @@ static cli_exit_t insurer_add(const cli_context_t *ctx, int argc, char **argv)
     if (rc != CLI_EXIT_OK)
         return rc;
     if (code == NULL)
-        return cli_usage_error(INSURER_ADD, "missing --code");
+        return cli_usage_error(INSURER_ADD, _("missing --code"));
     if (name == NULL)
-        return cli_usage_error(INSURER_ADD, "missing --name");
+        return cli_usage_error(INSURER_ADD, _("missing --name"));
     rc = input_check_insurer_code(code, "code");
     if (rc == CLI_EXIT_OK)
-        rc = input_check_text(name, "name", "the name", 1,
+        rc = input_check_text(name, "name", _("the name"), 1,
                               INSURER_NAME_MAX_CHARS);
     if (rc != CLI_EXIT_OK)
         return rc;
@@ -116,7 +117,7 @@ static cli_exit_t insurer_list(const cli_context_t *ctx, int argc,
     int c;
     while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
         if (c == 'h') {
-            fputs(insurer_list_help, stdout);
+            fputs(_(insurer_list_help), stdout);
             return CLI_EXIT_OK;
         }
         return cli_report_bad_option(INSURER_LIST, argv, c);
@@ -153,7 +154,7 @@ static cli_exit_t insurer_list(const cli_context_t *ctx, int argc,
 }
 
 const cli_command_t cmd_insurer_verbs[] = {
-    {"add", "register an insurer (city admin)", insurer_add, NULL},
-    {"list", "list the insurers", insurer_list, NULL},
+    {"add", N_("register an insurer (city admin)"), insurer_add, NULL},
+    {"list", N_("list the insurers"), insurer_list, NULL},
     {NULL, NULL, NULL, NULL},
 };

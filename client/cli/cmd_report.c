@@ -13,16 +13,19 @@
 #include "report_data.h"
 #include "report_html.h"
 #include "rpc.h"
+#include "text_encoding.h"
+#include "i18n.h"
 
 #define REPORT "report"
 /* Policy years are 2000-2100: a range's trend asks for at most 101. */
 #define REPORT_MAX_YEARS 101
 #define REPORT_FILE_NAME_SIZE 64
 
-static const char report_help[] =
-    "Usage: aixin report KIND [--year YEAR | --from YEAR --to YEAR]\n"
+static const char *const report_help =
+    /* xgettext:no-c-format */
+    N_("Usage: aixin report KIND [--year YEAR | --from YEAR --to YEAR]\n"
     "                         [--division CODE] [--format FORMAT]\n"
-    "                         [--output FILE] [--bom]\n"
+    "                         [--output FILE] [--bom] [--encoding ENC]\n"
     "\n"
     "The programme's indicators for a division and the divisions directly\n"
     "below it (a row each; every parent row is the sum of its children),\n"
@@ -75,18 +78,21 @@ static const char report_help[] =
     "  -o, --output FILE     write to FILE instead of standard output ('-':\n"
     "                        standard output, also for html)\n"
     "      --bom             csv: start with a UTF-8 byte order mark\n"
+    "      --encoding ENC    csv: utf-8 (the default), utf-8-bom, or gb18030\n"
+    "                        for Excel on a Chinese Windows PC\n"
     "  -h, --help            show this help\n"
     "\n"
     "Examples:\n"
     "  aixin report enrollment --year 2027\n"
     "  aixin report claims --from 2025 --to 2027 --division 360821 "
     "--format csv\n"
-    "  aixin --format html report assessment --from 2025 --to 2027\n";
+    "  aixin --format html report assessment --from 2025 --to 2027\n");
 
 enum {
     OPT_FROM = 256,
     OPT_TO,
     OPT_BOM,
+    OPT_ENCODING,
 };
 
 typedef struct report_args {
@@ -98,6 +104,7 @@ typedef struct report_args {
     report_format_t format;
     const char *output;   /* NULL: standard output, or html's default */
     bool bom;
+    text_encoding_t encoding; /* csv: what the file is written in */
 } report_args_t;
 
 bool cmd_report_format_known(const char *name)
@@ -120,6 +127,7 @@ static cli_exit_t report_parse(const cli_context_t *ctx,
         {"format", required_argument, NULL, 'f'},
         {"output", required_argument, NULL, 'o'},
         {"bom", no_argument, NULL, OPT_BOM},
+        {"encoding", required_argument, NULL, OPT_ENCODING},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -127,6 +135,7 @@ static cli_exit_t report_parse(const cli_context_t *ctx,
     const char *from_text = NULL;
     const char *to_text = NULL;
     const char *format_text = global_format;
+    const char *encoding_text = NULL;
     memset(a, 0, sizeof(*a));
     a->format = ctx->format == OUTPUT_FORMAT_JSON ? REPORT_FORMAT_JSON
                                                   : REPORT_FORMAT_TABLE;
@@ -156,8 +165,11 @@ static cli_exit_t report_parse(const cli_context_t *ctx,
         case OPT_BOM:
             a->bom = true;
             break;
+        case OPT_ENCODING:
+            encoding_text = optarg;
+            break;
         case 'h':
-            fputs(report_help, stdout);
+            fputs(_(report_help), stdout);
             *help_shown = true;
             return CLI_EXIT_OK;
         default:
@@ -166,8 +178,8 @@ static cli_exit_t report_parse(const cli_context_t *ctx,
     }
     if (optind >= argc)
         return cli_usage_error(REPORT,
-                               "missing KIND: enrollment, funding, claims, "
-                               "service, insurers or assessment");
+                               _("missing KIND: enrollment, funding, claims, "
+                               "service, insurers or assessment"));
     a->kind_name = argv[optind++];
     cli_exit_t rc = cli_check_no_operands(REPORT, argc, argv);
     if (rc != CLI_EXIT_OK)
@@ -175,24 +187,38 @@ static cli_exit_t report_parse(const cli_context_t *ctx,
     a->kind = report_kind_parse(a->kind_name);
     if (a->kind == AIXIN__V1__REPORT_KIND__REPORT_KIND_UNSPECIFIED)
         return cli_usage_error(REPORT,
-                               "unknown KIND '%s' (enrollment, funding, "
-                               "claims, service, insurers or assessment)",
+                               _("unknown KIND '%s' (enrollment, funding, "
+                               "claims, service, insurers or assessment)"),
                                a->kind_name);
     if (format_text != NULL && !report_format_parse(format_text, &a->format))
         return cli_usage_error(REPORT,
-                               "--format must be table, csv, json or html, "
-                               "not '%s'",
+                               _("--format must be table, csv, json or html, "
+                               "not '%s'"),
                                format_text);
     if (a->bom && a->format != REPORT_FORMAT_CSV)
-        return cli_usage_error(REPORT, "--bom is for --format csv");
+        return cli_usage_error(REPORT, _("--bom is for --format csv"));
+    if (encoding_text != NULL) {
+        if (a->format != REPORT_FORMAT_CSV)
+            return cli_usage_error(REPORT, _("--encoding is for --format csv"));
+        if (!text_encoding_parse(encoding_text, &a->encoding))
+            return cli_usage_error(REPORT,
+                                   _("--encoding must be utf-8, utf-8-bom or "
+                                     "gb18030, not '%s'"),
+                                   encoding_text);
+        if (a->bom && a->encoding == TEXT_ENCODING_GB18030)
+            return cli_usage_error(REPORT,
+                                   _("--bom is for UTF-8, not gb18030"));
+        if (a->encoding == TEXT_ENCODING_UTF8_BOM)
+            a->bom = true;
+    }
     if (year_text != NULL && (from_text != NULL || to_text != NULL))
-        return cli_usage_error(REPORT, "give --year or --from and --to, not "
-                                       "both");
+        return cli_usage_error(REPORT, _("give --year or --from and --to, not "
+                                       "both"));
     if (year_text == NULL && from_text == NULL && to_text == NULL)
-        return cli_usage_error(REPORT, "missing --year (or --from and --to)");
+        return cli_usage_error(REPORT, _("missing --year (or --from and --to)"));
     if (year_text == NULL && (from_text == NULL || to_text == NULL))
-        return cli_usage_error(REPORT, from_text == NULL ? "missing --from"
-                                                         : "missing --to");
+        return cli_usage_error(REPORT, from_text == NULL ? _("missing --from")
+                                                         : _("missing --to"));
     if (year_text != NULL) {
         rc = input_check_year(year_text, "year_from", &a->year_from);
         a->year_to = a->year_from;
@@ -201,12 +227,12 @@ static cli_exit_t report_parse(const cli_context_t *ctx,
         if (rc == CLI_EXIT_OK)
             rc = input_check_year(to_text, "year_to", &a->year_to);
         if (rc == CLI_EXIT_OK && a->year_to < a->year_from)
-            rc = cli_reject_input("year_to", "--to %d is before --from %d",
+            rc = cli_reject_input("year_to", _("--to %d is before --from %d"),
                                   (int)a->year_to, (int)a->year_from);
         if (rc == CLI_EXIT_OK &&
             a->year_to - a->year_from >= REPORT_MAX_YEARS)
             rc = cli_reject_input("year_to",
-                                  "a range covers at most %d years",
+                                  _("a range covers at most %d years"),
                                   REPORT_MAX_YEARS);
     }
     if (rc == CLI_EXIT_OK && a->division != NULL)
@@ -233,7 +259,7 @@ static cli_exit_t report_fetch(rpc_client_t *client, const report_args_t *a,
     if (rc == CLI_EXIT_OK && (*out)->report == NULL) {
         aixin__v1__response__free_unpacked(*out, NULL);
         *out = NULL;
-        return cli_error(CLI_EXIT_UNAVAILABLE, "the server sent no report");
+        return cli_error(CLI_EXIT_UNAVAILABLE, _("the server sent no report"));
     }
     return rc;
 }
@@ -268,12 +294,12 @@ static cli_exit_t report_write(const char *path, const char *data,
 {
     if (path == NULL || strcmp(path, "-") == 0) {
         if (fwrite(data, 1, len, stdout) != len || fflush(stdout) != 0)
-            return cli_error(CLI_EXIT_UNAVAILABLE, "cannot write the output");
+            return cli_error(CLI_EXIT_UNAVAILABLE, _("cannot write the output"));
         return CLI_EXIT_OK;
     }
     FILE *f = fopen(path, "wb");
     if (f == NULL)
-        return cli_error(CLI_EXIT_UNAVAILABLE, "cannot write %s: %s", path,
+        return cli_error(CLI_EXIT_UNAVAILABLE, _("cannot write %s: %s"), path,
                          strerror(errno));
     bool ok = fwrite(data, 1, len, f) == len;
     int saved = errno;
@@ -283,12 +309,12 @@ static cli_exit_t report_write(const char *path, const char *data,
     }
     if (!ok) {
         remove(path);
-        return cli_error(CLI_EXIT_UNAVAILABLE, "cannot write %s: %s", path,
+        return cli_error(CLI_EXIT_UNAVAILABLE, _("cannot write %s: %s"), path,
                          strerror(saved));
     }
-    printf("report written to %s\n", path);
+    printf(_("report written to %s\n"), path);
     if (fflush(stdout) != 0)
-        return cli_error(CLI_EXIT_UNAVAILABLE, "cannot write the output");
+        return cli_error(CLI_EXIT_UNAVAILABLE, _("cannot write the output"));
     return CLI_EXIT_OK;
 }
 
@@ -341,7 +367,7 @@ static cli_exit_t report_run(rpc_client_t *client, const report_args_t *a)
     size_t len = 0;
     FILE *mem = rc == CLI_EXIT_OK ? open_memstream(&data, &len) : NULL;
     if (rc == CLI_EXIT_OK && mem == NULL)
-        rc = cli_error(CLI_EXIT_UNAVAILABLE, "out of memory");
+        rc = cli_error(CLI_EXIT_UNAVAILABLE, _("out of memory"));
     if (mem != NULL) {
         bool rendered = true;
         switch (a->format) {
@@ -374,7 +400,22 @@ static cli_exit_t report_run(rpc_client_t *client, const report_args_t *a)
         if (!rendered)
             rc = CLI_EXIT_UNAVAILABLE; /* reported */
         else if (!written || data == NULL)
-            rc = cli_error(CLI_EXIT_UNAVAILABLE, "out of memory");
+            rc = cli_error(CLI_EXIT_UNAVAILABLE, _("out of memory"));
+        if (rc == CLI_EXIT_OK && a->format == REPORT_FORMAT_CSV &&
+            a->encoding == TEXT_ENCODING_GB18030) {
+            char *converted = NULL;
+            size_t converted_len = 0;
+            if (text_encoding_from_utf8(a->encoding, data, len, &converted,
+                                        &converted_len)) {
+                free(data);
+                data = converted;
+                len = converted_len;
+            } else {
+                rc = cli_error(CLI_EXIT_UNAVAILABLE,
+                               _("cannot write the report in %s"),
+                               text_encoding_name(a->encoding));
+            }
+        }
         if (rc == CLI_EXIT_OK) {
             char file[REPORT_FILE_NAME_SIZE];
             const char *path = a->output;

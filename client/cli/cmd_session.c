@@ -11,9 +11,10 @@
 #include "records.h"
 #include "rpc.h"
 #include "secret_input.h"
+#include "i18n.h"
 
-static const char login_help[] =
-    "Usage: aixin login [--user USER]\n"
+static const char *const login_help =
+    N_("Usage: aixin login [--user USER]\n"
     "\n"
     "Log in and save the session, so that later commands need no password.\n"
     "The session (server and token) is written to $AIXIN_SESSION_FILE, or\n"
@@ -29,10 +30,10 @@ static const char login_help[] =
     "configuration file, or 127.0.0.1:7460.\n"
     "\n"
     "Example:\n"
-    "  aixin --server 10.0.0.5:7460 login --user clerk01\n";
+    "  aixin --server 10.0.0.5:7460 login --user clerk01\n");
 
-static const char logout_help[] =
-    "Usage: aixin logout\n"
+static const char *const logout_help =
+    N_("Usage: aixin logout\n"
     "\n"
     "End the saved session on the server and remove the session file.\n"
     "A session the server no longer knows is removed all the same; when the\n"
@@ -42,10 +43,10 @@ static const char logout_help[] =
     "  -h, --help   show this help\n"
     "\n"
     "Example:\n"
-    "  aixin logout\n";
+    "  aixin logout\n");
 
-static const char whoami_help[] =
-    "Usage: aixin whoami\n"
+static const char *const whoami_help =
+    N_("Usage: aixin whoami\n"
     "\n"
     "Show who the server takes you for: user, role, division, and when the\n"
     "session expires (ISO 8601 at +08:00).\n"
@@ -54,7 +55,7 @@ static const char whoami_help[] =
     "  -h, --help   show this help\n"
     "\n"
     "Example:\n"
-    "  aixin --format json whoami\n";
+    "  aixin --format json whoami\n");
 
 static const struct option help_only_options[] = {
     {"help", no_argument, NULL, 'h'},
@@ -104,9 +105,9 @@ static cli_exit_t login_pick_user(const char *flag, const client_config_t *cfg,
     if (given != NULL) {
         *out = strdup(given);
         return *out != NULL ? CLI_EXIT_OK
-                            : cli_error(CLI_EXIT_UNAVAILABLE, "out of memory");
+                            : cli_error(CLI_EXIT_UNAVAILABLE, _("out of memory"));
     }
-    secret_result_t r = secret_prompt("User: ", true, out);
+    secret_result_t r = secret_prompt(_("User: "), true, out);
     if (r == SECRET_OK && (*out)[0] != '\0')
         return CLI_EXIT_OK;
     if (r == SECRET_OK) {
@@ -115,8 +116,8 @@ static cli_exit_t login_pick_user(const char *flag, const client_config_t *cfg,
     }
     if (r == SECRET_NO_TTY)
         return cli_usage_error("login",
-                               "no user: give --user or set AIXIN_USER");
-    return cli_usage_error("login", "no user given");
+                               _("no user: give --user or set AIXIN_USER"));
+    return cli_usage_error("login", _("no user given"));
 }
 
 static cli_exit_t login_pick_password(const char *user, char **out)
@@ -125,7 +126,7 @@ static cli_exit_t login_pick_password(const char *user, char **out)
     if (env != NULL && env[0] != '\0') {
         *out = strdup(env);
         return *out != NULL ? CLI_EXIT_OK
-                            : cli_error(CLI_EXIT_UNAVAILABLE, "out of memory");
+                            : cli_error(CLI_EXIT_UNAVAILABLE, _("out of memory"));
     }
     char prompt[128];
     snprintf(prompt, sizeof(prompt), "Password for %s: ", user);
@@ -133,9 +134,9 @@ static cli_exit_t login_pick_password(const char *user, char **out)
     if (r == SECRET_OK)
         return CLI_EXIT_OK;
     if (r == SECRET_NO_TTY)
-        return cli_usage_error("login", "no password: set AIXIN_PASSWORD or "
-                                        "run on a terminal");
-    return cli_usage_error("login", "no password given");
+        return cli_usage_error("login", _("no password: set AIXIN_PASSWORD or "
+                                        "run on a terminal"));
+    return cli_usage_error("login", _("no password given"));
 }
 
 cli_exit_t cmd_session_login(const cli_context_t *ctx, int argc, char **argv)
@@ -154,7 +155,7 @@ cli_exit_t cmd_session_login(const cli_context_t *ctx, int argc, char **argv)
             user_flag = optarg;
             break;
         case 'h':
-            fputs(login_help, stdout);
+            fputs(_(login_help), stdout);
             return CLI_EXIT_OK;
         default:
             return cli_report_bad_option("login", argv, c);
@@ -188,7 +189,7 @@ cli_exit_t cmd_session_login(const cli_context_t *ctx, int argc, char **argv)
         const Aixin__V1__Session *s = rpc_client_session(client);
         if (s->token == NULL || s->token[0] == '\0') {
             rc = cli_error(CLI_EXIT_UNAVAILABLE,
-                           "the server sent no session token");
+                           _("the server sent no session token"));
         } else {
             session_file_t file = {
                 .server = address,
@@ -211,16 +212,16 @@ static cli_exit_t print_logged_out(const cli_context_t *ctx, bool was_in)
 {
     if (ctx->format == OUTPUT_FORMAT_TABLE) {
         if (!was_in) {
-            fprintf(stderr, "%s: not logged in\n", CLI_PROGRAM_NAME);
+            fprintf(stderr, _("%s: not logged in\n"), CLI_PROGRAM_NAME);
             return CLI_EXIT_OK;
         }
-        puts("logged out");
+        puts(_("logged out"));
         return fflush(stdout) == 0 ? CLI_EXIT_OK : CLI_EXIT_UNAVAILABLE;
     }
     output_doc_t doc;
     output_doc_init(&doc, false);
     output_add_bool(&doc, output_doc_add_record(&doc), "logged_out",
-                    "LOGGED OUT", was_in);
+                    N_("LOGGED OUT"), was_in);
     bool ok = output_render(&doc, ctx->format, stdout);
     output_doc_free(&doc);
     return ok ? CLI_EXIT_OK : CLI_EXIT_UNAVAILABLE;
@@ -229,7 +230,7 @@ static cli_exit_t print_logged_out(const cli_context_t *ctx, bool was_in)
 cli_exit_t cmd_session_logout(const cli_context_t *ctx, int argc, char **argv)
 {
     bool done;
-    cli_exit_t rc = parse_help_only("logout", logout_help, argc, argv, &done);
+    cli_exit_t rc = parse_help_only("logout", _(logout_help), argc, argv, &done);
     if (rc != CLI_EXIT_OK || done)
         return rc;
     char path[CREDENTIALS_PATH_SIZE];
@@ -274,7 +275,7 @@ cli_exit_t cmd_session_logout(const cli_context_t *ctx, int argc, char **argv)
 cli_exit_t cmd_session_whoami(const cli_context_t *ctx, int argc, char **argv)
 {
     bool done;
-    cli_exit_t rc = parse_help_only("whoami", whoami_help, argc, argv, &done);
+    cli_exit_t rc = parse_help_only("whoami", _(whoami_help), argc, argv, &done);
     if (rc != CLI_EXIT_OK || done)
         return rc;
     rpc_client_t *client = NULL;

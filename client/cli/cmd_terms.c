@@ -7,12 +7,13 @@
 #include "input_check.h"
 #include "records.h"
 #include "rpc.h"
+#include "i18n.h"
 
 #define TERMS_SET "terms set"
 #define TERMS_LIST "terms list"
 
-static const char terms_set_help[] =
-    "Usage: aixin terms set --county CODE --year YEAR --county-share YUAN\n"
+static const char *const terms_set_help =
+    N_("Usage: aixin terms set --county CODE --year YEAR --county-share YUAN\n"
     "                       --insurer CODE\n"
     "\n"
     "Set a county's share of the premium per policy and its insurer for a\n"
@@ -32,10 +33,10 @@ static const char terms_set_help[] =
     "\n"
     "Example:\n"
     "  aixin terms set --county 360821 --year 2027 --county-share 10.00 \\\n"
-    "      --insurer chinalife\n";
+    "      --insurer chinalife\n");
 
-static const char terms_list_help[] =
-    "Usage: aixin terms list --year YEAR\n"
+static const char *const terms_list_help =
+    N_("Usage: aixin terms list --year YEAR\n"
     "\n"
     "List the county terms of a policy year within your scope: county,\n"
     "name, year, the city, county and township shares per policy (yuan;\n"
@@ -47,7 +48,7 @@ static const char terms_list_help[] =
     "  -h, --help        show this help\n"
     "\n"
     "Example:\n"
-    "  aixin terms list --year 2027\n";
+    "  aixin terms list --year 2027\n");
 
 static cli_exit_t terms_set(const cli_context_t *ctx, int argc, char **argv)
 {
@@ -80,7 +81,7 @@ static cli_exit_t terms_set(const cli_context_t *ctx, int argc, char **argv)
             insurer = optarg;
             break;
         case 'h':
-            fputs(terms_set_help, stdout);
+            fputs(_(terms_set_help), stdout);
             return CLI_EXIT_OK;
         default:
             return cli_report_bad_option(TERMS_SET, argv, c);
@@ -90,13 +91,13 @@ static cli_exit_t terms_set(const cli_context_t *ctx, int argc, char **argv)
     if (rc != CLI_EXIT_OK)
         return rc;
     if (county == NULL)
-        return cli_usage_error(TERMS_SET, "missing --county");
+        return cli_usage_error(TERMS_SET, _("missing --county"));
     if (year_text == NULL)
-        return cli_usage_error(TERMS_SET, "missing --year");
+        return cli_usage_error(TERMS_SET, _("missing --year"));
     if (share_text == NULL)
-        return cli_usage_error(TERMS_SET, "missing --county-share");
+        return cli_usage_error(TERMS_SET, _("missing --county-share"));
     if (insurer == NULL)
-        return cli_usage_error(TERMS_SET, "missing --insurer");
+        return cli_usage_error(TERMS_SET, _("missing --insurer"));
     int32_t year;
     int64_t share_fen;
     rc = input_check_county_code(county, "county_code");
@@ -155,7 +156,7 @@ static cli_exit_t terms_list(const cli_context_t *ctx, int argc, char **argv)
             year_text = optarg;
             break;
         case 'h':
-            fputs(terms_list_help, stdout);
+            fputs(_(terms_list_help), stdout);
             return CLI_EXIT_OK;
         default:
             return cli_report_bad_option(TERMS_LIST, argv, c);
@@ -165,7 +166,7 @@ static cli_exit_t terms_list(const cli_context_t *ctx, int argc, char **argv)
     if (rc != CLI_EXIT_OK)
         return rc;
     if (year_text == NULL)
-        return cli_usage_error(TERMS_LIST, "missing --year");
+        return cli_usage_error(TERMS_LIST, _("missing --year"));
     int32_t year;
     rc = input_check_year(year_text, "policy_year", &year);
     if (rc != CLI_EXIT_OK)
@@ -200,8 +201,8 @@ static cli_exit_t terms_list(const cli_context_t *ctx, int argc, char **argv)
 }
 
 const cli_command_t cmd_terms_verbs[] = {
-    {"set", "set a county's share and insurer (city admin)",
+    {"set", N_("set a county's share and insurer (city admin)"),
      terms_set, NULL},
-    {"list", "list the county terms of a year", terms_list, NULL},
+    {"list", N_("list the county terms of a year"), terms_list, NULL},
     {NULL, NULL, NULL, NULL},
 };

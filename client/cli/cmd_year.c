@@ -9,6 +9,7 @@
 #include "names.h"
 #include "records.h"
 #include "rpc.h"
+#include "i18n.h"
 
 #define YEAR_OPEN "year open"
 #define YEAR_UPDATE "year update"
@@ -20,8 +21,8 @@
  * by the money check rather than cut. */
 #define AMOUNT_BUF 48
 
-static const char year_open_help[] =
-    "Usage: aixin year open --year YEAR --reference-date YYYY-MM-DD\n"
+static const char *const year_open_help =
+    N_("Usage: aixin year open --year YEAR --reference-date YYYY-MM-DD\n"
     "                       --premium YUAN --city-subsidy YUAN\n"
     "                       --county-share-range MIN-MAX\n"
     "                       [--benefit EVENT=YUAN ...]\n"
@@ -56,10 +57,10 @@ static const char year_open_help[] =
     "      --premium 30.00 --city-subsidy 2.00 --county-share-range "
     "6.00-20.00 \\\n"
     "      --benefit illness=20000.00 --benefit accident_injury=10000.00 \\\n"
-    "      --benefit child_death=10000.00\n";
+    "      --benefit child_death=10000.00\n");
 
-static const char year_update_help[] =
-    "Usage: aixin year update --year YEAR --reference-date YYYY-MM-DD\n"
+static const char *const year_update_help =
+    N_("Usage: aixin year update --year YEAR --reference-date YYYY-MM-DD\n"
     "                         --premium YUAN --city-subsidy YUAN\n"
     "                         --county-share-range MIN-MAX\n"
     "                         [--benefit EVENT=YUAN ...]\n"
@@ -88,10 +89,10 @@ static const char year_update_help[] =
     "  aixin year update --year 2027 --reference-date 2027-01-01 \\\n"
     "      --premium 30.00 --city-subsidy 5.00 --county-share-range "
     "6.00-20.00 \\\n"
-    "      --benefit illness=20000.00\n";
+    "      --benefit illness=20000.00\n");
 
-static const char year_show_help[] =
-    "Usage: aixin year show --year YEAR\n"
+static const char *const year_show_help =
+    N_("Usage: aixin year show --year YEAR\n"
     "\n"
     "Show a policy year: year, reference date, premium, city subsidy, the\n"
     "county share range (min, max), policies enrolled, and whether its\n"
@@ -106,10 +107,10 @@ static const char year_show_help[] =
     "  -h, --help        show this help\n"
     "\n"
     "Example:\n"
-    "  aixin year show --year 2027\n";
+    "  aixin year show --year 2027\n");
 
-static const char year_list_help[] =
-    "Usage: aixin year list\n"
+static const char *const year_list_help =
+    N_("Usage: aixin year list\n"
     "\n"
     "List the policy years, newest first: year, reference date, premium,\n"
     "city subsidy, county share range (min, max), policies, frozen. JSON\n"
@@ -119,7 +120,7 @@ static const char year_list_help[] =
     "  -h, --help   show this help\n"
     "\n"
     "Example:\n"
-    "  aixin --format json year list\n";
+    "  aixin --format json year list\n");
 
 static cli_exit_t print_policy_year(const cli_context_t *ctx,
                                     const Aixin__V1__PolicyYearDetail *y)
@@ -156,8 +157,8 @@ static cli_exit_t county_range_parse(const char *command, const char *arg,
     const char *dash = strchr(arg, '-');
     if (dash == NULL)
         return cli_usage_error(command,
-                               "--county-share-range '%s': expected MIN-MAX, "
-                               "e.g. 6.00-20.00",
+                               _("--county-share-range '%s': expected MIN-MAX, "
+                               "e.g. 6.00-20.00"),
                                arg);
     char min_text[AMOUNT_BUF];
     size_t min_len = (size_t)(dash - arg);
@@ -172,8 +173,8 @@ static cli_exit_t county_range_parse(const char *command, const char *arg,
                                         max_fen);
     if (rc == CLI_EXIT_OK && *min_fen > *max_fen)
         rc = cli_reject_input("terms.county_share_max_fen",
-                              "the county share range %s is empty (the "
-                              "minimum is above the maximum)",
+                              _("the county share range %s is empty (the "
+                              "minimum is above the maximum)"),
                               arg);
     return rc;
 }
@@ -185,8 +186,8 @@ static cli_exit_t benefit_parse(const char *command, const char *arg,
     const char *eq = strchr(arg, '=');
     if (eq == NULL)
         return cli_usage_error(command,
-                               "--benefit '%s': expected EVENT=YUAN, e.g. "
-                               "illness=20000.00",
+                               _("--benefit '%s': expected EVENT=YUAN, e.g. "
+                               "illness=20000.00"),
                                arg);
     char event_name[AMOUNT_BUF];
     size_t len = (size_t)(eq - arg);
@@ -197,13 +198,13 @@ static cli_exit_t benefit_parse(const char *command, const char *arg,
     Aixin__V1__EventType event = names_event_type_parse(event_name);
     if (event == AIXIN__V1__EVENT_TYPE__EVENT_TYPE_UNSPECIFIED)
         return cli_usage_error(command,
-                               "--benefit: '%s' is not one of illness, "
+                               _("--benefit: '%s' is not one of illness, "
                                "accident_injury, disability, child_death, "
-                               "guardian_death",
+                               "guardian_death"),
                                event_name);
     for (size_t i = 0; i < index; i++)
         if (t->caps[i].event == event)
-            return cli_usage_error(command, "--benefit %s given twice",
+            return cli_usage_error(command, _("--benefit %s given twice"),
                                    event_name);
     char field[48];
     snprintf(field, sizeof(field), "terms.benefits[%zu].max_payout_fen",
@@ -220,15 +221,15 @@ static cli_exit_t year_terms_build(const char *command,
                                    const year_terms_args_t *a, year_terms_t *t)
 {
     if (a->year == NULL)
-        return cli_usage_error(command, "missing --year");
+        return cli_usage_error(command, _("missing --year"));
     if (a->reference_date == NULL)
-        return cli_usage_error(command, "missing --reference-date");
+        return cli_usage_error(command, _("missing --reference-date"));
     if (a->premium == NULL)
-        return cli_usage_error(command, "missing --premium");
+        return cli_usage_error(command, _("missing --premium"));
     if (a->city_subsidy == NULL)
-        return cli_usage_error(command, "missing --city-subsidy");
+        return cli_usage_error(command, _("missing --city-subsidy"));
     if (a->county_range == NULL)
-        return cli_usage_error(command, "missing --county-share-range");
+        return cli_usage_error(command, _("missing --county-share-range"));
     memset(t, 0, sizeof(*t));
     aixin__v1__policy_year_terms__init(&t->msg);
     Aixin__V1__PolicyYearTerms *m = &t->msg;
@@ -240,7 +241,7 @@ static cli_exit_t year_terms_build(const char *command,
     if (rc == CLI_EXIT_OK && reference.year != m->year &&
         reference.year != m->year - 1)
         rc = cli_reject_input("terms.reference_date",
-                              "the reference date must fall in %d or %d",
+                              _("the reference date must fall in %d or %d"),
                               (int)m->year - 1, (int)m->year);
     if (rc == CLI_EXIT_OK)
         rc = input_check_amount(a->premium, "terms.premium_fen",
@@ -255,8 +256,8 @@ static cli_exit_t year_terms_build(const char *command,
     if (rc == CLI_EXIT_OK &&
         m->city_subsidy_fen > m->premium_fen - m->county_share_min_fen)
         rc = cli_reject_input("terms.county_share_min_fen",
-                              "the city subsidy plus the smallest county "
-                              "share exceed the premium");
+                              _("the city subsidy plus the smallest county "
+                              "share exceed the premium"));
     for (size_t i = 0; rc == CLI_EXIT_OK && i < a->n_benefits; i++)
         rc = benefit_parse(command, a->benefits[i], i, t);
     if (rc != CLI_EXIT_OK)
@@ -307,13 +308,13 @@ static cli_exit_t year_set_terms(const cli_context_t *ctx, int argc,
         case 'b':
             if (a.n_benefits == YEAR_MAX_BENEFITS)
                 return cli_usage_error(command,
-                                       "at most %d --benefit options, one "
-                                       "per event",
+                                       _("at most %d --benefit options, one "
+                                       "per event"),
                                        YEAR_MAX_BENEFITS);
             a.benefits[a.n_benefits++] = optarg;
             break;
         case 'h':
-            fputs(update ? year_update_help : year_open_help, stdout);
+            fputs(update ? _(year_update_help) : _(year_open_help), stdout);
             return CLI_EXIT_OK;
         default:
             return cli_report_bad_option(command, argv, c);
@@ -381,7 +382,7 @@ static cli_exit_t year_show(const cli_context_t *ctx, int argc, char **argv)
             year_text = optarg;
             break;
         case 'h':
-            fputs(year_show_help, stdout);
+            fputs(_(year_show_help), stdout);
             return CLI_EXIT_OK;
         default:
             return cli_report_bad_option(YEAR_SHOW, argv, c);
@@ -391,7 +392,7 @@ static cli_exit_t year_show(const cli_context_t *ctx, int argc, char **argv)
     if (rc != CLI_EXIT_OK)
         return rc;
     if (year_text == NULL)
-        return cli_usage_error(YEAR_SHOW, "missing --year");
+        return cli_usage_error(YEAR_SHOW, _("missing --year"));
     int32_t year;
     rc = input_check_year(year_text, "year", &year);
     if (rc != CLI_EXIT_OK)
@@ -427,7 +428,7 @@ static cli_exit_t year_list(const cli_context_t *ctx, int argc, char **argv)
     int c;
     while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
         if (c == 'h') {
-            fputs(year_list_help, stdout);
+            fputs(_(year_list_help), stdout);
             return CLI_EXIT_OK;
         }
         return cli_report_bad_option(YEAR_LIST, argv, c);
@@ -464,11 +465,11 @@ static cli_exit_t year_list(const cli_context_t *ctx, int argc, char **argv)
 }
 
 const cli_command_t cmd_year_verbs[] = {
-    {"open", "open a policy year with its terms (city admin)", year_open,
+    {"open", N_("open a policy year with its terms (city admin)"), year_open,
      NULL},
-    {"update", "replace a year's terms (city admin, before policies)",
+    {"update", N_("replace a year's terms (city admin, before policies)"),
      year_update, NULL},
-    {"show", "show a policy year with its benefit caps", year_show, NULL},
-    {"list", "list the policy years", year_list, NULL},
+    {"show", N_("show a policy year with its benefit caps"), year_show, NULL},
+    {"list", N_("list the policy years"), year_list, NULL},
     {NULL, NULL, NULL, NULL},
 };

@@ -9,46 +9,47 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "error_text.h"
 #include "i18n.h"
 #include "rpc.h"
 
 static const cli_command_t commands[] = {
-    {"login", "log in and save the session", cmd_session_login, NULL},
-    {"logout", "end the saved session", cmd_session_logout, NULL},
-    {"whoami", "show your user, role, division and session expiry",
+    {"login", N_("log in and save the session"), cmd_session_login, NULL},
+    {"logout", N_("end the saved session"), cmd_session_logout, NULL},
+    {"whoami", N_("show your user, role, division and session expiry"),
      cmd_session_whoami, NULL},
-    {"account", "manage accounts", NULL, cmd_account_verbs},
-    {"divisions", "list divisions as a tree", cmd_divisions_list, NULL},
-    {"year", "open, change and list policy years", NULL, cmd_year_verbs},
-    {"insurer", "register and list insurers", NULL, cmd_insurer_verbs},
-    {"terms", "set and list each county's share and insurer", NULL,
+    {"account", N_("manage accounts"), NULL, cmd_account_verbs},
+    {"divisions", N_("list divisions as a tree"), cmd_divisions_list, NULL},
+    {"year", N_("open, change and list policy years"), NULL, cmd_year_verbs},
+    {"insurer", N_("register and list insurers"), NULL, cmd_insurer_verbs},
+    {"terms", N_("set and list each county's share and insurer"), NULL,
      cmd_terms_verbs},
-    {"household", "register households, add children, look them up", NULL,
+    {"household", N_("register households, add children, look them up"), NULL,
      cmd_household_verbs},
-    {"enroll", "enroll a child for a policy year", cmd_enroll_child, NULL},
-    {"policies", "list a child's policies", cmd_enroll_list_policies, NULL},
-    {"census", "submit and list eligible households", NULL,
+    {"enroll", N_("enroll a child for a policy year"), cmd_enroll_child, NULL},
+    {"policies", N_("list a child's policies"), cmd_enroll_list_policies, NULL},
+    {"census", N_("submit and list eligible households"), NULL,
      cmd_census_verbs},
-    {"disbursement", "record money paid in", NULL, cmd_disbursement_verbs},
-    {"ledger", "what each level owes, has paid and has outstanding",
+    {"disbursement", N_("record money paid in"), NULL, cmd_disbursement_verbs},
+    {"ledger", N_("what each level owes, has paid and has outstanding"),
      cmd_funding_ledger, NULL},
-    {"spool", "list the changes waiting for the server", cmd_spool_list,
+    {"spool", N_("list the changes waiting for the server"), cmd_spool_list,
      NULL},
-    {"sync", "send the changes waiting for the server", cmd_spool_sync,
+    {"sync", N_("send the changes waiting for the server"), cmd_spool_sync,
      NULL},
-    {"import", "enroll from a CSV file", NULL, cmd_import_verbs},
-    {"claim", "file, decide, pay and follow claims", NULL, cmd_claim_verbs},
-    {"report", "the city's indicators: table, CSV, JSON or HTML charts",
+    {"import", N_("enroll from a CSV file"), NULL, cmd_import_verbs},
+    {"claim", N_("file, decide, pay and follow claims"), NULL, cmd_claim_verbs},
+    {"report", N_("the city's indicators: table, CSV, JSON or HTML charts"),
      cmd_report, NULL},
     {NULL, NULL, NULL, NULL},
 };
 
-static const char usage_head[] =
-    "Usage: aixin [--server HOST:PORT] [--format FORMAT] COMMAND [options]\n"
+static const char *const usage_head =
+    N_("Usage: aixin [--server HOST:PORT] [--format FORMAT] COMMAND [options]\n"
     "\n"
     "Office client of the city's child-insurance programme (爱心保险).\n"
     "\n"
-    "Global options (before COMMAND):\n"
+    "Global options (before COMMAND; --format also after it):\n"
     "  -s, --server HOST:PORT   the aixind server; default AIXIN_SERVER, the\n"
     "                           saved session's server, server= in\n"
     "                           ~/.config/aixin/config, 127.0.0.1:7460\n"
@@ -57,10 +58,10 @@ static const char usage_head[] =
     "  -h, --help               show this help\n"
     "  -V, --version            show the version\n"
     "\n"
-    "Commands:\n";
+    "Commands:\n");
 
-static const char usage_tail[] =
-    "\n"
+static const char *const usage_tail =
+    N_("\n"
     "Run 'aixin COMMAND --help' for a command's options and an example.\n"
     "\n"
     "Credentials: AIXIN_USER and AIXIN_PASSWORD log in on every command;\n"
@@ -90,18 +91,18 @@ static const char usage_tail[] =
     "Environment: AIXIN_SERVER, AIXIN_USER, AIXIN_PASSWORD,\n"
     "AIXIN_NEW_PASSWORD, AIXIN_SESSION_FILE, AIXIN_CONFIG, AIXIN_SPOOL_DIR;\n"
     "TLS: AIXIN_CA_FILE (verify the server; turns TLS on), AIXIN_CERT_FILE and\n"
-    "AIXIN_KEY_FILE (a client certificate that can log in by itself).\n";
+    "AIXIN_KEY_FILE (a client certificate that can log in by itself).\n");
 
 static void main_print_help(void)
 {
-    fputs(usage_head, stdout);
+    fputs(_(usage_head), stdout);
     for (const cli_command_t *c = commands; c->name != NULL; c++) {
         if (c->verbs != NULL)
             cli_print_verbs(c->name, c->verbs);
         else
-            printf("  %-22s %s\n", c->name, c->summary);
+            printf("  %-22s %s\n", c->name, _(c->summary));
     }
-    fputs(usage_tail, stdout);
+    fputs(_(usage_tail), stdout);
 }
 
 /*
@@ -132,9 +133,48 @@ static const cli_command_t *main_find_command(const char *name)
 
 static cli_exit_t main_usage_error(const char *message, const char *word)
 {
-    fprintf(stderr, "%s: %s '%s'\nTry '%s --help'.\n", CLI_PROGRAM_NAME,
+    fprintf(stderr, _("%s: %s '%s'\nTry '%s --help'.\n"), CLI_PROGRAM_NAME,
             message, word, CLI_PROGRAM_NAME);
     return CLI_EXIT_USAGE;
+}
+
+/*
+ * "--format FORMAT" (or "--format=FORMAT") after the command, as people
+ * also type it ("aixin policies --child ID --format json"): taken out of
+ * the command's argv and applied like the global option. Not after "--",
+ * and not for `report`, which parses its own --format.
+ */
+static cli_exit_t main_take_format(cli_context_t *ctx, int *argc, char **argv)
+{
+    int out = 0;
+    for (int i = 0; i < *argc; i++) {
+        const char *value = NULL;
+        if (strcmp(argv[i], "--") == 0) {
+            while (i < *argc)
+                argv[out++] = argv[i++];
+            break;
+        }
+        if (strcmp(argv[i], "--format") == 0) {
+            if (i + 1 >= *argc)
+                return main_usage_error(_("option needs a value:"), argv[i]);
+            value = argv[++i];
+        } else if (strncmp(argv[i], "--format=", 9) == 0) {
+            value = argv[i] + 9;
+        } else {
+            argv[out++] = argv[i];
+            continue;
+        }
+        if (!output_format_parse(value, &ctx->format)) {
+            if (cmd_report_format_known(value))
+                return main_usage_error(
+                    _("--format csv and html are for 'report', not"), argv[0]);
+            return main_usage_error(_("--format must be table or json, not"),
+                                    value);
+        }
+    }
+    argv[out] = NULL;
+    *argc = out;
+    return CLI_EXIT_OK;
 }
 
 static cli_exit_t main_run(int argc, char **argv)
@@ -162,8 +202,8 @@ static cli_exit_t main_run(int argc, char **argv)
             if (output_format_parse(optarg, &ctx.format))
                 break;
             if (!cmd_report_format_known(optarg))
-                return main_usage_error("--format must be table, json, csv "
-                                        "or html, not",
+                return main_usage_error(_("--format must be table, json, csv "
+                                        "or html, not"),
                                         optarg);
             report_format = optarg;
             break;
@@ -174,13 +214,13 @@ static cli_exit_t main_run(int argc, char **argv)
             printf("%s %s\n", CLI_PROGRAM_NAME, CLI_VERSION);
             return CLI_EXIT_OK;
         case ':':
-            return main_usage_error("option needs a value:", argv[optind - 1]);
+            return main_usage_error(_("option needs a value:"), argv[optind - 1]);
         default:
-            return main_usage_error("unknown option", argv[optind - 1]);
+            return main_usage_error(_("unknown option"), argv[optind - 1]);
         }
     }
     if (optind >= argc) {
-        fprintf(stderr, "%s: missing command\nTry '%s --help'.\n",
+        fprintf(stderr, _("%s: missing command\nTry '%s --help'.\n"),
                 CLI_PROGRAM_NAME, CLI_PROGRAM_NAME);
         return CLI_EXIT_USAGE;
     }
@@ -210,12 +250,19 @@ static cli_exit_t main_run(int argc, char **argv)
 
     const cli_command_t *cmd = main_find_command(sub_argv[0]);
     if (cmd == NULL)
-        return main_usage_error("unknown command", sub_argv[0]);
+        return main_usage_error(_("unknown command"), sub_argv[0]);
     if (report_format != NULL && cmd->run != cmd_report)
-        return main_usage_error("--format csv and html are for 'report', not",
+        return main_usage_error(_("--format csv and html are for 'report', not"),
                                 sub_argv[0]);
+    if (cmd->run != cmd_report) {
+        cli_exit_t rc = main_take_format(&ctx, &sub_argc, sub_argv);
+        if (rc != CLI_EXIT_OK)
+            return rc;
+    }
+    /* Tools reading JSON get the protocol's field paths in errors. */
+    error_text_use_field_paths(ctx.format == OUTPUT_FORMAT_JSON);
     if (sodium_init() < 0)
-        return cli_error(CLI_EXIT_UNAVAILABLE, "cannot initialise libsodium");
+        return cli_error(CLI_EXIT_UNAVAILABLE, _("cannot initialise libsodium"));
     rpc_offline_spool_enable(main_command_spools(cmd->name));
     if (cmd->verbs != NULL)
         return cli_dispatch_group(&ctx, cmd->name, cmd->verbs, sub_argc,

@@ -7,6 +7,7 @@
 
 #include "connection.h"
 #include "credentials.h"
+#include "i18n.h"
 
 #define ADDRESS_PART_SIZE 256
 
@@ -27,8 +28,8 @@ static cli_exit_t address_check(const char *address)
     char port[ADDRESS_PART_SIZE];
     if (!conn_split_address(address, host, sizeof(host), port, sizeof(port)))
         return cli_error(CLI_EXIT_USAGE,
-                         "bad server address '%s': expected HOST:PORT "
-                         "(e.g. 127.0.0.1:7460 or [::1]:7460)",
+                         _("bad server address '%s': expected HOST:PORT "
+                         "(e.g. 127.0.0.1:7460 or [::1]:7460)"),
                          address);
     return CLI_EXIT_OK;
 }
@@ -45,7 +46,7 @@ cli_exit_t cli_connect_address(const cli_context_t *ctx,
         return rc;
     *out = strdup(address);
     if (*out == NULL)
-        return cli_error(CLI_EXIT_UNAVAILABLE, "out of memory");
+        return cli_error(CLI_EXIT_UNAVAILABLE, _("out of memory"));
     return CLI_EXIT_OK;
 }
 
@@ -70,13 +71,13 @@ static cli_exit_t connect_with_session(const cli_context_t *ctx,
     }
     if (r == CREDENTIALS_MISSING)
         return cli_error(CLI_EXIT_REJECTED,
-                         "not logged in: run `aixin login` or set "
-                         "AIXIN_USER and AIXIN_PASSWORD");
+                         _("not logged in: run `aixin login` or set "
+                         "AIXIN_USER and AIXIN_PASSWORD"));
     const char *wanted = explicit_address(ctx);
     if (wanted != NULL && strcmp(wanted, s.server) != 0) {
         cli_exit_t rc = cli_error(CLI_EXIT_REJECTED,
-                                  "the saved session is for %s, not %s: "
-                                  "run `aixin login`",
+                                  _("the saved session is for %s, not %s: "
+                                  "run `aixin login`"),
                                   s.server, wanted);
         credentials_session_free(&s);
         return rc;

@@ -1,5 +1,6 @@
 /* The configuration file; see client_config.h. */
 #include "client_config.h"
+#include "i18n.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -67,7 +68,7 @@ static bool config_apply_line(client_config_t *cfg, const char *path,
         return true;
     char *eq = strchr(s, '=');
     if (eq == NULL) {
-        cli_error(CLI_EXIT_USAGE, "%s:%u: expected key=value", path, lineno);
+        cli_error(CLI_EXIT_USAGE, _("%s:%u: expected key=value"), path, lineno);
         return false;
     }
     *eq = '\0';
@@ -79,7 +80,7 @@ static bool config_apply_line(client_config_t *cfg, const char *path,
         char **slot = (char **)((char *)cfg + config_keys[i].offset);
         char *copy = strdup(value);
         if (copy == NULL) {
-            cli_error(CLI_EXIT_UNAVAILABLE, "out of memory");
+            cli_error(CLI_EXIT_UNAVAILABLE, _("out of memory"));
             return false;
         }
         free(*slot);
@@ -87,7 +88,7 @@ static bool config_apply_line(client_config_t *cfg, const char *path,
         return true;
     }
     /* Newer versions may add keys: tolerate them, but say so. */
-    cli_warn("%s:%u: unknown key '%s' ignored", path, lineno, key);
+    cli_warn(_("%s:%u: unknown key '%s' ignored"), path, lineno, key);
     return true;
 }
 
@@ -110,7 +111,7 @@ cli_exit_t client_config_load(client_config_t *cfg)
     if (f == NULL) {
         if (errno == ENOENT)
             return CLI_EXIT_OK;
-        return cli_error(CLI_EXIT_USAGE, "cannot read %s: %s", path,
+        return cli_error(CLI_EXIT_USAGE, _("cannot read %s: %s"), path,
                          strerror(errno));
     }
     char line[CONFIG_LINE_MAX];
@@ -119,7 +120,7 @@ cli_exit_t client_config_load(client_config_t *cfg)
     while (fgets(line, sizeof(line), f) != NULL) {
         lineno++;
         if (strchr(line, '\n') == NULL && !feof(f)) {
-            rc = cli_error(CLI_EXIT_USAGE, "%s:%u: line too long", path,
+            rc = cli_error(CLI_EXIT_USAGE, _("%s:%u: line too long"), path,
                            lineno);
             break;
         }
@@ -129,7 +130,7 @@ cli_exit_t client_config_load(client_config_t *cfg)
         }
     }
     if (rc == CLI_EXIT_OK && ferror(f))
-        rc = cli_error(CLI_EXIT_USAGE, "cannot read %s", path);
+        rc = cli_error(CLI_EXIT_USAGE, _("cannot read %s"), path);
     fclose(f);
     if (rc != CLI_EXIT_OK)
         client_config_free(cfg);

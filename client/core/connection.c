@@ -18,6 +18,7 @@
 
 #include "cli.h"
 #include "frame.h"
+#include "i18n.h"
 
 #define CONN_PROTOCOL_VERSION 1
 #define CONN_READ_CHUNK 16384
@@ -195,7 +196,7 @@ static conn_result_t conn_connect_socket(conn_t *c, const char *address,
     char port[CONN_PORT_SIZE];
     if (!conn_split_address(address, host, sizeof(host), port, sizeof(port))) {
         error_text(err,
-                 "bad server address '%s': expected HOST:PORT", address);
+                 _("bad server address '%s': expected HOST:PORT"), address);
         return CONN_ERR_RESOLVE;
     }
     struct addrinfo hints;
@@ -206,7 +207,7 @@ static conn_result_t conn_connect_socket(conn_t *c, const char *address,
     struct addrinfo *res = NULL;
     int gai = getaddrinfo(host, port, &hints, &res);
     if (gai != 0) {
-        error_text(err, "cannot resolve '%s': %s", host,
+        error_text(err, _("cannot resolve '%s': %s"), host,
                  gai_strerror(gai));
         return CONN_ERR_RESOLVE;
     }
@@ -238,8 +239,8 @@ static conn_result_t conn_connect_socket(conn_t *c, const char *address,
             break;
     }
     freeaddrinfo(res);
-    error_text(err, "cannot connect to %s: %s", address,
-             last_errno == ETIMEDOUT ? "no answer within 10 s"
+    error_text(err, _("cannot connect to %s: %s"), address,
+             last_errno == ETIMEDOUT ? _("no answer within 10 s")
                                      : strerror(last_errno));
     return CONN_ERR_CONNECT;
 }
@@ -263,11 +264,11 @@ static conn_result_t conn_write_all(conn_t *c, const uint8_t *data, size_t n,
                 if (ready > 0 || (ready < 0 && errno == EINTR))
                     continue;
                 if (ready == 0) {
-                    error_text(err, "sending to %s timed out", c->address);
+                    error_text(err, _("sending to %s timed out"), c->address);
                     return CONN_ERR_TIMEOUT;
                 }
             }
-            error_text(err, "sending to %s failed: %s", c->address,
+            error_text(err, _("sending to %s failed: %s"), c->address,
                        strerror(errno));
             return CONN_ERR_CLOSED;
         }
@@ -284,11 +285,11 @@ static conn_result_t conn_write_all(conn_t *c, const uint8_t *data, size_t n,
                 continue;
             if (ready == 0) {
                 error_text(err,
-                         "sending to %s timed out", c->address);
+                         _("sending to %s timed out"), c->address);
                 return CONN_ERR_TIMEOUT;
             }
         }
-        error_text(err, "sending to %s failed: %s",
+        error_text(err, _("sending to %s failed: %s"),
                  c->address, strerror(errno));
         return errno == EPIPE || errno == ECONNRESET ? CONN_ERR_CLOSED
                                                      : CONN_ERR_IO;
@@ -303,13 +304,13 @@ conn_result_t conn_send_request(conn_t *c, Aixin__V1__Request *req,
     size_t len = aixin__v1__request__get_packed_size(req);
     if (len == 0 || len > c->max_frame_bytes) {
         error_text(err,
-                 "the request is %zu bytes, over the server's limit of %u",
+                 _("the request is %zu bytes, over the server's limit of %u"),
                  len, (unsigned)c->max_frame_bytes);
         return CONN_ERR_TOO_LARGE;
     }
     uint8_t *buf = malloc(FRAME_HEADER_SIZE + len);
     if (buf == NULL) {
-        error_text(err, "out of memory");
+        error_text(err, _("out of memory"));
         return CONN_ERR_NOMEM;
     }
     frame_header_write(buf, (uint32_t)len);
@@ -334,11 +335,11 @@ static conn_result_t conn_read_some(conn_t *c, int64_t deadline,
                 if (ready > 0 || (ready < 0 && errno == EINTR))
                     continue;
                 if (ready == 0) {
-                    error_text(err, "no answer from %s within %d s",
+                    error_text(err, _("no answer from %s within %d s"),
                                c->address, CONN_RESPONSE_TIMEOUT_MS / 1000);
                     return CONN_ERR_TIMEOUT;
                 }
-                error_text(err, "reading from %s failed: %s", c->address,
+                error_text(err, _("reading from %s failed: %s"), c->address,
                            strerror(errno));
                 return CONN_ERR_IO;
             }
@@ -352,7 +353,7 @@ static conn_result_t conn_read_some(conn_t *c, int64_t deadline,
                                                    (size_t)n);
             if (fr != FRAME_OK) {
                 error_text(err,
-                         "bad frame from %s: %s", c->address,
+                         _("bad frame from %s: %s"), c->address,
                          frame_result_name(fr));
                 return fr == FRAME_ERR_NOMEM ? CONN_ERR_NOMEM
                                              : CONN_ERR_PROTOCOL;
@@ -361,7 +362,7 @@ static conn_result_t conn_read_some(conn_t *c, int64_t deadline,
         }
         if (n == 0) {
             error_text(err,
-                     "%s closed the connection", c->address);
+                     _("%s closed the connection"), c->address);
             return CONN_ERR_CLOSED;
         }
         if (errno == EINTR)
@@ -372,12 +373,12 @@ static conn_result_t conn_read_some(conn_t *c, int64_t deadline,
                 continue;
             if (ready == 0) {
                 error_text(err,
-                         "no answer from %s within %d s", c->address,
+                         _("no answer from %s within %d s"), c->address,
                          CONN_RESPONSE_TIMEOUT_MS / 1000);
                 return CONN_ERR_TIMEOUT;
             }
         }
-        error_text(err, "reading from %s failed: %s",
+        error_text(err, _("reading from %s failed: %s"),
                  c->address, strerror(errno));
         return errno == ECONNRESET ? CONN_ERR_CLOSED : CONN_ERR_IO;
     }
@@ -396,7 +397,7 @@ conn_result_t conn_receive_response(conn_t *c, uint64_t request_id,
         if (fr == FRAME_OK)
             break;
         if (fr != FRAME_NEED_MORE) {
-            error_text(err, "bad frame from %s: %s",
+            error_text(err, _("bad frame from %s: %s"),
                      c->address, frame_result_name(fr));
             return CONN_ERR_PROTOCOL;
         }
@@ -408,13 +409,13 @@ conn_result_t conn_receive_response(conn_t *c, uint64_t request_id,
         aixin__v1__response__unpack(NULL, payload_len, payload);
     if (resp == NULL) {
         error_text(err,
-                 "unreadable response from %s", c->address);
+                 _("unreadable response from %s"), c->address);
         return CONN_ERR_PROTOCOL;
     }
     bool unreadable_request = resp->request_id == 0 && resp->error != NULL;
     if (resp->request_id != request_id && !unreadable_request) {
         error_text(err,
-                 "response from %s answers request %llu, not %llu",
+                 _("response from %s answers request %llu, not %llu"),
                  c->address, (unsigned long long)resp->request_id,
                  (unsigned long long)request_id);
         aixin__v1__response__free_unpacked(resp, NULL);
@@ -423,7 +424,7 @@ conn_result_t conn_receive_response(conn_t *c, uint64_t request_id,
     if (resp->error == NULL &&
         resp->body_case == AIXIN__V1__RESPONSE__BODY__NOT_SET) {
         error_text(err,
-                 "empty response from %s", c->address);
+                 _("empty response from %s"), c->address);
         aixin__v1__response__free_unpacked(resp, NULL);
         return CONN_ERR_PROTOCOL;
     }
@@ -476,7 +477,7 @@ static conn_result_t conn_hello(conn_t *c, Aixin__V1__Response **hello_error,
     if (r != CONN_OK)
         return r;
     if (resp->error != NULL) {
-        error_text(err, "%s refused the handshake",
+        error_text(err, _("%s refused the handshake"),
                  c->address);
         *hello_error = resp;
         return CONN_ERR_REFUSED;
@@ -484,7 +485,7 @@ static conn_result_t conn_hello(conn_t *c, Aixin__V1__Response **hello_error,
     if (resp->body_case != AIXIN__V1__RESPONSE__BODY_HELLO ||
         resp->hello->version != CONN_PROTOCOL_VERSION) {
         error_text(err,
-                 "%s answered the handshake with something else",
+                 _("%s answered the handshake with something else"),
                  c->address);
         aixin__v1__response__free_unpacked(resp, NULL);
         return CONN_ERR_PROTOCOL;
@@ -510,7 +511,7 @@ conn_result_t conn_open(const char *address, conn_t **out,
     *hello_error = NULL;
     conn_t *c = calloc(1, sizeof(*c));
     if (c == NULL) {
-        error_text(err, "out of memory");
+        error_text(err, _("out of memory"));
         return CONN_ERR_NOMEM;
     }
     c->fd = -1;

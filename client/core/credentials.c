@@ -13,6 +13,7 @@
 
 #include "client_config.h"
 #include "text_check.h"
+#include "i18n.h"
 
 /* A session file is three short lines; anything bigger is not ours. */
 #define SESSION_FILE_MAX 8192
@@ -24,18 +25,18 @@ bool credentials_session_path(char out[CREDENTIALS_PATH_SIZE])
         int n = snprintf(out, CREDENTIALS_PATH_SIZE, "%s", env);
         if (n > 0 && n < CREDENTIALS_PATH_SIZE)
             return true;
-        cli_error(CLI_EXIT_USAGE, "AIXIN_SESSION_FILE is too long");
+        cli_error(CLI_EXIT_USAGE, _("AIXIN_SESSION_FILE is too long"));
         return false;
     }
     char dir[CREDENTIALS_PATH_SIZE];
     if (!client_config_dir(dir, sizeof(dir))) {
         cli_error(CLI_EXIT_USAGE,
-                  "HOME is not set: set AIXIN_SESSION_FILE instead");
+                  _("HOME is not set: set AIXIN_SESSION_FILE instead"));
         return false;
     }
     int n = snprintf(out, CREDENTIALS_PATH_SIZE, "%s/session", dir);
     if (n < 0 || n >= CREDENTIALS_PATH_SIZE) {
-        cli_error(CLI_EXIT_USAGE, "HOME is too long");
+        cli_error(CLI_EXIT_USAGE, _("HOME is too long"));
         return false;
     }
     return true;
@@ -78,7 +79,7 @@ static bool session_parse(const char *path, char *text, session_file_t *out)
             continue;
         char *copy = strdup(eq + 1);
         if (copy == NULL) {
-            cli_error(CLI_EXIT_UNAVAILABLE, "out of memory");
+            cli_error(CLI_EXIT_UNAVAILABLE, _("out of memory"));
             return false;
         }
         if (*slot != NULL) {
@@ -90,7 +91,7 @@ static bool session_parse(const char *path, char *text, session_file_t *out)
     if (out->server == NULL || out->token == NULL || out->token[0] == '\0' ||
         !text_check_ascii_graph(out->token, strlen(out->token))) {
         cli_error(CLI_EXIT_REJECTED,
-                  "session file %s is damaged: run `aixin login` again",
+                  _("session file %s is damaged: run `aixin login` again"),
                   path);
         return false;
     }
@@ -104,14 +105,14 @@ credentials_result_t credentials_session_load(const char *path,
     if (fd < 0) {
         if (errno == ENOENT)
             return CREDENTIALS_MISSING;
-        cli_error(CLI_EXIT_REJECTED, "cannot open session file %s: %s", path,
+        cli_error(CLI_EXIT_REJECTED, _("cannot open session file %s: %s"), path,
                   strerror(errno));
         return CREDENTIALS_ERROR;
     }
     struct stat st;
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         close(fd);
-        cli_error(CLI_EXIT_REJECTED, "session file %s is not a regular file",
+        cli_error(CLI_EXIT_REJECTED, _("session file %s is not a regular file"),
                   path);
         return CREDENTIALS_ERROR;
     }
@@ -119,8 +120,8 @@ credentials_result_t credentials_session_load(const char *path,
     if (st.st_uid != geteuid() || (st.st_mode & 077) != 0) {
         close(fd);
         cli_error(CLI_EXIT_REJECTED,
-                  "session file %s must be owned by you with mode 0600 "
-                  "(it is %04o): run `aixin login` again",
+                  _("session file %s must be owned by you with mode 0600 "
+                  "(it is %04o): run `aixin login` again"),
                   path, (unsigned)(st.st_mode & 07777));
         return CREDENTIALS_ERROR;
     }
@@ -134,7 +135,7 @@ credentials_result_t credentials_session_load(const char *path,
             int saved = errno;
             close(fd);
             sodium_memzero(buf, len);
-            cli_error(CLI_EXIT_REJECTED, "cannot read session file %s: %s",
+            cli_error(CLI_EXIT_REJECTED, _("cannot read session file %s: %s"),
                       path, strerror(saved));
             return CREDENTIALS_ERROR;
         }
@@ -149,7 +150,7 @@ credentials_result_t credentials_session_load(const char *path,
     if (len >= SESSION_FILE_MAX || memchr(buf, '\0', len) != NULL) {
         sodium_memzero(buf, sizeof(buf));
         cli_error(CLI_EXIT_REJECTED,
-                  "session file %s is damaged: run `aixin login` again", path);
+                  _("session file %s is damaged: run `aixin login` again"), path);
         return CREDENTIALS_ERROR;
     }
     session_file_t s = {0};
@@ -195,7 +196,7 @@ bool credentials_session_save(const char *path, const session_file_t *s)
 {
     if (getenv("AIXIN_SESSION_FILE") == NULL && !client_config_make_dir()) {
         cli_error(CLI_EXIT_UNAVAILABLE,
-                  "cannot create the directory of %s: %s", path,
+                  _("cannot create the directory of %s: %s"), path,
                   strerror(errno));
         return false;
     }
@@ -209,14 +210,14 @@ bool credentials_session_save(const char *path, const session_file_t *s)
                        s->token);
     if (len < 0 || (size_t)len >= sizeof(text)) {
         sodium_memzero(text, sizeof(text));
-        cli_error(CLI_EXIT_UNAVAILABLE, "the session is too large to save");
+        cli_error(CLI_EXIT_UNAVAILABLE, _("the session is too large to save"));
         return false;
     }
     int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
                   0600);
     if (fd < 0) {
         sodium_memzero(text, sizeof(text));
-        cli_error(CLI_EXIT_UNAVAILABLE, "cannot create %s: %s", tmp,
+        cli_error(CLI_EXIT_UNAVAILABLE, _("cannot create %s: %s"), tmp,
                   strerror(errno));
         return false;
     }
@@ -233,12 +234,12 @@ bool credentials_session_save(const char *path, const session_file_t *s)
     }
     if (!ok) {
         unlink(tmp);
-        cli_error(CLI_EXIT_UNAVAILABLE, "cannot write session file %s: %s",
+        cli_error(CLI_EXIT_UNAVAILABLE, _("cannot write session file %s: %s"),
                   path, strerror(saved));
         return false;
     }
     if (!dir_sync(path))
-        cli_warn("could not sync the directory of %s", path);
+        cli_warn(_("could not sync the directory of %s"), path);
     return true;
 }
 
@@ -247,7 +248,7 @@ credentials_result_t credentials_session_remove(const char *path)
     if (unlink(path) != 0) {
         if (errno == ENOENT)
             return CREDENTIALS_MISSING;
-        cli_error(CLI_EXIT_UNAVAILABLE, "cannot remove session file %s: %s",
+        cli_error(CLI_EXIT_UNAVAILABLE, _("cannot remove session file %s: %s"),
                   path, strerror(errno));
         return CREDENTIALS_ERROR;
     }
@@ -267,7 +268,7 @@ credentials_result_t credentials_from_env(rpc_credentials_t *out)
     c.password = strdup(password);
     if (c.username == NULL || c.password == NULL) {
         rpc_credentials_free(&c);
-        cli_error(CLI_EXIT_UNAVAILABLE, "out of memory");
+        cli_error(CLI_EXIT_UNAVAILABLE, _("out of memory"));
         return CREDENTIALS_ERROR;
     }
     *out = c;

@@ -1,11 +1,28 @@
 /*
- * Reading an enrollment CSV file (libcsv): UTF-8, a header row naming the
- * columns in any order, a UTF-8 byte order mark accepted. Required
- * columns (IMPORT_COL_*): policy_year, township, household_kind,
- * certificate_no, guardian_id, guardian_name, child_id, child_name,
- * child_sex, child_birth_date; other columns are kept (for the error
- * report) and otherwise ignored. Blank lines are skipped; every record
- * knows the line of the file it starts on.
+ * Reading an enrollment CSV file (libcsv) as Excel saves it: UTF-8 with or
+ * without a byte order mark, or GB18030/GBK (detected, converted to UTF-8
+ * with iconv; text_encoding.h), a header row naming the columns in any
+ * order, in English or in Chinese:
+ *
+ *   column (IMPORT_COL_*)  English header      Chinese header(s)
+ *   POLICY_YEAR            policy_year         年度, 保单年度, 参保年度
+ *   TOWNSHIP               township            乡镇代码, 乡镇编码
+ *   HOUSEHOLD_KIND         household_kind      户类型, 户别
+ *   CERTIFICATE_NO         certificate_no      独生子女证号, 证号, 证件编号
+ *   GUARDIAN_ID            guardian_id         监护人身份证号(码)
+ *   GUARDIAN_NAME          guardian_name       监护人姓名
+ *   CHILD_ID               child_id            子女身份证号(码)
+ *   CHILD_NAME             child_name          子女姓名
+ *   CHILD_SEX              child_sex           性别, 子女性别
+ *   CHILD_BIRTH_DATE       child_birth_date    出生日期, 子女出生日期
+ *
+ * Values as a clerk types them are written the protocol's way when read:
+ * birth dates 2007-03-05, 2007/3/5 or 2007年3月5日 become 2007-03-05;
+ * 独生子女户 only_child, 二女户/双女户 two_daughters; 男 M, 女 F. Other
+ * values are left for the row checks to refuse. Other columns are kept
+ * (for the error report) and otherwise ignored. Blank lines and rows with
+ * only empty fields (what Excel leaves below a table) are skipped; every
+ * record knows the line of the file it starts on.
  */
 #ifndef AIXIN_CLIENT_IMPORT_CSV_H
 #define AIXIN_CLIENT_IMPORT_CSV_H
@@ -15,6 +32,10 @@
 #include <stdio.h>
 
 #include "cli.h"
+#include "text_encoding.h"
+
+/* "YYYY-MM-DD" and its NUL. */
+#define IMPORT_DATE_SIZE 11
 
 typedef enum import_column {
     IMPORT_COL_POLICY_YEAR = 0,
@@ -33,6 +54,20 @@ typedef enum import_column {
 /* The header name of a required column ("policy_year"). */
 const char *import_column_name(import_column_t col);
 
+/* Its first Chinese header ("年度"). */
+const char *import_column_chinese_name(import_column_t col);
+
+/* The column a header names (English or Chinese, spaces around it
+ * ignored); false for other columns. */
+bool import_csv_column_parse(const char *header, import_column_t *out);
+
+/*
+ * A date as Excel or a clerk writes it (2007-03-05, 2007/3/5,
+ * 2007年3月5日; spaces around it ignored) as "YYYY-MM-DD" in out. False,
+ * out untouched, for anything else or a day that does not exist.
+ */
+bool import_csv_date_parse(const char *text, char out[IMPORT_DATE_SIZE]);
+
 /* One data row as read: fields NUL-terminated, unquoted, in file order. */
 typedef struct import_record {
     uint32_t line;     /* the line of the file the record starts on */
@@ -45,6 +80,7 @@ typedef struct import_file {
     int column_of[IMPORT_COL_COUNT];    /* field index of each column */
     import_record_t *records;           /* owned, in file order */
     size_t n_records;
+    text_encoding_t encoding;           /* what the file came in */
 } import_file_t;
 
 /*

@@ -5,6 +5,8 @@
 
 #include "money.h"
 #include "text_check.h"
+#include "i18n.h"
+#include "server_text.h"
 
 #define PERSON_NAME_MAX_CHARS 64
 #define CERTIFICATE_MAX_CHARS 32
@@ -25,8 +27,11 @@ cli_exit_t input_check_id_number(const char *s, const char *field,
 {
     idcard_info_t tmp;
     idcard_result_t r = idcard_parse(s, strlen(s), &tmp);
-    if (r != IDCARD_OK)
-        return cli_reject_input(field, "%s", idcard_result_message(r));
+    if (r != IDCARD_OK) {
+        char reason[256];
+        server_text_translate(idcard_result_message(r), reason, sizeof(reason));
+        return cli_reject_input(field, "%s", reason);
+    }
     if (info != NULL)
         *info = tmp;
     return CLI_EXIT_OK;
@@ -38,8 +43,8 @@ cli_exit_t input_check_date(const char *s, const char *field,
     civil_date_t d;
     if (!civil_date_parse(s, strlen(s), &d))
         return cli_reject_input(field,
-                                "'%s' is not a date of the form YYYY-MM-DD "
-                                "between %d and %d",
+                                _("'%s' is not a date of the form YYYY-MM-DD "
+                                "between %d and %d"),
                                 s, CIVIL_DATE_MIN_YEAR, CIVIL_DATE_MAX_YEAR);
     if (out != NULL)
         *out = d;
@@ -50,11 +55,14 @@ cli_exit_t input_check_amount(const char *s, const char *field, int64_t *fen)
 {
     int64_t v;
     money_result_t r = money_parse_yuan(s, strlen(s), 0, &v);
-    if (r != MONEY_OK)
-        return cli_reject_input(field, "'%s': %s (write yuan like 30.00)", s,
-                                money_result_message(r));
+    char reason[256];
+    if (r != MONEY_OK) {
+        server_text_translate(money_result_message(r), reason, sizeof(reason));
+        return cli_reject_input(field, _("'%s': %s (write yuan like 30.00)"), s,
+                                reason);
+    }
     if (v <= 0)
-        return cli_reject_input(field, "the amount must be more than 0.00");
+        return cli_reject_input(field, _("the amount must be more than 0.00"));
     *fen = v;
     return CLI_EXIT_OK;
 }
@@ -63,9 +71,12 @@ cli_exit_t input_check_amount_or_zero(const char *s, const char *field,
                                       int64_t *fen)
 {
     money_result_t r = money_parse_yuan(s, strlen(s), 0, fen);
-    if (r != MONEY_OK)
-        return cli_reject_input(field, "'%s': %s (write yuan like 6.00)", s,
-                                money_result_message(r));
+    char reason[256];
+    if (r != MONEY_OK) {
+        server_text_translate(money_result_message(r), reason, sizeof(reason));
+        return cli_reject_input(field, _("'%s': %s (write yuan like 6.00)"), s,
+                                reason);
+    }
     return CLI_EXIT_OK;
 }
 
@@ -74,7 +85,7 @@ cli_exit_t input_check_count(const char *s, const char *field, int64_t max,
 {
     if (!cli_parse_int64(s, 0, max, out))
         return cli_reject_input(field,
-                                "'%s' is not a whole number from 0 to %lld",
+                                _("'%s' is not a whole number from 0 to %lld"),
                                 s, (long long)max);
     return CLI_EXIT_OK;
 }
@@ -83,7 +94,7 @@ cli_exit_t input_check_year(const char *s, const char *field, int32_t *year)
 {
     int64_t v;
     if (!cli_parse_int64(s, CIVIL_DATE_MIN_YEAR, CIVIL_DATE_MAX_YEAR, &v))
-        return cli_reject_input(field, "'%s' is not a year from %d to %d", s,
+        return cli_reject_input(field, _("'%s' is not a year from %d to %d"), s,
                                 CIVIL_DATE_MIN_YEAR, CIVIL_DATE_MAX_YEAR);
     *year = (int32_t)v;
     return CLI_EXIT_OK;
@@ -93,7 +104,7 @@ cli_exit_t input_check_record_id(const char *s, const char *field,
                                  int64_t *id)
 {
     if (!cli_parse_int64(s, 1, INT64_MAX, id))
-        return cli_reject_input(field, "'%s' is not a positive whole number",
+        return cli_reject_input(field, _("'%s' is not a positive whole number"),
                                 s);
     return CLI_EXIT_OK;
 }
@@ -102,12 +113,12 @@ cli_exit_t input_check_person_name(const char *s, const char *field)
 {
     size_t len = strlen(s);
     if (len == 0)
-        return cli_reject_input(field, "the name is empty");
+        return cli_reject_input(field, _("the name is empty"));
     if (!text_check_utf8(s, len))
         return cli_reject_input(field,
-                                "the name is not UTF-8 text on one line");
+                                _("the name is not UTF-8 text on one line"));
     if (text_check_count_code_points(s, len) > PERSON_NAME_MAX_CHARS)
-        return cli_reject_input(field, "the name is longer than %d characters",
+        return cli_reject_input(field, _("the name is longer than %d characters"),
                                 PERSON_NAME_MAX_CHARS);
     return CLI_EXIT_OK;
 }
@@ -118,7 +129,7 @@ cli_exit_t input_check_division_code(const char *s, const char *field)
     if (!text_check_digits(s, len) ||
         (len != COUNTY_CODE_DIGITS && len != TOWNSHIP_CODE_DIGITS))
         return cli_reject_input(field,
-                                "'%s' is not a division code (6 or 9 digits)",
+                                _("'%s' is not a division code (6 or 9 digits)"),
                                 s);
     return CLI_EXIT_OK;
 }
@@ -127,7 +138,7 @@ cli_exit_t input_check_county_code(const char *s, const char *field)
 {
     size_t len = strlen(s);
     if (!text_check_digits(s, len) || len != COUNTY_CODE_DIGITS)
-        return cli_reject_input(field, "'%s' is not a county code (6 digits)",
+        return cli_reject_input(field, _("'%s' is not a county code (6 digits)"),
                                 s);
     return CLI_EXIT_OK;
 }
@@ -137,7 +148,7 @@ cli_exit_t input_check_township_code(const char *s, const char *field)
     size_t len = strlen(s);
     if (!text_check_digits(s, len) || len != TOWNSHIP_CODE_DIGITS)
         return cli_reject_input(field,
-                                "'%s' is not a township code (9 digits)", s);
+                                _("'%s' is not a township code (9 digits)"), s);
     return CLI_EXIT_OK;
 }
 
@@ -147,8 +158,8 @@ cli_exit_t input_check_certificate(const char *s, const char *field)
     if (len == 0 || len > CERTIFICATE_MAX_CHARS ||
         !text_check_ascii_graph(s, len))
         return cli_reject_input(field,
-                                "a certificate number is 1 to %d printable "
-                                "ASCII characters without spaces",
+                                _("a certificate number is 1 to %d printable "
+                                "ASCII characters without spaces"),
                                 CERTIFICATE_MAX_CHARS);
     return CLI_EXIT_OK;
 }
@@ -162,8 +173,8 @@ cli_exit_t input_check_insurer_code(const char *s, const char *field)
              s[i] == '_' || s[i] == '-';
     if (!ok)
         return cli_reject_input(field,
-                                "'%s' is not an insurer code (%d-%d of a-z, "
-                                "0-9, '_', '-')",
+                                _("'%s' is not an insurer code (%d-%d of a-z, "
+                                "0-9, '_', '-')"),
                                 s, INSURER_CODE_MIN, INSURER_CODE_MAX);
     return CLI_EXIT_OK;
 }
@@ -174,11 +185,11 @@ cli_exit_t input_check_text(const char *s, const char *field,
 {
     size_t len = strlen(s);
     if (!text_check_utf8(s, len))
-        return cli_reject_input(field, "%s is not UTF-8 text on one line",
+        return cli_reject_input(field, _("%s is not UTF-8 text on one line"),
                                 what);
     size_t chars = text_check_count_code_points(s, len);
     if (chars < min_chars || chars > max_chars)
-        return cli_reject_input(field, "%s must be %zu to %zu characters",
+        return cli_reject_input(field, _("%s must be %zu to %zu characters"),
                                 what, min_chars, max_chars);
     return CLI_EXIT_OK;
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "civil_date.h"
+#include "i18n.h"
 
 /* Asia/Shanghai has had no daylight saving since 1991. */
 #define OUTPUT_UTC_OFFSET_SECONDS (8 * 3600)
@@ -220,7 +221,7 @@ bool output_format_time(int64_t unix_seconds, char out[OUTPUT_TIME_TEXT_SIZE])
 bool output_render(const output_doc_t *doc, output_format_t format, FILE *out)
 {
     if (doc->failed) {
-        fprintf(stderr, "aixin: error: out of memory\n");
+        fprintf(stderr, _("aixin: error: out of memory\n"));
         return false;
     }
     if (format == OUTPUT_FORMAT_JSON)
@@ -228,7 +229,7 @@ bool output_render(const output_doc_t *doc, output_format_t format, FILE *out)
     else
         output_table_render(doc, out);
     if (fflush(out) != 0 || ferror(out)) {
-        fprintf(stderr, "aixin: error: cannot write the output\n");
+        fprintf(stderr, _("aixin: error: cannot write the output\n"));
         return false;
     }
     return true;

@@ -11,6 +11,7 @@
 
 #include "money.h"
 #include "text_width.h"
+#include "i18n.h"
 
 #define TABLE_GAP "  "
 /* Fits every formatted cell that is not borrowed text. */
@@ -36,7 +37,7 @@ static const char *cell_text(const output_field_t *f, char buf[CELL_BUF_SIZE])
         snprintf(buf, CELL_BUF_SIZE, "%" PRId64, f->value.number);
         return buf;
     case OUTPUT_KIND_BOOL:
-        return f->value.flag ? "yes" : "no";
+        return f->value.flag ? _("yes") : _("no");
     case OUTPUT_KIND_MONEY: {
         char money[MONEY_TEXT_SIZE];
         money_format_fen(f->value.number, money);
@@ -95,7 +96,7 @@ static void write_cell(FILE *out, const char *text, unsigned indent,
 static void table_write(const output_list_t *list, FILE *out)
 {
     if (list->n_records == 0) {
-        fputs("(none)\n", out);
+        fputs(_("(none)\n"), out);
         return;
     }
     const output_record_t *first = &list->records[0];
@@ -105,7 +106,7 @@ static void table_write(const output_list_t *list, FILE *out)
     for (size_t i = 0; i < first->n_fields; i++) {
         if (field_in_table(&first->fields[i])) {
             cols[n_cols] = i;
-            widths[n_cols] = text_width_columns(first->fields[i].header);
+            widths[n_cols] = text_width_columns(_(first->fields[i].header));
             n_cols++;
         }
     }
@@ -125,7 +126,7 @@ static void table_write(const output_list_t *list, FILE *out)
         const output_field_t *f = &first->fields[cols[c]];
         if (c > 0)
             fputs(TABLE_GAP, out);
-        write_cell(out, f->header, 0, widths[c], field_right_aligned(f),
+        write_cell(out, _(f->header), 0, widths[c], field_right_aligned(f),
                    c + 1 == n_cols);
     }
     fputc('\n', out);
@@ -157,7 +158,7 @@ void output_table_render(const output_doc_t *doc, FILE *out)
         const output_field_t *f = &rec->fields[i];
         if (f->kind != OUTPUT_KIND_LIST || f->header == NULL)
             continue;
-        fprintf(out, "\n%s:\n", f->value.list->title);
+        fprintf(out, "\n%s:\n", _(f->value.list->title));
         table_write(f->value.list, out);
     }
 }

@@ -1,5 +1,6 @@
 /* A progress bar on a terminal; see progress.h. */
 #include "progress.h"
+#include "i18n.h"
 
 #include <stdio.h>
 #include <time.h>
@@ -49,7 +50,8 @@ static void progress_draw(progress_t *p, int64_t t)
                  (unsigned long long)(left / 60),
                  (unsigned long long)(left % 60));
     }
-    fprintf(stderr, "\r[%s] %s/%s  %s rows/s  ETA %s   ", bar, done, total,
+    fputc('\r', stderr);
+    fprintf(stderr, _("[%s] %s/%s  %s rows/s  ETA %s   "), bar, done, total,
             rate_text, eta);
     fflush(stderr);
     p->drawn_ms = t;

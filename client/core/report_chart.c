@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "i18n.h"
 #include "report_data.h"
 #include "text_width.h"
 
@@ -181,7 +182,7 @@ static void write_vertical_target(FILE *out, const chart_target_t *t,
             "y2=\"%.1f\"/>\n<text class=\"target-label\" x=\"%.1f\" "
             "y=\"%.1f\" text-anchor=\"middle\">",
             x, top - 8.0, x, bottom, x, top - 12.0);
-    report_write_html(out, t->label != NULL ? t->label : "target");
+    report_write_html(out, t->label != NULL ? t->label : _("target"));
     fputs("</text>\n", out);
 }
 
@@ -282,10 +283,9 @@ static void write_stack_legend(FILE *out, const chart_stack_t *c)
         fputs("</text>\n", out);
         x += 130.0;
     }
-    fprintf(out,
-            "<text class=\"hint\" x=\"%.1f\" y=\"14\">light: owed, dark: "
-            "paid</text>\n</g>\n",
-            x);
+    fprintf(out, "<text class=\"hint\" x=\"%.1f\" y=\"14\">", x);
+    report_write_html(out, _("light: owed, dark: paid"));
+    fputs("</text>\n</g>\n", out);
 }
 
 void chart_write_stack(FILE *out, const chart_stack_t *c)
@@ -347,9 +347,13 @@ void chart_write_stack(FILE *out, const chart_stack_t *c)
 static void point_text(double v, chart_unit_t unit,
                        char out[REPORT_NUMBER_SIZE])
 {
-    if (unit == CHART_UNIT_FRACTION)
-        snprintf(out, REPORT_NUMBER_SIZE, "%.2f%%", v * 100.0);
-    else if (unit == CHART_UNIT_YUAN)
+    if (unit == CHART_UNIT_FRACTION) {
+        /* Truncated like every rate shown: 0.89999 is never "90.00%".
+         * The values come from four-decimal figures: 1e-6 absorbs the
+         * binary error of v * 10000 without reaching the next unit. */
+        double x = v * 10000.0 + (v < 0 ? -1e-6 : 1e-6);
+        report_format_percent((int64_t)x, out);
+    } else if (unit == CHART_UNIT_YUAN)
         snprintf(out, REPORT_NUMBER_SIZE, "%.2f", v);
     else
         snprintf(out, REPORT_NUMBER_SIZE, "%.0f", v);
@@ -407,7 +411,8 @@ void chart_write_lines(FILE *out, const chart_lines_t *c)
                 "y=\"%.1f\">",
                 LINE_LEFT, y, LINE_LEFT + LINE_PLOT_WIDTH, y, LINE_LEFT + 4.0,
                 y - 5.0);
-        report_write_html(out, c->target.label != NULL ? c->target.label : "target");
+        report_write_html(out, c->target.label != NULL ? c->target.label
+                                                        : _("target"));
         fputs("</text>\n", out);
     }
 

@@ -95,8 +95,9 @@ bool report_rows_below(const report_rows_t *rr, size_t row);
 bool report_column_is_money(const char *key);
 
 /*
- * Parse a decimal "[-]digits[.digits]" into ten thousandths, rounding
- * half away from zero past the fourth decimal ("0.93785" -> 9379). False
+ * Parse a decimal "[-]digits[.digits]" into ten thousandths, dropping
+ * the digits past the fourth decimal ("0.93785" -> 9378, "0.89999" ->
+ * 8999): a rate just below a target is never shown as reaching it. False
  * for anything else (empty, spaces, exponents, out of range).
  */
 bool report_decimal_parse(const char *text, int64_t *e4);

@@ -8,12 +8,12 @@
 #include <string.h>
 
 #include "money.h"
+#include "i18n.h"
 #include "report_chart.h"
 #include "report_data.h"
 
 /* The county's target: an enrollment rate of 90% earns the points. */
 #define TARGET_E4 9000
-#define TARGET_LABEL "90% target"
 #define NOTE_SIZE 96
 /* Service classes found in one table (same_day, seven_day, fifteen_day
  * and home delivery), with room to spare. */
@@ -33,7 +33,7 @@ typedef struct bar_set {
 
 static bool out_of_memory(void)
 {
-    fputs("aixin: error: out of memory\n", stderr);
+    fputs(_("aixin: error: out of memory\n"), stderr);
     return false;
 }
 
@@ -88,12 +88,13 @@ static void figure_close(FILE *out)
     fputs("</figure>\n", out);
 }
 
-/* num / den in ten thousandths, rounded half up; false when den <= 0. */
+/* num / den in ten thousandths, truncated; false when den <= 0. */
 static bool ratio_e4(int64_t num, int64_t den, int64_t *e4)
 {
-    if (den <= 0 || num < 0 || num > INT64_MAX / 20000)
+    if (den <= 0 || num < 0 || num > INT64_MAX / 10000)
         return false;
-    *e4 = (num * 20000 + den) / (2 * den);
+    /* Truncated, like every rate shown: 0.89999 is 89.99%, never 90%. */
+    *e4 = num * 10000 / den;
     return true;
 }
 
@@ -124,23 +125,23 @@ static void rate_note_text(const report_rows_t *rr, size_t row,
     case RATE_NOTE_HOUSEHOLDS:
         if (report_cell_integer(t, row, report_column(t, "insured_households"), &a) &&
             report_cell_integer(t, row, report_column(t, "eligible_households"), &b))
-            snprintf(out, NOTE_SIZE, "%" PRId64 " of %" PRId64 " households",
-                     a, b);
+            snprintf(out, NOTE_SIZE, _("%lld of %lld households"),
+                     (long long)a, (long long)b);
         break;
     case RATE_NOTE_PAID:
         if (report_cell_integer(t, row, report_column(t, "paid_fen"), &a)) {
             yuan_text(a, money);
-            snprintf(out, NOTE_SIZE, "paid %s yuan", money);
+            snprintf(out, NOTE_SIZE, _("paid %s yuan"), money);
         }
         break;
     case RATE_NOTE_POLICIES:
         if (report_cell_integer(t, row, report_column(t, "policies"), &a))
-            snprintf(out, NOTE_SIZE, "%" PRId64 " policies", a);
+            snprintf(out, NOTE_SIZE, _("%lld policies"), (long long)a);
         break;
     case RATE_NOTE_POINTS:
         if (report_cell_integer(t, row, report_column(t, "points"), &a))
-            snprintf(out, NOTE_SIZE, "%s%" PRId64 " points", a > 0 ? "+" : "",
-                     a);
+            snprintf(out, NOTE_SIZE, _("%s%lld points"), a > 0 ? "+" : "",
+                     (long long)a);
         break;
     case RATE_NOTE_NONE:
     case RATE_NOTE_COUNT:
@@ -190,7 +191,8 @@ static bool write_rate_bars(FILE *out, const report_rows_t *rr,
         .bars = b.bars,
         .n_bars = b.n,
         .target = {.shown = target, .value = TARGET_E4 / 10000.0,
-                   .label = TARGET_LABEL},
+                   /* xgettext:no-c-format */
+                   .label = _("90% target")},
     };
     figure_open(out, caption);
     chart_write_bars(out, &c);
@@ -246,15 +248,15 @@ static bool write_funding_stack(FILE *out, const report_rows_t *rr)
         char paid_text[MONEY_TEXT_SIZE];
         yuan_text(owed_sum, owed_text);
         yuan_text(paid_sum, paid_text);
-        snprintf(texts[r], NOTE_SIZE, "owed %s, paid %s", owed_text,
+        snprintf(texts[r], NOTE_SIZE, _("owed %s, paid %s"), owed_text,
                  paid_text);
         rows[r].value_text = texts[r];
     }
     const char *caption =
-        "Premium shares owed and paid per division, by level (yuan)";
+        _("Premium shares owed and paid per division, by level (yuan)");
     chart_stack_t c = {
         .title = caption,
-        .part_names = {"city", "county", "township"},
+        .part_names = {_("city"), _("county"), _("township")},
         .rows = rows,
         .n_rows = t->n_rows,
     };
@@ -277,9 +279,9 @@ static const struct {
     const char *prefix;
     const char *label;
 } class_labels[] = {
-    {"same_day", "same day (当天)"},
-    {"seven_day", "7 days (七天)"},
-    {"fifteen_day", "escalated, 15 days (十五天)"},
+    {"same_day", N_("same day (当天)")},
+    {"seven_day", N_("7 days (七天)")},
+    {"fifteen_day", N_("escalated, 15 days (十五天)")},
 };
 
 /* The X_total / X_on_time pairs of the table, and home delivery. */
@@ -310,7 +312,7 @@ static size_t service_classes(const Aixin__V1__ReportTable *t,
         snprintf(sc->name, sizeof(sc->name), "%.*s", (int)plen, key);
         for (size_t i = 0; i < sizeof(class_labels) / sizeof(class_labels[0]); i++)
             if (strcmp(sc->name, class_labels[i].prefix) == 0)
-                snprintf(sc->name, sizeof(sc->name), "%s", class_labels[i].label);
+                snprintf(sc->name, sizeof(sc->name), "%s", _(class_labels[i].label));
     }
     int required = report_column(t, "home_delivery_required");
     int done = report_column(t, "home_delivery_done");
@@ -318,7 +320,7 @@ static size_t service_classes(const Aixin__V1__ReportTable *t,
         service_class_t *sc = &out[n++];
         sc->total = required;
         sc->on_time = done;
-        snprintf(sc->name, sizeof(sc->name), "home delivery (送赔款上门)");
+        snprintf(sc->name, sizeof(sc->name), "%s", _("home delivery (送赔款上门)"));
     }
     return n;
 }
@@ -354,10 +356,10 @@ static void share_bar(bar_set_t *b, const char *label, bool total,
     if (bar->has_value) {
         bar->value = (double)e4 / 10000.0;
         report_format_percent(e4, value);
-        snprintf(bar_note(b, bar), NOTE_SIZE, "%" PRId64 " of %" PRId64 " %s",
-                 on_time, all, verb);
+        snprintf(bar_note(b, bar), NOTE_SIZE, _("%lld of %lld %s"),
+                 (long long)on_time, (long long)all, verb);
     } else {
-        snprintf(value, REPORT_NUMBER_SIZE, "none due");
+        snprintf(value, REPORT_NUMBER_SIZE, "%s", _("none due"));
     }
 }
 
@@ -386,12 +388,12 @@ static bool write_service_charts(FILE *out, const report_rows_t *rr)
             all = 0;
         share_bar(&b, classes[i].name, false, on_time, all,
                   classes[i].total == report_column(t, "home_delivery_required")
-                      ? "delivered"
-                      : "on time");
+                      ? _("delivered")
+                      : _("on time"));
     }
     char caption[160];
     snprintf(caption, sizeof(caption),
-             "Claims settled on time, per service class: %s",
+             _("Claims settled on time, per service class: %s"),
              report_rows_label(rr, own));
     chart_bars_t c = {.title = caption, .unit = CHART_UNIT_FRACTION,
                       .full_scale = true, .bars = b.bars, .n_bars = b.n};
@@ -410,10 +412,10 @@ static bool write_service_charts(FILE *out, const report_rows_t *rr)
         int64_t all;
         (void)service_share_e4(t, r, &e4, &on_time, &all);
         share_bar(&b, report_rows_label(rr, r), report_rows_total(rr, r),
-                  on_time, all, "on time");
+                  on_time, all, _("on time"));
     }
     const char *per_division =
-        "Claims settled on time per division (every service class)";
+        _("Claims settled on time per division (every service class)");
     chart_bars_t d = {.title = per_division, .unit = CHART_UNIT_FRACTION,
                       .full_scale = true, .bars = b.bars, .n_bars = b.n};
     figure_open(out, per_division);
@@ -430,32 +432,36 @@ bool chart_write_report(FILE *out, const Aixin__V1__ReportTable *t)
     switch (t->kind) {
     case AIXIN__V1__REPORT_KIND__REPORT_KIND_ENROLLMENT:
         return write_rate_bars(out, &rr, "enrollment_rate",
-                               "Enrollment rate per division (insured / "
-                               "eligible households) against the 90% target",
+                               /* xgettext:no-c-format */
+                               _("Enrollment rate per division (insured / "
+                                 "eligible households) against the 90% "
+                                 "target"),
                                true, true, RATE_NOTE_HOUSEHOLDS,
-                               "no eligible households");
+                               _("no eligible households"));
     case AIXIN__V1__REPORT_KIND__REPORT_KIND_FUNDING:
         return write_funding_stack(out, &rr);
     case AIXIN__V1__REPORT_KIND__REPORT_KIND_CLAIMS:
         return write_rate_bars(out, &rr, "payout_ratio",
-                               "Payout ratio per division (paid by the "
-                               "insurers / premiums)",
-                               false, false, RATE_NOTE_PAID, "no premium");
+                               _("Payout ratio per division (paid by the "
+                                 "insurers / premiums)"),
+                               false, false, RATE_NOTE_PAID, _("no premium"));
     case AIXIN__V1__REPORT_KIND__REPORT_KIND_SERVICE:
         return write_service_charts(out, &rr);
     case AIXIN__V1__REPORT_KIND__REPORT_KIND_INSURERS:
         return write_rate_bars(out, &rr, "payout_ratio",
-                               "Payout ratio per insurer (paid / premiums)",
-                               false, false, RATE_NOTE_PAID, "no premium") &&
+                               _("Payout ratio per insurer (paid / premiums)"),
+                               false, false, RATE_NOTE_PAID, _("no premium")) &&
                write_rate_bars(out, &rr, "share_of_policies",
-                               "Share of policies per insurer", false, true,
-                               RATE_NOTE_POLICIES, "no policies");
+                               _("Share of policies per insurer"), false, true,
+                               RATE_NOTE_POLICIES, _("no policies"));
     case AIXIN__V1__REPORT_KIND__REPORT_KIND_ASSESSMENT:
         return write_rate_bars(out, &rr, "enrollment_rate",
-                               "Enrollment rate per county against the 90% "
-                               "target (+10 assessment points when reached)",
+                               /* xgettext:no-c-format */
+                               _("Enrollment rate per county against the 90% "
+                                 "target (+10 assessment points when "
+                                 "reached)"),
                                true, true, RATE_NOTE_POINTS,
-                               "no eligible households");
+                               _("no eligible households"));
     case AIXIN__V1__REPORT_KIND__REPORT_KIND_UNSPECIFIED:
     default:
         return true;
@@ -489,17 +495,18 @@ static const char *trend_caption(Aixin__V1__ReportKind kind)
 {
     switch (kind) {
     case AIXIN__V1__REPORT_KIND__REPORT_KIND_FUNDING:
-        return "Premium per year (yuan)";
+        return _("Premium per year (yuan)");
     case AIXIN__V1__REPORT_KIND__REPORT_KIND_CLAIMS:
     case AIXIN__V1__REPORT_KIND__REPORT_KIND_INSURERS:
-        return "Payout ratio per year";
+        return _("Payout ratio per year");
     case AIXIN__V1__REPORT_KIND__REPORT_KIND_SERVICE:
-        return "Claims settled on time per year";
+        return _("Claims settled on time per year");
     case AIXIN__V1__REPORT_KIND__REPORT_KIND_ENROLLMENT:
     case AIXIN__V1__REPORT_KIND__REPORT_KIND_ASSESSMENT:
     case AIXIN__V1__REPORT_KIND__REPORT_KIND_UNSPECIFIED:
     default:
-        return "Enrollment rate per year against the 90% target";
+        /* xgettext:no-c-format */
+        return _("Enrollment rate per year against the 90% target");
     }
 }
 
@@ -569,7 +576,7 @@ static void write_trend_table(FILE *out, const Aixin__V1__ReportTable *range,
 {
     bool insurers = range->kind == AIXIN__V1__REPORT_KIND__REPORT_KIND_INSURERS;
     fprintf(out, "<table class=\"trend\">\n<thead><tr><th>%s</th>",
-            insurers ? "Insurer" : "Division");
+            insurers ? _("Insurer") : _("Division"));
     for (size_t y = 0; y < n_years; y++)
         fprintf(out, "<th class=\"num\">%d</th>", (int)(range->year_from + (int32_t)y));
     fputs("</tr></thead>\n<tbody>\n", out);
@@ -651,7 +658,7 @@ bool chart_write_trend(FILE *out, const Aixin__V1__ReportTable *range,
             .series = lines,
             .n_series = n_lines,
             .target = {.shown = target, .value = TARGET_E4 / 10000.0,
-                       .label = TARGET_LABEL},
+                       .label = _("90% target")},
         };
         figure_open(out, caption);
         chart_write_lines(out, &c);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "i18n.h"
 #include "money.h"
 #include "output.h"
 #include "report_chart.h"
@@ -89,29 +90,35 @@ typedef struct kind_text {
 } kind_text_t;
 
 static const kind_text_t kind_texts[] = {
-    {AIXIN__V1__REPORT_KIND__REPORT_KIND_ENROLLMENT, "Enrollment", "参保情况",
-     "Enrollment rate = insured eligible households / eligible households "
-     "(the census). A county reaching 90% earns +10 assessment points."},
-    {AIXIN__V1__REPORT_KIND__REPORT_KIND_FUNDING, "Funding by level",
+    {AIXIN__V1__REPORT_KIND__REPORT_KIND_ENROLLMENT, N_("Enrollment"),
+     "参保情况",
+     /* xgettext:no-c-format */
+     N_("Enrollment rate = insured eligible households / eligible "
+        "households (the census). A county reaching 90% earns +10 "
+        "assessment points.")},
+    {AIXIN__V1__REPORT_KIND__REPORT_KIND_FUNDING, N_("Funding by level"),
      "保费分担",
-     "What the city, the counties and the townships owe for the policies "
-     "enrolled (the split frozen on each policy), have paid in, and have "
-     "outstanding."},
-    {AIXIN__V1__REPORT_KIND__REPORT_KIND_CLAIMS, "Claims and payouts", "理赔",
-     "A claim counts in the policy year of its policy. Payout ratio = paid "
-     "by the insurers / premiums; the city's supplementary payouts are "
-     "reported apart."},
-    {AIXIN__V1__REPORT_KIND__REPORT_KIND_SERVICE, "Claim service", "理赔服务",
-     "Same day: up to 1,000 yuan with complete documents; 7 days: ordinary "
-     "claims; 15 days: escalated claims. Payouts of 5,000 yuan and more are "
-     "delivered to the home."},
-    {AIXIN__V1__REPORT_KIND__REPORT_KIND_INSURERS, "Insurers", "保险机构",
-     "Policies, premiums and payouts per insurer; payout ratio = paid / "
-     "premiums."},
-    {AIXIN__V1__REPORT_KIND__REPORT_KIND_ASSESSMENT, "County assessment",
+     N_("What the city, the counties and the townships owe for the "
+        "policies enrolled (the split frozen on each policy), have paid "
+        "in, and have outstanding.")},
+    {AIXIN__V1__REPORT_KIND__REPORT_KIND_CLAIMS, N_("Claims and payouts"),
+     "理赔",
+     N_("A claim counts in the policy year of its policy. Payout ratio = "
+        "paid by the insurers / premiums; the city's supplementary "
+        "payouts are reported apart.")},
+    {AIXIN__V1__REPORT_KIND__REPORT_KIND_SERVICE, N_("Claim service"),
+     "理赔服务",
+     N_("Same day: up to 1,000 yuan with complete documents; 7 days: "
+        "ordinary claims; 15 days: escalated claims. Payouts of 5,000 yuan "
+        "and more are delivered to the home.")},
+    {AIXIN__V1__REPORT_KIND__REPORT_KIND_INSURERS, N_("Insurers"), "保险机构",
+     N_("Policies, premiums and payouts per insurer; payout ratio = paid / "
+        "premiums.")},
+    {AIXIN__V1__REPORT_KIND__REPORT_KIND_ASSESSMENT, N_("County assessment"),
      "目标考核",
-     "A county whose enrollment rate reaches 90% earns +10 points in the "
-     "annual target assessment."},
+     /* xgettext:no-c-format */
+     N_("A county whose enrollment rate reaches 90% earns +10 points in "
+        "the annual target assessment.")},
 };
 
 static const kind_text_t *kind_text(Aixin__V1__ReportKind kind)
@@ -168,7 +175,7 @@ static void write_head(FILE *out, const report_html_t *r,
           out);
     fprintf(out, "<meta name=\"generator\" content=\"%s %s\">\n<title>",
             CLI_PROGRAM_NAME, CLI_VERSION);
-    report_write_html(out, k->title);
+    report_write_html(out, _(k->title));
     fputc(' ', out);
     write_years(out, r->table);
     fputs(" &#8212; ", out);
@@ -181,26 +188,36 @@ static void write_head(FILE *out, const report_html_t *r,
 static void write_header(FILE *out, const report_html_t *r,
                          const kind_text_t *k)
 {
-    fputs("<header>\n<p class=\"programme\">爱心保险工程 &#183; Love "
-          "Insurance programme</p>\n<h1>",
-          out);
-    report_write_html(out, k->title);
-    fputc(' ', out);
-    report_write_html(out, k->title_zh);
+    fputs("<header>\n<p class=\"programme\">", out);
+    report_write_html(out, _("爱心保险工程 · Love Insurance programme"));
+    fputs("</p>\n<h1>", out);
+    /* In Chinese the title is the office's own term; in English both. */
+    const char *title = _(k->title);
+    report_write_html(out, title);
+    if (strcmp(title, k->title) == 0) {
+        fputc(' ', out);
+        report_write_html(out, k->title_zh);
+    }
     fputs(" &#8212; ", out);
     if (r->division_name != NULL && r->division_name[0] != '\0')
         report_write_html(out, r->division_name);
     else
         report_write_html(out, r->table->division_code != NULL ? r->table->division_code : "");
-    fputs("</h1>\n<p class=\"meta\">Division ", out);
+    fputs("</h1>\n<p class=\"meta\">", out);
+    report_write_html(out, _("Division"));
+    fputc(' ', out);
     write_division(out, r);
-    fputs(r->table->year_from == r->table->year_to ? " &#183; policy year "
-                                                    : " &#183; policy years ",
-          out);
+    fputs(" &#183; ", out);
+    report_write_html(out, r->table->year_from == r->table->year_to
+                               ? _("policy year")
+                               : _("policy years"));
+    fputc(' ', out);
     write_years(out, r->table);
     char when[OUTPUT_TIME_TEXT_SIZE];
     if (r->generated_at != 0 && output_format_time(r->generated_at, when)) {
-        fputs(" &#183; generated ", out);
+        fputs(" &#183; ", out);
+        report_write_html(out, _("generated"));
+        fputc(' ', out);
         report_write_html(out, when);
     }
     fputs("</p>\n</header>\n", out);
@@ -235,7 +252,7 @@ static void write_cell(FILE *out, const Aixin__V1__ReportTable *t, size_t row,
         fputs("</td>", out);
         return;
     case AIXIN__V1__REPORT_CELL__VALUE_BOOLEAN:
-        fprintf(out, "<td>%s</td>", cell->boolean ? "yes" : "no");
+        fprintf(out, "<td>%s</td>", cell->boolean ? _("yes") : _("no"));
         return;
     case AIXIN__V1__REPORT_CELL__VALUE_TEXT:
         fputs(below ? "<td class=\"below\">" : "<td>", out);
@@ -277,7 +294,7 @@ static void write_figures_table(FILE *out, const Aixin__V1__ReportTable *t)
         fputs("\">", out);
         report_write_html(out, title);
         if (report_column_is_money(t->columns[c]))
-            fputs(" (yuan)", out);
+            report_write_html(out, _(" (yuan)"));
         fputs("</th>", out);
     }
     fputs("</tr></thead>\n<tbody>\n", out);
@@ -297,7 +314,8 @@ bool report_html_render(const report_html_t *r, FILE *out)
     const Aixin__V1__ReportTable *t = r->table;
     const kind_text_t *k = kind_text(t->kind);
     static const kind_text_t unknown = {
-        AIXIN__V1__REPORT_KIND__REPORT_KIND_UNSPECIFIED, "Report", "报表", ""};
+        AIXIN__V1__REPORT_KIND__REPORT_KIND_UNSPECIFIED, N_("Report"), "报表",
+        ""};
     if (k == NULL)
         k = &unknown;
     write_head(out, r, k);
@@ -305,35 +323,38 @@ bool report_html_render(const report_html_t *r, FILE *out)
     write_header(out, r, k);
     fputs("<main>\n", out);
     if (t->n_rows == 0 || t->n_columns == 0) {
-        fputs("<p class=\"empty\">No figures for this division and period."
-              "</p>\n",
-              out);
+        fputs("<p class=\"empty\">", out);
+        report_write_html(out, _("No figures for this division and period."));
+        fputs("</p>\n", out);
     } else {
-        fputs("<section class=\"charts\">\n<h2>Charts</h2>\n", out);
+        fprintf(out, "<section class=\"charts\">\n<h2>%s</h2>\n",
+                _("Charts"));
         if (!chart_write_report(out, t))
             return false;
         fputs("</section>\n", out);
         if (r->n_years > 1) {
-            fputs("<section class=\"trend\">\n<h2>Trend ", out);
+            fprintf(out, "<section class=\"trend\">\n<h2>%s ", _("Trend"));
             write_years(out, t);
             fputs("</h2>\n", out);
             if (!chart_write_trend(out, t, r->years, r->n_years))
                 return false;
             fputs("</section>\n", out);
         }
-        fputs("<section class=\"figures\">\n<h2>Figures ", out);
+        fprintf(out, "<section class=\"figures\">\n<h2>%s ", _("Figures"));
         write_years(out, t);
         fputs("</h2>\n", out);
         write_figures_table(out, t);
         fputs("</section>\n", out);
     }
     fputs("</main>\n<footer>\n<p>", out);
-    report_write_html(out, k->note);
-    fputs("</p>\n<p>Money in yuan; rates as percentages; &#8211; marks no "
-          "value (a rate over zero). ",
-          out);
+    report_write_html(out, k->note[0] != '\0' ? _(k->note) : "");
+    fputs("</p>\n<p>", out);
+    report_write_html(out, _("Money in yuan; rates as percentages; – marks "
+                             "no value (a rate over zero). "));
     if (t->year_from != t->year_to)
-        fputs("Figures of a range cover every policy year in it. ", out);
+        report_write_html(out,
+                          _("Figures of a range cover every policy year in "
+                            "it. "));
     fputs("</p>\n</footer>\n</body>\n</html>\n", out);
     return true;
 }

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "money.h"
 #include "report_data.h"
 #include "text_width.h"
@@ -42,7 +43,7 @@ static const char *cell_text(const Aixin__V1__ReportTable *t, size_t row,
         return buf;
     }
     case AIXIN__V1__REPORT_CELL__VALUE_BOOLEAN:
-        return cell->boolean ? "yes" : "no";
+        return cell->boolean ? _("yes") : _("no");
     case AIXIN__V1__REPORT_CELL__VALUE_TEXT:
         return cell->text[0] != '\0' ? cell->text : "-";
     case AIXIN__V1__REPORT_CELL__VALUE__NOT_SET:
@@ -101,7 +102,7 @@ bool report_table_render(const Aixin__V1__ReportTable *t, FILE *out)
 {
     size_t n = t->n_columns;
     if (n == 0 || t->n_rows == 0) {
-        fputs("(none)\n", out);
+        fputs(_("(none)\n"), out);
         return true;
     }
     size_t *widths = calloc(n, sizeof(*widths));
@@ -111,7 +112,7 @@ bool report_table_render(const Aixin__V1__ReportTable *t, FILE *out)
         free(widths);
         free(right);
         free(titles);
-        fputs("aixin: error: out of memory\n", stderr);
+        fputs(_("aixin: error: out of memory\n"), stderr);
         return false;
     }
     report_rows_t rr;

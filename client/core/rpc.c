@@ -11,6 +11,8 @@
 #include <unistd.h>
 
 #include "connection.h"
+#include "error_text.h"
+#include "i18n.h"
 #include "names.h"
 #include "spool_offline.h"
 
@@ -30,6 +32,7 @@ struct rpc_client {
     unsigned open_flags;            /* RPC_OPEN_* */
     Aixin__V1__ErrorCode refused;   /* the last final server error */
     bool offline;                   /* opened while unreachable (spool) */
+    bool quiet_refusals;            /* rpc_client_call_quiet() running */
 };
 
 /* rpc_offline_spool_enable(): mutating requests that cannot be delivered
@@ -123,40 +126,6 @@ static bool error_is_retryable(const Aixin__V1__Error *e)
     }
 }
 
-/* Copy server text into dst, with anything a terminal must not get as '?'. */
-static void text_copy_printable(char *dst, size_t size, const char *src)
-{
-    size_t i = 0;
-    for (; src[i] != '\0' && i + 1 < size; i++) {
-        unsigned char b = (unsigned char)src[i];
-        dst[i] = (b < 0x20 || b == 0x7F) ? '?' : (char)b;
-    }
-    dst[i] = '\0';
-}
-
-/* "CODE: message (field: f)" into out. */
-static void error_describe(const Aixin__V1__Error *e, char *out, size_t size)
-{
-    char message[256];
-    char field[128];
-    const char *name = names_error_code(e->code);
-    char unknown[32];
-    if (name == NULL) {
-        snprintf(unknown, sizeof(unknown), "ERROR_%d", (int)e->code);
-        name = unknown;
-    }
-    text_copy_printable(message, sizeof(message),
-                        e->message != NULL && e->message[0] != '\0'
-                            ? e->message
-                            : "(no message)");
-    text_copy_printable(field, sizeof(field),
-                        e->field != NULL ? e->field : "");
-    if (field[0] != '\0')
-        snprintf(out, size, "%s: %s (field: %s)", name, message, field);
-    else
-        snprintf(out, size, "%s: %s", name, message);
-}
-
 /* Print a final server error; returns its exit code. */
 static cli_exit_t rpc_report_error(rpc_client_t *c, const Aixin__V1__Error *e)
 {
@@ -165,14 +134,17 @@ static cli_exit_t rpc_report_error(rpc_client_t *c, const Aixin__V1__Error *e)
     if (e->code == AIXIN__V1__ERROR_CODE__ERROR_CODE_UNAUTHENTICATED &&
         (c->open_flags & RPC_OPEN_QUIET_UNAUTHENTICATED) != 0)
         return code;
+    if (c->quiet_refusals && code == CLI_EXIT_REJECTED)
+        return code;
     char text[RPC_FAILURE_TEXT_SIZE];
-    error_describe(e, text, sizeof(text));
+    error_text_describe(e, text, sizeof(text));
     const char *hint = "";
     if (e->code == AIXIN__V1__ERROR_CODE__ERROR_CODE_UNAUTHENTICATED &&
         c->creds.kind == RPC_AUTH_TOKEN)
-        hint = "; run `aixin login` again";
+        hint = _("; run `aixin login` again");
     fprintf(stderr, "%s: %s: %s%s\n", CLI_PROGRAM_NAME,
-            code == CLI_EXIT_REJECTED ? "rejected" : "error", text, hint);
+            code == CLI_EXIT_REJECTED ? _("rejected") : _("error"), text,
+            hint);
     return code;
 }
 
@@ -217,7 +189,7 @@ static rpc_step_t rpc_exchange(rpc_client_t *c, Aixin__V1__Request *req,
         rpc_drop_connection(c);
     rpc_step_t step;
     if (error_is_retryable(e)) {
-        error_describe(e, c->last_failure, sizeof(c->last_failure));
+        error_text_describe(e, c->last_failure, sizeof(c->last_failure));
         step = RPC_STEP_RETRY;
     } else {
         *exit_code = rpc_report_error(c, e);
@@ -255,8 +227,8 @@ static rpc_step_t rpc_authenticate(rpc_client_t *c, cli_exit_t *exit_code)
         aixin__v1__response__free_unpacked(resp, NULL);
         rpc_drop_connection(c);
         *exit_code = cli_error(CLI_EXIT_UNAVAILABLE,
-                               "the server answered the login with "
-                               "something other than a session");
+                               _("the server answered the login with "
+                               "something other than a session"));
         return RPC_STEP_FAIL;
     }
     if (c->auth != NULL)
@@ -285,7 +257,7 @@ static rpc_step_t rpc_connect(rpc_client_t *c, cli_exit_t *exit_code)
         const Aixin__V1__Error *e = hello_error->error;
         rpc_step_t step = RPC_STEP_FAIL;
         if (error_is_retryable(e)) {
-            error_describe(e, c->last_failure, sizeof(c->last_failure));
+            error_text_describe(e, c->last_failure, sizeof(c->last_failure));
             step = RPC_STEP_RETRY;
         } else {
             *exit_code = rpc_report_error(c, e);
@@ -324,15 +296,15 @@ static bool rpc_backoff(const rpc_client_t *c, unsigned attempt,
 {
     if (attempt + 1 >= RPC_MAX_ATTEMPTS) {
         *exit_code = cli_error(
-            CLI_EXIT_UNAVAILABLE, "%s (gave up after %u attempts%s)",
+            CLI_EXIT_UNAVAILABLE, _("%s (gave up after %u attempts%s)"),
             c->last_failure, RPC_MAX_ATTEMPTS,
-            outcome_unknown ? "; the change may or may not have been made"
+            outcome_unknown ? _("; the change may or may not have been made")
                             : "");
         return false;
     }
     unsigned delay = retry_delays_ms[attempt];
     if (isatty(STDERR_FILENO))
-        fprintf(stderr, "%s: %s; retrying in %u.%u s\n", CLI_PROGRAM_NAME,
+        fprintf(stderr, _("%s: %s; retrying in %u.%u s\n"), CLI_PROGRAM_NAME,
                 c->last_failure, delay / 1000, delay % 1000 / 100);
     sleep_ms(delay);
     return true;
@@ -351,7 +323,7 @@ cli_exit_t rpc_client_open(const char *address, rpc_credentials_t *creds,
         free(c);
         free(addr);
         rpc_credentials_free(creds);
-        return cli_error(CLI_EXIT_UNAVAILABLE, "out of memory");
+        return cli_error(CLI_EXIT_UNAVAILABLE, _("out of memory"));
     }
     c->address = addr;
     c->open_flags = flags;
@@ -420,7 +392,7 @@ cli_exit_t rpc_client_call(rpc_client_t *c, Aixin__V1__Request *req,
         if (spoolable)
             return spool_offline_save(c->address, &c->creds, req,
                                       c->last_failure);
-        return cli_error(CLI_EXIT_UNAVAILABLE, "%s (gave up after %u attempts)",
+        return cli_error(CLI_EXIT_UNAVAILABLE, _("%s (gave up after %u attempts)"),
                          c->last_failure, RPC_MAX_ATTEMPTS);
     }
     bool sent = false;
@@ -436,8 +408,8 @@ cli_exit_t rpc_client_call(rpc_client_t *c, Aixin__V1__Request *req,
             if (resp->body_case != expect) {
                 aixin__v1__response__free_unpacked(resp, NULL);
                 return cli_error(CLI_EXIT_UNAVAILABLE,
-                                 "the server sent an answer of the wrong "
-                                 "kind (%d, expected %d)",
+                                 _("the server sent an answer of the wrong "
+                                 "kind (%d, expected %d)"),
                                  (int)resp->body_case, (int)expect);
             }
             *out = resp;
@@ -495,4 +467,14 @@ cli_exit_t rpc_client_connection_try(rpc_client_t *c, conn_t **out,
 void rpc_client_drop_connection(rpc_client_t *c)
 {
     rpc_drop_connection(c);
+}
+
+cli_exit_t rpc_client_call_quiet(rpc_client_t *c, Aixin__V1__Request *req,
+                                 Aixin__V1__Response__BodyCase expect,
+                                 Aixin__V1__Response **out)
+{
+    c->quiet_refusals = true;
+    cli_exit_t rc = rpc_client_call(c, req, expect, out);
+    c->quiet_refusals = false;
+    return rc;
 }

@@ -85,6 +85,15 @@ rpc_client_call(rpc_client_t *c, Aixin__V1__Request *req,
                 Aixin__V1__Response **out);
 
 /*
+ * rpc_client_call() for a question asked on the side (a hint after a
+ * refusal): the server's refusals of it are not printed, only returned.
+ */
+__attribute__((warn_unused_result)) cli_exit_t
+rpc_client_call_quiet(rpc_client_t *c, Aixin__V1__Request *req,
+                      Aixin__V1__Response__BodyCase expect,
+                      Aixin__V1__Response **out);
+
+/*
  * The offline spool (spool_offline.h), off by default; main.c turns it on
  * for the commands that make changes. When on, rpc_client_open() succeeds
  * even when the server stays unreachable after every attempt (the client

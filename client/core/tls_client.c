@@ -1,4 +1,5 @@
 #include "tls_client.h"
+#include "i18n.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -69,14 +70,14 @@ static SSL_CTX *tls_client_context(char *err, size_t errlen)
 {
     SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
     if (ctx == NULL) {
-        last_error(err, errlen, "cannot create a TLS context");
+        last_error(err, errlen, _("cannot create a TLS context"));
         return NULL;
     }
     SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
     SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
     const char *ca = env_nonempty("AIXIN_CA_FILE");
     if (SSL_CTX_load_verify_locations(ctx, ca, NULL) != 1) {
-        last_error(err, errlen, "cannot load AIXIN_CA_FILE");
+        last_error(err, errlen, _("cannot load AIXIN_CA_FILE"));
         SSL_CTX_free(ctx);
         return NULL;
     }
@@ -89,7 +90,7 @@ static SSL_CTX *tls_client_context(char *err, size_t errlen)
             SSL_CTX_use_PrivateKey_file(ctx, key, SSL_FILETYPE_PEM) != 1 ||
             SSL_CTX_check_private_key(ctx) != 1) {
             last_error(err, errlen,
-                       "cannot load AIXIN_CERT_FILE / AIXIN_KEY_FILE");
+                       _("cannot load AIXIN_CERT_FILE / AIXIN_KEY_FILE"));
             SSL_CTX_free(ctx);
             return NULL;
         }
@@ -108,7 +109,7 @@ tls_client_result_t tls_client_handshake(int fd, const char *host,
     SSL *ssl = SSL_new(ctx);
     SSL_CTX_free(ctx); /* the session keeps its own reference */
     if (ssl == NULL) {
-        last_error(err, errlen, "cannot create a TLS session");
+        last_error(err, errlen, _("cannot create a TLS session"));
         return TLS_CLIENT_REFUSED;
     }
     /* The certificate must name what was dialled: an IP address or a
@@ -136,7 +137,7 @@ tls_client_result_t tls_client_handshake(int fd, const char *host,
                                       "refused: %s",
                          X509_verify_cert_error_string(verify));
             else
-                last_error(err, errlen, "TLS handshake failed");
+                last_error(err, errlen, _("TLS handshake failed"));
             SSL_free(ssl);
             return verify != X509_V_OK || errno == EPROTO ? TLS_CLIENT_REFUSED
                                                           : TLS_CLIENT_IO;

@@ -215,3 +215,22 @@ aixin_wait_addr_file() {
   done
   return 1
 }
+
+# The zh_CN.UTF-8 locale, under which the client speaks Chinese (glibc
+# needs it generated: Debian's `locales` package, locale-gen).
+aixin_ensure_locale_zh_cn() {
+  if locale -a 2>/dev/null | grep -qiE '^zh_CN\.utf-?8$'; then
+    return 0
+  fi
+  aixin_ensure_packages locales
+  if ! aixin_is_root; then
+    aixin_die "the zh_CN.UTF-8 locale is missing (run as root to generate it)"
+  fi
+  aixin_log "generating the zh_CN.UTF-8 locale"
+  if grep -q '^# *zh_CN.UTF-8 UTF-8' /etc/locale.gen; then
+    sed -i 's/^# *\(zh_CN.UTF-8 UTF-8\)/\1/' /etc/locale.gen
+  elif ! grep -q '^zh_CN.UTF-8 UTF-8' /etc/locale.gen; then
+    echo 'zh_CN.UTF-8 UTF-8' >>/etc/locale.gen
+  fi
+  locale-gen >/dev/null
+}

@@ -95,7 +95,11 @@ it_assert_eq 1995 "$(it_psql -c "SELECT count(*) FROM aixin.audit_log WHERE acti
 
 # The error file: header, then lines 1997-2001 in order with reason and field.
 it_assert_eq 6 "$(wc -l <"$errors")" "error file: header + 5 rows"
-it_assert_eq '"line","reason","field","note","child_id"' "$(head -n1 "$errors" | cut -d, -f1-5)" \
+# In the input's encoding: UTF-8 with its byte order mark.
+it_assert_eq efbbbf "$(head -c3 "$errors" | od -An -tx1 | tr -d ' \n')" \
+  "the error file starts with a byte order mark, as the input did"
+it_assert_eq '"line","reason","field","note","child_id"' \
+  "$(head -n1 "$errors" | sed 's/^\xEF\xBB\xBF//' | cut -d, -f1-5)" \
   "error file header: line, reason, field, then the file's columns"
 lines=$(tail -n +2 "$errors" | cut -d, -f1 | tr -d '"' | tr '\n' ' ')
 it_assert_eq "1997 1998 1999 2000 2001 " "$lines" "the 5 bad lines, in order"
