@@ -6,7 +6,7 @@
 #include "desk.h"
 #include "i18n.h"
 
-static const char desk_help[] =
+static const char desk_help[] = N_(
     "Usage: aixin desk [--no-browser]\n"
     "\n"
     "Serve the desk: the office client as a web page in Chinese for the\n"
@@ -25,7 +25,7 @@ static const char desk_help[] =
     "Environment: AIXIN_DESK_TEMPLATES, the folder of the page templates.\n"
     "\n"
     "Example:\n"
-    "  aixin desk --no-browser\n";
+    "  aixin desk --no-browser\n");
 
 cli_exit_t cmd_desk(const cli_context_t *ctx, int argc, char **argv)
 {
