@@ -15,6 +15,47 @@
 /* Largest form body read (an upload is read by its own page). */
 #define FORM_MAX_BYTES (64u * 1024u)
 
+/* One "name=value" of a urlencoded text, both decoded ('+' is a space). A
+ * NUL in either is refused: it would cut the text short. */
+static bool form_add_pair(const char *pair, size_t len, struct evkeyvalq *q)
+{
+    const char *eq = memchr(pair, '=', len);
+    size_t name_len = eq != NULL ? (size_t)(eq - pair) : len;
+    char *name_enc = strndup(pair, name_len);
+    char *value_enc = eq != NULL ? strndup(eq + 1, len - name_len - 1)
+                                 : strdup("");
+    size_t name_dec_len = 0, value_dec_len = 0;
+    char *name = name_enc != NULL
+                     ? evhttp_uridecode(name_enc, 1, &name_dec_len)
+                     : NULL;
+    char *value = value_enc != NULL
+                      ? evhttp_uridecode(value_enc, 1, &value_dec_len)
+                      : NULL;
+    bool ok = name != NULL && value != NULL &&
+              strlen(name) == name_dec_len && strlen(value) == value_dec_len &&
+              evhttp_add_header(q, name, value) == 0;
+    free(name_enc);
+    free(value_enc);
+    free(name);
+    free(value);
+    return ok;
+}
+
+/* "a=1&b=2" into q. evhttp_parse_query_str() leaves names encoded, and
+ * the desk's names hold brackets ("children[0].id_number"). */
+static bool form_parse(const char *text, struct evkeyvalq *q)
+{
+    while (*text != '\0') {
+        size_t len = strcspn(text, "&");
+        if (len > 0 && !form_add_pair(text, len, q))
+            return false;
+        text += len;
+        if (*text == '&')
+            text++;
+    }
+    return true;
+}
+
 bool desk_form_read(struct evhttp_request *req, desk_form_t *out)
 {
     out->fields = calloc(1, sizeof(*out->fields));
@@ -38,8 +79,7 @@ bool desk_form_read(struct evhttp_request *req, desk_form_t *out)
         const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
         text = uri != NULL ? evhttp_uri_get_query(uri) : NULL;
     }
-    /* evhttp_parse_query_str turns '+' into ' ' as forms want. */
-    bool ok = text == NULL || evhttp_parse_query_str(text, out->fields) == 0;
+    bool ok = text == NULL || form_parse(text, out->fields);
     free(body);
     return ok;
 }
@@ -72,7 +112,7 @@ void desk_set_common_headers(struct evhttp_request *req)
                       "frame-ancestors 'none'; base-uri 'none'");
     evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
     evhttp_add_header(h, "X-Frame-Options", "DENY");
-    evhttp_add_header(h, "Referrer-Policy", "no-referrer");
+    evhttp_add_header(h, "Referrer-Policy", "same-origin");
     evhttp_add_header(h, "Cache-Control", "no-store");
 }
 

@@ -16,6 +16,8 @@ import time
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import (NoSuchElementException,
+                                        StaleElementReferenceException)
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
@@ -70,10 +72,18 @@ def body_text(driver):
 
 
 def expect_text(driver, needle, what):
-    text = body_text(driver)
-    if needle not in text:
-        fail("%s: [%s] not on the page:\n%s" % (what, needle, text[:3000]))
-    ok(what)
+    """Wait (bounded) for the page that a click loads to show `needle`."""
+    text = ""
+    for _ in range(150):
+        try:
+            text = body_text(driver)
+        except (StaleElementReferenceException, NoSuchElementException):
+            text = ""
+        if needle in text:
+            ok(what)
+            return
+        time.sleep(0.1)
+    fail("%s: [%s] not on the page:\n%s" % (what, needle, text[:3000]))
 
 
 def fill(driver, name, value):
@@ -170,6 +180,7 @@ def clerk(driver):
     # (without script: the browser only submits).
     driver.execute_script("document.querySelectorAll('input').forEach(function(i){i.setCustomValidity('')});")
     fill(driver, "certificate_no", "ZY-2025-001")
+    Select(driver.find_element(By.NAME, "kind")).select_by_value("two_daughters")
     fill(driver, "guardians[0].id_number", ENV["GUARDIAN_ID"])
     fill(driver, "guardians[0].name", ENV["HOSTILE"])
     fill(driver, "guardians[1].id_number", ENV["GUARDIAN2_ID"])
@@ -195,7 +206,7 @@ def clerk(driver):
     # --- register and enroll ---
     fill(driver, "children[0].id_number", good)
     fill(driver, "children[1].id_number", ENV["CHILD2_ID"])
-    fill(driver, "children[1].name", "刘小明")
+    fill(driver, "children[1].name", "刘小红")
     driver.find_element(By.ID, "register").click()
     WebDriverWait(driver, 30).until(lambda d: d.find_elements(By.ID, "household"))
     expect_text(driver, "2 个子女已参保", "registered and enrolled in one form")

@@ -56,7 +56,7 @@ stop_desk() {
   wait "$DESK_PID" 2>/dev/null || true
   DESK_PID=
 }
-trap 'stop_desk; it__cleanup' EXIT
+trap 'it_rc=$?; stop_desk; (exit $it_rc); it__cleanup' EXIT
 for _ in $(seq 100); do [[ -s $DESK_URL_FILE ]] && break; sleep 0.1; done
 [[ -s $DESK_URL_FILE ]] || { cat "$DESK_LOG"; it_fail "the desk printed no address"; }
 DESK_URL=$(cat "$DESK_URL_FILE")
@@ -115,16 +115,23 @@ export DAEMON_ARGS="--listen 127.0.0.1:$IT_DAEMON_PORT --database $IT_CONNINFO"
 export GUARDIAN_ID=$("$MAKE_ID" 360821 19900101 101 M)
 export GUARDIAN2_ID=$("$MAKE_ID" 360821 19920305 102 F)
 export CHILD_ID=$("$MAKE_ID" 360821 20220315 103 F)
-export CHILD2_ID=$("$MAKE_ID" 360821 20230610 105 M)
+export CHILD2_ID=$("$MAKE_ID" 360821 20230610 104 F)
 export OLD_CHILD_ID=$("$MAKE_ID" 360821 20150101 107 M)
 if ! "$PYTHON" "$AIXIN_SOURCE_DIR/tests/integration/desk_browser.py" clerk; then
-  [[ -s $IT_TMP/daemon.pid ]] && IT_DAEMON_PID=$(cat "$IT_TMP/daemon.pid")
+  [[ -s $IT_TMP/daemon.pid ]] && kill -KILL "$(cat "$IT_TMP/daemon.pid")" 2>/dev/null
+  IT_DAEMON_PID=
   tail -n 20 "$DESK_LOG"
   it_fail "the clerk's browser session"
 fi
-# The browser restarted aixind: it is the one to stop at the end.
-IT_DAEMON_PID=$(cat "$IT_TMP/daemon.pid")
 it_pass "the clerk's browser session"
+# The browser restarted aixind, as its own child: stop that one here
+# (lib.sh can only wait for its own) and start ours again.
+browser_daemon=$(cat "$IT_TMP/daemon.pid")
+kill -TERM "$browser_daemon"
+for _ in $(seq 300); do kill -0 "$browser_daemon" 2>/dev/null || break; sleep 0.1; done
+kill -0 "$browser_daemon" 2>/dev/null && it_fail "aixind (restarted by the browser) did not stop"
+IT_DAEMON_PID=
+it_start_daemon
 
 # --- what the database holds ---------------------------------------------------------
 it_assert_eq 1 "$(it_psql -c "SELECT count(*) FROM aixin.households WHERE certificate_no = 'ZY-2025-001'")" \
