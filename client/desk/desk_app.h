@@ -16,13 +16,13 @@ struct evhttp_request;
 struct evkeyvalq;
 struct event_base;
 
-typedef struct desk_import desk_import_t; /* desk_pages_import.c */
+struct desk_import_job; /* desk_import_job.h */
 
 typedef struct desk {
     struct event_base *base;  /* owned */
     desk_guard_t guard;       /* who may come in */
     desk_link_t link;         /* the way to aixind */
-    desk_import_t *import;    /* owned: the import running or last run */
+    struct desk_import_job *import; /* owned: the import running or last */
 } desk_t;
 
 /* A page handler: answers `req` (always, exactly once). */
@@ -60,6 +60,12 @@ void desk_form_free(desk_form_t *f);
 void desk_page_send(desk_t *d, struct evhttp_request *req, int status,
                     const char *title, const char *body_template,
                     desk_vars_t *vars, const desk_notices_t *notices);
+/* The same, and the browser loads the page again after `refresh` seconds
+ * (a page that follows work in progress without script); 0 for never. */
+void desk_page_send_refresh(desk_t *d, struct evhttp_request *req,
+                            int status, const char *title,
+                            const char *body_template, desk_vars_t *vars,
+                            const desk_notices_t *notices, int refresh);
 
 /* 303 See Other to `location` (a path of the desk). */
 void desk_redirect(struct evhttp_request *req, const char *location);

@@ -214,6 +214,15 @@ void desk_page_send(desk_t *d, struct evhttp_request *req, int status,
                     const char *title, const char *body_template,
                     desk_vars_t *vars, const desk_notices_t *notices)
 {
+    desk_page_send_refresh(d, req, status, title, body_template, vars,
+                           notices, 0);
+}
+
+void desk_page_send_refresh(desk_t *d, struct evhttp_request *req,
+                            int status, const char *title,
+                            const char *body_template, desk_vars_t *vars,
+                            const desk_notices_t *notices, int refresh)
+{
     struct evbuffer *part = evbuffer_new();
     struct evbuffer *out = evbuffer_new();
     desk_vars_t *layout = desk_vars_new();
@@ -228,11 +237,17 @@ void desk_page_send(desk_t *d, struct evhttp_request *req, int status,
          desk_vars_html_buffer(layout, "spool_line", part);
     if (ok) {
         desk_vars_text(layout, "title", title);
+        desk_vars_t *r = desk_vars_new();
+        desk_vars_textf(r, "seconds", "%d", refresh);
+        ok = refresh <= 0 ? desk_vars_html(layout, "refresh", "")
+                          : desk_render("refresh.html", r, part) &&
+                                desk_vars_html_buffer(layout, "refresh", part);
+        desk_vars_free(r);
         desk_vars_text(layout, "logged_in", d->link.logged_in ? "1" : "");
         desk_vars_text(layout, "role", d->link.logged_in
                                            ? desk_role_name(d->link.role)
                                            : "");
-        ok = desk_render("layout.html", layout, out);
+        ok = ok && desk_render("layout.html", layout, out);
     }
     if (ok) {
         desk_set_common_headers(req);

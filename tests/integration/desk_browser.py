@@ -6,7 +6,8 @@ saved as ARTIFACTS/NN-name.png at 1366x768, and checked for markup leaking
 out of names (HOSTILE holds an element with id "pwn": it must never become
 an element). Exits non-zero on the first failed check.
 """
-import json
+import csv
+import io
 import os
 import signal
 import subprocess
@@ -235,6 +236,44 @@ def clerk(driver):
         fail("found by the child's ID number: not one policy")
     ok("found by a child's ID number (a plain GET, as a tool would)")
     page_checked(driver, "found-by-child")
+
+    # --- import a file with bad rows ---
+    driver.find_element(By.LINK_TEXT, "导入参保文件").click()
+    page_checked(driver, "import")
+    driver.find_element(By.ID, "file").send_keys(ENV["IMPORT_CSV"])
+    driver.find_element(By.ID, "import-start").click()
+    WebDriverWait(driver, 120).until(lambda d: d.find_elements(By.ID, "import-result"))
+    counts = {k: driver.find_element(By.ID, k).text for k in
+              ("n-records", "n-enrolled", "n-refused", "n-not-done")}
+    if counts != {"n-records": "4", "n-enrolled": "2", "n-refused": "2", "n-not-done": "0"}:
+        fail("import counts: %r" % counts)
+    ok("import: 4 rows, 2 enrolled, 2 refused: %r" % counts)
+    lines = [r.find_elements(By.TAG_NAME, "td")[0].text
+             for r in driver.find_elements(By.CSS_SELECTOR, "tr.refused-row")]
+    if lines != ["3", "5"]:
+        fail("refused lines on the page: %r" % lines)
+    ok("the refused rows on the page are lines 3 and 5")
+    page_checked(driver, "import-result")
+    link = driver.find_element(By.ID, "refused-download")
+    if link.get_attribute("download") is None:
+        fail("the refused rows are not offered as a download")
+    csv_text = driver.execute_async_script(
+        "var done = arguments[arguments.length - 1];"
+        "fetch(arguments[0]).then(function (r) { return r.text(); }).then(done);",
+        link.get_attribute("href"))
+    with open(os.path.join(ARTIFACTS, "refused-rows.csv"), "w", encoding="utf-8") as f:
+        f.write(csv_text)
+    rows = list(csv.reader(io.StringIO(csv_text)))
+    if len(rows) != 3 or rows[0][:3] != ["line", "reason", "field"] \
+            or [r[0] for r in rows[1:]] != ["3", "5"] \
+            or rows[1][rows[0].index("child_id")] != ENV["BAD_IMPORT_CHILD"] \
+            or not rows[1][1] or not rows[2][1]:
+        fail("the downloaded refused rows: %r" % rows)
+    ok("downloaded the refused rows: lines 3 and 5 with reasons and their columns")
+    if psql("SELECT count(*) FROM aixin.policies p JOIN aixin.households h ON h.id = p.household_id "
+            "WHERE h.certificate_no LIKE 'IMP-%'") != "2":
+        fail("the import's policies are not in the database")
+    ok("the two good rows are enrolled")
 
     # --- the city cannot be reached: the spool ---
     driver.get(ENV["DESK_ORIGIN"] + "/household/find?guardian_id_number=" + ENV["GUARDIAN_ID"])

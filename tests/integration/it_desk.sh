@@ -117,6 +117,26 @@ export GUARDIAN2_ID=$("$MAKE_ID" 360821 19920305 102 F)
 export CHILD_ID=$("$MAKE_ID" 360821 20220315 103 F)
 export CHILD2_ID=$("$MAKE_ID" 360821 20230610 104 F)
 export OLD_CHILD_ID=$("$MAKE_ID" 360821 20150101 107 M)
+# An enrollment file: lines 2 and 4 good, 3 with a wrong check digit
+# (refused by the desk's checks), 5 a child of 9 (refused by the city).
+export IMPORT_CSV=$IT_TMP/enrollments.csv
+import_row() { # CERT GUARDIAN_SEQ CHILD_ID CHILD_NAME SEX BIRTH
+  printf '2025,360821207,only_child,%s,%s,%s父,%s,%s,%s,%s\n' "$1" \
+    "$("$MAKE_ID" 360821 19880101 "$2" M)" "$4" "$3" "$4" "$5" "$6"
+}
+good1=$("$MAKE_ID" 360821 20210101 201 F)
+good2=$("$MAKE_ID" 360821 20220202 203 M)
+bad=$("$MAKE_ID" 360821 20230303 205 F)
+bad=${bad:0:17}$([[ ${bad:17} == 0 ]] && echo 1 || echo 0)
+export BAD_IMPORT_CHILD=$bad
+old=$("$MAKE_ID" 360821 20150505 207 M)
+{
+  echo 'policy_year,township,household_kind,certificate_no,guardian_id,guardian_name,child_id,child_name,child_sex,child_birth_date'
+  import_row IMP-1 301 "$good1" 王小一 F 2021-01-01
+  import_row IMP-2 303 "$bad" 王小二 F 2023-03-03
+  import_row IMP-3 305 "$good2" 王小三 M 2022-02-02
+  import_row IMP-4 307 "$old" 王小四 M 2015-05-05
+} >"$IMPORT_CSV"
 if ! "$PYTHON" "$AIXIN_SOURCE_DIR/tests/integration/desk_browser.py" clerk; then
   [[ -s $IT_TMP/daemon.pid ]] && kill -KILL "$(cat "$IT_TMP/daemon.pid")" 2>/dev/null
   IT_DAEMON_PID=
