@@ -2,6 +2,7 @@
 #include "cli.h"
 #include "error_text.h"
 #include "i18n.h"
+#include "notice.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -98,6 +99,11 @@ cli_exit_t cli_check_no_operands(const char *command, int argc, char **argv)
 cli_exit_t cli_reject_input(const char *field, const char *fmt, ...)
 {
     va_list ap;
+    va_start(ap, fmt);
+    bool taken = notice_vemit(NOTICE_REJECTED, field, fmt, ap);
+    va_end(ap);
+    if (taken)
+        return CLI_EXIT_REJECTED;
     fprintf(stderr, _("%s: rejected: %s [INVALID_ARGUMENT]: "),
             CLI_PROGRAM_NAME,
             error_text_reason(AIXIN__V1__ERROR_CODE__ERROR_CODE_INVALID_ARGUMENT));
@@ -115,6 +121,13 @@ cli_exit_t cli_reject_input(const char *field, const char *fmt, ...)
 cli_exit_t cli_error(cli_exit_t code, const char *fmt, ...)
 {
     va_list ap;
+    va_start(ap, fmt);
+    bool taken = notice_vemit(code == CLI_EXIT_REJECTED ? NOTICE_REJECTED
+                                                        : NOTICE_ERROR,
+                              NULL, fmt, ap);
+    va_end(ap);
+    if (taken)
+        return code;
     fprintf(stderr, _("%s: error: "), CLI_PROGRAM_NAME);
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
@@ -126,6 +139,11 @@ cli_exit_t cli_error(cli_exit_t code, const char *fmt, ...)
 void cli_warn(const char *fmt, ...)
 {
     va_list ap;
+    va_start(ap, fmt);
+    bool taken = notice_vemit(NOTICE_WARNING, NULL, fmt, ap);
+    va_end(ap);
+    if (taken)
+        return;
     fprintf(stderr, _("%s: warning: "), CLI_PROGRAM_NAME);
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);

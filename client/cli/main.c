@@ -41,6 +41,8 @@ static const cli_command_t commands[] = {
     {"claim", N_("file, decide, pay and follow claims"), NULL, cmd_claim_verbs},
     {"report", N_("the city's indicators: table, CSV, JSON or HTML charts"),
      cmd_report, NULL},
+    {"desk", "the office client as a web page in the browser", cmd_desk,
+     NULL},
     {NULL, NULL, NULL, NULL},
 };
 
@@ -116,7 +118,7 @@ static bool main_command_spools(const char *name)
 {
     static const char *const online_only[] = {"login", "logout", "whoami",
                                               "spool", "sync", "import",
-                                              "claim"};
+                                              "claim", "desk"};
     for (size_t i = 0; i < sizeof(online_only) / sizeof(online_only[0]); i++)
         if (strcmp(name, online_only[i]) == 0)
             return false;

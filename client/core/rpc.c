@@ -14,6 +14,7 @@
 #include "error_text.h"
 #include "i18n.h"
 #include "names.h"
+#include "notice.h"
 #include "spool_offline.h"
 
 #define RPC_FAILURE_TEXT_SIZE 512
@@ -37,7 +38,7 @@ struct rpc_client {
 
 /* rpc_offline_spool_enable(): mutating requests that cannot be delivered
  * wait in the offline spool. */
-static bool rpc_spool_enabled;
+static _Thread_local bool rpc_spool_enabled;
 
 void rpc_offline_spool_enable(bool on)
 {
@@ -142,9 +143,14 @@ static cli_exit_t rpc_report_error(rpc_client_t *c, const Aixin__V1__Error *e)
     if (e->code == AIXIN__V1__ERROR_CODE__ERROR_CODE_UNAUTHENTICATED &&
         c->creds.kind == RPC_AUTH_TOKEN)
         hint = _("; run `aixin login` again");
-    fprintf(stderr, "%s: %s: %s%s\n", CLI_PROGRAM_NAME,
-            code == CLI_EXIT_REJECTED ? _("rejected") : _("error"), text,
-            hint);
+    if (!notice_emit(code == CLI_EXIT_REJECTED ? NOTICE_REJECTED
+                                               : NOTICE_ERROR,
+                     e->field != NULL && e->field[0] != '\0' ? e->field
+                                                               : NULL,
+                     "%s%s", text, hint))
+        fprintf(stderr, "%s: %s: %s%s\n", CLI_PROGRAM_NAME,
+                code == CLI_EXIT_REJECTED ? _("rejected") : _("error"), text,
+                hint);
     return code;
 }
 

@@ -1,5 +1,6 @@
 /* The offline spool of this user and server; see spool_offline.h. */
 #include "spool_offline.h"
+#include "notice.h"
 
 #include <errno.h>
 #include <sodium.h>
@@ -246,10 +247,13 @@ cli_exit_t spool_offline_save(const char *address,
         return cli_error(CLI_EXIT_UNAVAILABLE,
                          "%s; saving to the spool failed (%s): %s", reason,
                          err, not_saved);
-    fprintf(stderr,
-            "%s: %s\n%s: saved to the spool (%zu waiting): run `aixin sync` "
-            "when the server is back\n",
-            CLI_PROGRAM_NAME, reason, CLI_PROGRAM_NAME, waiting);
+    /* To a sink, NOTICE_INFO means "saved"; the reason it could not be
+     * sent is the text. */
+    if (!notice_emit(NOTICE_INFO, NULL, "%s", reason))
+        fprintf(stderr,
+                "%s: %s\n%s: saved to the spool (%zu waiting): run `aixin "
+                "sync` when the server is back\n",
+                CLI_PROGRAM_NAME, reason, CLI_PROGRAM_NAME, waiting);
     return CLI_EXIT_UNAVAILABLE;
 }
 

@@ -1,0 +1,84 @@
+/*
+ * What the desk's files share: the running desk, its routes and the
+ * helpers every page uses to read a form and answer with a page.
+ */
+#ifndef AIXIN_DESK_APP_H
+#define AIXIN_DESK_APP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "desk_guard.h"
+#include "desk_link.h"
+#include "desk_template.h"
+
+struct evhttp_request;
+struct evkeyvalq;
+struct event_base;
+
+struct desk_import_job; /* desk_import_job.h */
+
+typedef struct desk {
+    struct event_base *base;  /* owned */
+    desk_guard_t guard;       /* who may come in */
+    desk_link_t link;         /* the way to aixind */
+    struct desk_import_job *import; /* owned: the import running or last */
+} desk_t;
+
+/* A page handler: answers `req` (always, exactly once). */
+typedef void (*desk_handler_fn)(desk_t *d, struct evhttp_request *req);
+
+typedef struct desk_route {
+    const char *path;    /* exact path */
+    bool post;           /* POST (a form); GET and HEAD otherwise */
+    desk_handler_fn run;
+} desk_route_t;
+
+/* The routes of each page group, each table ended by a NULL path. */
+extern const desk_route_t desk_session_routes[];
+extern const desk_route_t desk_household_routes[];
+extern const desk_route_t desk_spool_routes[];
+extern const desk_route_t desk_import_routes[];
+
+/* A form or a query string, parsed (evhttp_parse_query_str). */
+typedef struct desk_form {
+    struct evkeyvalq *fields; /* owned */
+} desk_form_t;
+
+/* The query of a GET or the urlencoded body of a POST. False (and an
+ * empty form) when it cannot be parsed. */
+bool desk_form_read(struct evhttp_request *req, desk_form_t *out);
+/* The value, or "" when absent. Borrowed from the form. */
+const char *desk_form_get(const desk_form_t *f, const char *name);
+void desk_form_free(desk_form_t *f);
+
+/*
+ * Answer with a whole page: the layout (who, the spool line, the menu,
+ * the messages of this request) around `body_template` rendered with
+ * `vars` (may be NULL; freed here). `title` is already translated.
+ */
+void desk_page_send(desk_t *d, struct evhttp_request *req, int status,
+                    const char *title, const char *body_template,
+                    desk_vars_t *vars, const desk_notices_t *notices);
+/* The same, and the browser loads the page again after `refresh` seconds
+ * (a page that follows work in progress without script); 0 for never. */
+void desk_page_send_refresh(desk_t *d, struct evhttp_request *req,
+                            int status, const char *title,
+                            const char *body_template, desk_vars_t *vars,
+                            const desk_notices_t *notices, int refresh);
+
+/* 303 See Other to `location` (a path of the desk). */
+void desk_redirect(struct evhttp_request *req, const char *location);
+
+/* A plain page for refusals and failures, without the layout. */
+void desk_send_plain_error(struct evhttp_request *req, int status,
+                           const char *text);
+
+/* The headers every answer carries (CSP, no caching, no sniffing). */
+void desk_set_common_headers(struct evhttp_request *req);
+
+/* Render one template into `out`; false logged on stderr (English). */
+bool desk_render(const char *name, const desk_vars_t *vars,
+                 struct evbuffer *out);
+
+#endif

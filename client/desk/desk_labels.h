@@ -1,0 +1,18 @@
+/*
+ * The words the desk shows for the protocol's enums: roles, kinds of
+ * household, sexes, error codes and message kinds, translated.
+ */
+#ifndef AIXIN_DESK_LABELS_H
+#define AIXIN_DESK_LABELS_H
+
+#include "aixin/v1/envelope.pb-c.h"
+#include "notice.h"
+
+const char *desk_label_role(Aixin__V1__Role role);
+/* The protocol's name of the role ("township_clerk"), "" when unknown. */
+const char *desk_role_name(Aixin__V1__Role role);
+const char *desk_label_household_kind(Aixin__V1__HouseholdKind kind);
+const char *desk_label_sex(Aixin__V1__Sex sex);
+const char *desk_label_notice_kind(notice_kind_t kind);
+
+#endif
