@@ -26,7 +26,7 @@ static void acceptor_on_accept(struct evconnlistener *l, evutil_socket_t fd,
     const server_config_t *cfg = a->shared->config;
     if (atomic_load(&a->shared->connections) >= cfg->max_connections) {
         atomic_fetch_add_explicit(&w->metrics.refused, 1, memory_order_relaxed);
-        log_warn("event=refused reason=max_connections limit=%d",
+        log_warn_every(10, "event=refused reason=max_connections limit=%d",
                  cfg->max_connections);
         evutil_closesocket(fd);
         return;
@@ -45,7 +45,7 @@ static void acceptor_on_error(struct evconnlistener *l, void *arg)
 {
     acceptor_t *a = arg;
     int err = EVUTIL_SOCKET_ERROR();
-    log_warn("event=accept_error errno=%d detail=\"%s\"", err,
+    log_warn_every(10, "event=accept_error errno=%d detail=\"%s\"", err,
              evutil_socket_error_to_string(err));
     evconnlistener_disable(l);
     struct timeval tv = {0, ACCEPTOR_RETRY_MS * 1000};

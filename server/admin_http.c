@@ -10,6 +10,7 @@
 #include "bound_addr.h"
 #include "config.h"
 #include "log.h"
+#include "names.h"
 
 struct admin_http {
     struct evhttp *http; /* owned */
@@ -72,6 +73,131 @@ static uint64_t admin_sum_counter(const admin_http_t *h, size_t offset)
         sum += atomic_load(c);
     }
     return sum;
+}
+
+/* Per operation: requests, errors and a latency histogram, summed over
+ * the workers (each names its operations in the order it met them). */
+static void admin_write_ops(const admin_http_t *h, struct evbuffer *b)
+{
+    const char *names[METRICS_OPS_MAX];
+    int n = 0;
+    for (int w = 0; w < h->nworkers; w++) {
+        for (int i = 0; i < METRICS_OPS_MAX; i++) {
+            const char *name = atomic_load_explicit(&h->workers[w].metrics.ops[i].name,
+                                                    memory_order_acquire);
+            if (name == NULL)
+                break;
+            int k = 0;
+            while (k < n && strcmp(names[k], name) != 0)
+                k++;
+            if (k == n && n < METRICS_OPS_MAX)
+                names[n++] = name;
+        }
+    }
+    evbuffer_add_printf(b, "# HELP aixin_op_requests_total Requests answered, by operation.\n"
+                           "# TYPE aixin_op_requests_total counter\n");
+    uint64_t requests[METRICS_OPS_MAX] = {0}, errors[METRICS_OPS_MAX] = {0},
+             sum_us[METRICS_OPS_MAX] = {0};
+    uint64_t buckets[METRICS_OPS_MAX][METRICS_LATENCY_BUCKETS + 1];
+    memset(buckets, 0, sizeof(buckets));
+    for (int k = 0; k < n; k++) {
+        for (int w = 0; w < h->nworkers; w++) {
+            const metrics_t *m = &h->workers[w].metrics;
+            for (int i = 0; i < METRICS_OPS_MAX; i++) {
+                const char *name = atomic_load_explicit(&m->ops[i].name,
+                                                        memory_order_acquire);
+                if (name == NULL)
+                    break;
+                if (strcmp(name, names[k]) != 0)
+                    continue;
+                requests[k] += atomic_load(&m->ops[i].requests);
+                errors[k] += atomic_load(&m->ops[i].errors);
+                sum_us[k] += atomic_load(&m->ops[i].latency_sum_us);
+                for (int j = 0; j <= METRICS_LATENCY_BUCKETS; j++)
+                    buckets[k][j] += atomic_load(&m->ops[i].latency_bucket[j]);
+            }
+        }
+        evbuffer_add_printf(b, "aixin_op_requests_total{op=\"%s\"} %" PRIu64 "\n",
+                            names[k], requests[k]);
+    }
+    evbuffer_add_printf(b, "# HELP aixin_op_request_errors_total Requests answered with "
+                           "an error, by operation.\n"
+                           "# TYPE aixin_op_request_errors_total counter\n");
+    for (int k = 0; k < n; k++)
+        evbuffer_add_printf(b, "aixin_op_request_errors_total{op=\"%s\"} %" PRIu64 "\n",
+                            names[k], errors[k]);
+    evbuffer_add_printf(b, "# HELP aixin_op_request_seconds Request latency, by "
+                           "operation.\n"
+                           "# TYPE aixin_op_request_seconds histogram\n");
+    for (int k = 0; k < n; k++) {
+        uint64_t cumulative = 0;
+        for (int j = 0; j <= METRICS_LATENCY_BUCKETS; j++) {
+            cumulative += buckets[k][j];
+            if (j < METRICS_LATENCY_BUCKETS)
+                evbuffer_add_printf(b, "aixin_op_request_seconds_bucket{op=\"%s\","
+                                       "le=\"%g\"} %" PRIu64 "\n",
+                                    names[k],
+                                    (double)metrics_latency_bounds_us[j] / 1e6,
+                                    cumulative);
+            else
+                evbuffer_add_printf(b, "aixin_op_request_seconds_bucket{op=\"%s\","
+                                       "le=\"+Inf\"} %" PRIu64 "\n",
+                                    names[k], cumulative);
+        }
+        evbuffer_add_printf(b, "aixin_op_request_seconds_sum{op=\"%s\"} %.6f\n"
+                               "aixin_op_request_seconds_count{op=\"%s\"} %" PRIu64 "\n",
+                            names[k], (double)sum_us[k] / 1e6, names[k], cumulative);
+    }
+}
+
+/* Errors by code, pool wait, housekeeping, build and programme figures. */
+static void admin_write_extra(const admin_http_t *h, struct evbuffer *b)
+{
+    evbuffer_add_printf(b, "# HELP aixin_errors_total Error answers, by error code.\n"
+                           "# TYPE aixin_errors_total counter\n");
+    for (int c = 1; c < METRICS_ERROR_CODES; c++) {
+        uint64_t sum = 0;
+        for (int w = 0; w < h->nworkers; w++)
+            sum += atomic_load(&h->workers[w].metrics.errors_by_code[c]);
+        if (sum > 0)
+            evbuffer_add_printf(b, "aixin_errors_total{code=\"%s\"} %" PRIu64 "\n",
+                                names_error_code((Aixin__V1__ErrorCode)c), sum);
+    }
+    uint64_t wait_us = admin_sum_counter(h, offsetof(metrics_t, db_wait_us_total));
+    uint64_t waits = admin_sum_counter(h, offsetof(metrics_t, db_waits));
+    evbuffer_add_printf(b, "# HELP aixin_db_pool_wait_seconds Time queries waited for a "
+                           "PostgreSQL connection.\n"
+                           "# TYPE aixin_db_pool_wait_seconds summary\n"
+                           "aixin_db_pool_wait_seconds_sum %.6f\n"
+                           "aixin_db_pool_wait_seconds_count %" PRIu64 "\n",
+                        (double)wait_us / 1e6, waits);
+    evbuffer_add_printf(b, "# HELP aixin_housekeeping_purged_total Rows purged by "
+                           "housekeeping.\n"
+                           "# TYPE aixin_housekeeping_purged_total counter\n"
+                           "aixin_housekeeping_purged_total{what=\"sessions\"} %" PRIu64 "\n"
+                           "aixin_housekeeping_purged_total{what=\"idempotency_keys\"} %" PRIu64 "\n",
+                        admin_sum_counter(h, offsetof(metrics_t, purged_sessions)),
+                        admin_sum_counter(h, offsetof(metrics_t, purged_keys)));
+    evbuffer_add_printf(b, "# HELP aixin_build_info The running daemon's version and "
+                           "newest migration.\n"
+                           "# TYPE aixin_build_info gauge\n"
+                           "aixin_build_info{version=\"%s\",schema=\"%s\"} 1\n",
+                        AIXIN_VERSION, AIXIN_SCHEMA_VERSION);
+    for (int w = 0; w < h->nworkers; w++) {
+        const metrics_t *m = &h->workers[w].metrics;
+        if (!atomic_load(&m->gauges_ready))
+            continue;
+        evbuffer_add_printf(b, "# HELP aixin_policies_this_year Policies of the current "
+                               "policy year (refreshed each minute).\n"
+                               "# TYPE aixin_policies_this_year gauge\n"
+                               "aixin_policies_this_year %lld\n"
+                               "# HELP aixin_claims_overdue Claims waiting past their "
+                               "service deadline (refreshed each minute).\n"
+                               "# TYPE aixin_claims_overdue gauge\n"
+                               "aixin_claims_overdue %lld\n",
+                            (long long)atomic_load(&m->policies_this_year),
+                            (long long)atomic_load(&m->claims_overdue));
+    }
 }
 
 static void admin_on_metrics(struct evhttp_request *r, void *arg)
@@ -141,6 +267,8 @@ static void admin_on_metrics(struct evhttp_request *r, void *arg)
     evbuffer_add_printf(b, "aixin_request_seconds_sum %.6f\naixin_request_seconds_count %" PRIu64 "\n",
                         (double)admin_sum_counter(h, offsetof(metrics_t, latency_sum_us)) / 1e6,
                         cumulative);
+    admin_write_ops(h, b);
+    admin_write_extra(h, b);
     admin_reply_text(r, 200, "OK", b);
     evbuffer_free(b);
 }

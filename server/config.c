@@ -76,6 +76,12 @@ static const config_key_t config_keys[] = {
     INT_KEY("shutdown_grace_ms", shutdown_grace_ms, "10000", 0, 600000, LIVE),
     INT_KEY("session_ttl_s", session_ttl_s, "43200", 60, 2592000, LIVE),
     INT_KEY("pwhash_threads", pwhash_threads, "2", 1, 64, RESTART),
+    INT_KEY("housekeeping_interval_s", housekeeping_interval_s, "3600", 0,
+            604800, LIVE),
+    INT_KEY("housekeeping_batch", housekeeping_batch, "1000", 1, 100000, LIVE),
+    /* A township's client may replay a key after months offline. */
+    INT_KEY("idempotency_retention_days", idempotency_retention_days, "730",
+            400, 36500, LIVE),
     BOOL_KEY("allow_remote_plain", allow_remote_plain, "false", RESTART),
 };
 

@@ -39,6 +39,9 @@ typedef struct server_config {
     int shutdown_grace_ms;    /* SIGTERM: time to finish in-flight work */
     int session_ttl_s;        /* login token lifetime */
     int pwhash_threads;       /* threads hashing passwords (argon2id) */
+    int housekeeping_interval_s;    /* purge pass period; 0 = no purge */
+    int housekeeping_batch;         /* rows per purge transaction */
+    int idempotency_retention_days; /* keys kept at least this (>= 400) */
     bool allow_remote_plain;  /* accept plain TCP on a non-loopback address */
 } server_config_t;
 

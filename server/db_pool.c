@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "log.h"
 
@@ -34,7 +35,15 @@ struct db_query {
     db_query_cb cb;
     void *arg;
     db_query_t *next;
+    uint64_t queued_us; /* when submitted: the pool wait metric */
 };
+
+static uint64_t db_pool_now_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
 
 typedef struct db_conn {
     db_pool_t *pool; /* borrowed back-pointer */
@@ -66,6 +75,7 @@ struct db_pool {
     bool ever_up;
     bool closing;
     uint64_t done, failed;
+    uint64_t wait_us_total, waits;
 };
 
 static void db_conn_connect(db_conn_t *dc);
@@ -569,6 +579,8 @@ static void db_conn_dispatch(db_pool_t *pool)
                 pool->queue_tail = NULL;
             pool->queued--;
             q->next = NULL;
+            pool->wait_us_total += db_pool_now_us() - q->queued_us;
+            pool->waits++;
             db_conn_start_query(dc, q);
         }
     }
@@ -637,6 +649,8 @@ void db_pool_get_stats(const db_pool_t *pool, db_pool_stats_t *out)
     out->queued = pool->queued;
     out->queries_done = pool->done;
     out->queries_failed = pool->failed;
+    out->wait_us_total = pool->wait_us_total;
+    out->waits = pool->waits;
 }
 
 void db_pool_submit(db_pool_t *pool, db_query_t *q)
@@ -653,6 +667,7 @@ void db_pool_submit(db_pool_t *pool, db_query_t *q)
         return;
     }
     q->next = NULL;
+    q->queued_us = db_pool_now_us();
     if (pool->queue_tail)
         pool->queue_tail->next = q;
     else

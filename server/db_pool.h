@@ -45,6 +45,8 @@ typedef struct db_pool_stats {
     int queued;
     uint64_t queries_done;
     uint64_t queries_failed;
+    uint64_t wait_us_total; /* time queries waited for a connection */
+    uint64_t waits;         /* queries that were handed a connection */
 } db_pool_stats_t;
 
 /* conninfo is copied. size: number of connections. pool_id names the

@@ -113,6 +113,11 @@ static const db_statement_t statements[DB_STMT_COUNT] = {
         {"report_insurers", "SELECT * FROM aixin.report_insurers($1, $2, $3, $4)", 4},
     [DB_STMT_REPORT_ASSESSMENT] =
         {"report_assessment", "SELECT * FROM aixin.report_assessment($1, $2, $3, $4)", 4},
+    [DB_STMT_HOUSEKEEPING_PURGE] =
+        {"housekeeping_purge",
+         "SELECT * FROM aixin.housekeeping_purge($1, $2)", 2},
+    [DB_STMT_METRICS_GAUGES] =
+        {"metrics_gauges", "SELECT * FROM aixin.metrics_gauges()", 0},
     [DB_STMT_GET_CLAIM] =
         {"get_claim", "SELECT * FROM aixin.get_claim($1, $2, $3)", 3},
     [DB_STMT_LIST_DUE_CLAIMS] =

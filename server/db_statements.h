@@ -55,6 +55,8 @@ typedef enum db_stmt {
     DB_STMT_REPORT_INSURERS,
     DB_STMT_REPORT_ASSESSMENT,
     DB_STMT_SERVER_IDENTITY,
+    DB_STMT_HOUSEKEEPING_PURGE, /* housekeeping.c */
+    DB_STMT_METRICS_GAUGES,     /* domain_gauges.c */
     DB_STMT_COUNT
 } db_stmt_t;
 

@@ -16,6 +16,8 @@
 #include "admin_tasks.h"
 #include "bound_addr.h"
 #include "config.h"
+#include "domain_gauges.h"
+#include "housekeeping.h"
 #include "log.h"
 #include "pwhash_pool.h"
 #include "service_notify.h"
@@ -57,6 +59,7 @@ static void usage(FILE *out)
             "admin_listen listen_file admin_listen_file max_in_flight\n"
             "handshake_timeout_ms frame_timeout_ms idle_timeout_ms\n"
             "shutdown_grace_ms session_ttl_s pwhash_threads allow_remote_plain\n"
+            "housekeeping_interval_s housekeeping_batch idempotency_retention_days\n"
             "tls_cert_file tls_key_file tls_client_ca_file\n"
             "(see deploy/aixind.conf.sample).\n");
 }
@@ -384,6 +387,7 @@ static int serve(const server_config_t *cfg, int argc, char **argv)
     struct event *sigterm = NULL, *sigint = NULL, *sighup = NULL;
     admin_http_t *admin = NULL;
     service_watchdog_t *watchdog = NULL;
+    db_timer_t *housekeeping = NULL, *gauges = NULL;
     if (rc == 0 && main_base != NULL) {
         sigterm = evsignal_new(main_base, SIGTERM, on_signal, &s);
         sigint = evsignal_new(main_base, SIGINT, on_signal, &s);
@@ -397,6 +401,11 @@ static int serve(const server_config_t *cfg, int argc, char **argv)
                                      s.nworkers, &s.shared);
             if (admin == NULL)
                 rc = 1;
+        }
+        /* Upkeep on the first worker's loop, off the request path. */
+        if (rc == 0) {
+            housekeeping = housekeeping_start(&s.workers[0]);
+            gauges = domain_gauges_start(&s.workers[0]);
         }
         int started = 0;
         for (int i = 0; rc == 0 && i < s.nworkers; i++)
@@ -444,6 +453,8 @@ static int serve(const server_config_t *cfg, int argc, char **argv)
     /* The hashing threads first: one may still be finishing a job for a
      * waiter that worker_destroy() frees. */
     pwhash_pool_free(s.shared.pwhash);
+    db_timer_stop(housekeeping); /* before the loop and pool they use go */
+    db_timer_stop(gauges);
     for (int i = 0; i < s.nworkers; i++)
         worker_destroy(&s.workers[i]);
     SSL_CTX_free(s.shared.tls);

@@ -32,7 +32,8 @@ static void request_log(const request_t *req, const Aixin__V1__Response *resp)
 {
     uint64_t us = request_now_us() - req->started_us;
     uint64_t conn_id = req->conn ? req->conn->id : 0;
-    metrics_count_request(&req->worker->metrics, us, resp->error != NULL);
+    metrics_count_request(&req->worker->metrics, req->name, us,
+                          resp->error != NULL ? (int)resp->error->code : 0);
     if (resp->error != NULL) {
         log_info("conn=%" PRIu64 " req=%" PRIu64 " event=request type=%s "
                  "status=%s field=%s us=%" PRIu64,

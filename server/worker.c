@@ -75,6 +75,8 @@ static void worker_on_publish(evutil_socket_t fd, short what, void *arg)
     atomic_store(&w->metrics.db_queued, st.queued);
     atomic_store(&w->metrics.db_queries_done, st.queries_done);
     atomic_store(&w->metrics.db_queries_failed, st.queries_failed);
+    atomic_store(&w->metrics.db_wait_us_total, st.wait_us_total);
+    atomic_store(&w->metrics.db_waits, st.waits);
     atomic_fetch_add_explicit(&w->metrics.heartbeats, 1, memory_order_relaxed);
     if (!w->stopping)
         timer_arm_ms(w->publish_timer, WORKER_PUBLISH_MS);

@@ -124,6 +124,82 @@ int64_t spool_journal_find(const spool_journal_t *j, const uint8_t *key,
     return 0;
 }
 
+static int64_t entry_time(const uint8_t *e)
+{
+    uint64_t t = 0;
+    for (int i = 0; i < 8; i++)
+        t = t << 8 | e[SPOOL_JOURNAL_KEY_SIZE + i];
+    return (int64_t)t;
+}
+
+/* Drop the entries delivered before now - SPOOL_JOURNAL_RETENTION_S:
+ * past it the server has forgotten the key too, so the journal could not
+ * explain a replay any more. Entries are appended in time order, so the
+ * first entry tells whether there is anything to drop (usually not: one
+ * entry's read). The rest is written to a new file, fsynced and renamed
+ * over the journal; on any failure the journal stays as it was. */
+static void journal_prune(const char *path, int64_t now)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0)
+        return;
+    uint8_t first[SPOOL_JOURNAL_ENTRY_SIZE];
+    int64_t cutoff = now - SPOOL_JOURNAL_RETENTION_S;
+    struct stat st;
+    if (pread(fd, first, sizeof(first), 0) != (ssize_t)sizeof(first) ||
+        entry_time(first) >= cutoff || fstat(fd, &st) != 0) {
+        close(fd);
+        return;
+    }
+    size_t bytes = (size_t)st.st_size - (size_t)st.st_size % SPOOL_JOURNAL_ENTRY_SIZE;
+    uint8_t *buf = malloc(bytes > 0 ? bytes : 1);
+    size_t got = 0;
+    while (buf != NULL && got < bytes) {
+        ssize_t r = pread(fd, buf + got, bytes - got, (off_t)got);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            break;
+        got += (size_t)r;
+    }
+    close(fd);
+    if (buf == NULL || got < bytes) {
+        free(buf);
+        return;
+    }
+    size_t keep = 0;
+    for (size_t i = 0; i < bytes / SPOOL_JOURNAL_ENTRY_SIZE; i++) {
+        const uint8_t *e = buf + i * SPOOL_JOURNAL_ENTRY_SIZE;
+        if (entry_time(e) >= cutoff) {
+            memmove(buf + keep * SPOOL_JOURNAL_ENTRY_SIZE, e, SPOOL_JOURNAL_ENTRY_SIZE);
+            keep++;
+        }
+    }
+    char tmp[SPOOL_PATH_SIZE + 32];
+    snprintf(tmp, sizeof(tmp), "%s.prune", path);
+    int out = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+    bool ok = out >= 0;
+    size_t len = keep * SPOOL_JOURNAL_ENTRY_SIZE;
+    for (size_t done = 0; ok && done < len;) {
+        ssize_t w = write(out, buf + done, len - done);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            ok = false;
+        else
+            done += (size_t)w;
+    }
+    if (ok)
+        ok = fsync(out) == 0;
+    if (out >= 0 && close(out) != 0)
+        ok = false;
+    if (ok)
+        ok = rename(tmp, path) == 0;
+    if (!ok)
+        unlink(tmp);
+    free(buf);
+}
+
 bool spool_journal_append(const char *spool_path, const uint8_t *keys,
                           size_t n, int64_t now, const char *identity,
                           char err[SPOOL_ERROR_TEXT_SIZE])
@@ -132,6 +208,7 @@ bool spool_journal_append(const char *spool_path, const uint8_t *keys,
         return true;
     char path[SPOOL_PATH_SIZE + 16];
     journal_path(spool_path, path);
+    journal_prune(path, now);
     int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
     struct stat st;
     if (fd < 0 || fstat(fd, &st) != 0) {

@@ -23,6 +23,10 @@
 
 #include "spool.h"
 
+/* Entries older than this are dropped at the next append: the server
+ * keeps idempotency keys at least 400 days, not longer for sure. */
+#define SPOOL_JOURNAL_RETENTION_S (400 * 86400)
+
 #define SPOOL_JOURNAL_KEY_SIZE 16
 #define SPOOL_JOURNAL_IDENTITY_SIZE 8
 #define SPOOL_JOURNAL_ENTRY_SIZE 32
@@ -45,7 +49,8 @@ int64_t spool_journal_find(const spool_journal_t *j, const uint8_t *key,
                            const char *identity);
 
 /* Append n keys (n * 16 bytes) delivered at `now` to the database of
- * `identity`, fsync'd. */
+ * `identity`, fsync'd; entries older than SPOOL_JOURNAL_RETENTION_S are
+ * pruned first. */
 __attribute__((warn_unused_result)) bool
 spool_journal_append(const char *spool_path, const uint8_t *keys, size_t n,
                      int64_t now, const char *identity,

@@ -22,7 +22,7 @@ AIXIN_PACKAGES=(
 # AIXIN_PACKAGES; deploy/up does not): headless Chromium renders the HTML
 # reports (tests/integration/it_report_html.sh), with a CJK font for the
 # Chinese names.
-AIXIN_TEST_PACKAGES=(chromium fonts-wqy-zenhei)
+AIXIN_TEST_PACKAGES=(chromium fonts-wqy-zenhei python3-prometheus-client)
 
 aixin_log() {
   printf '%s %s\n' "$(date '+%H:%M:%S')" "$*" >&2

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The operator's HTTP port: /healthz answers, /readyz is 200 once the
 # database is reachable, /metrics counts requests, errors and connections
-# in Prometheus text; the port is refused off loopback.
+# in Prometheus text (valid for the reference parser), per operation and
+# per error code too, with the pool's wait time, the build and the
+# programme gauges; the port is refused off loopback.
 # shellcheck source=tests/integration/lib.sh
 source "$(dirname "$0")/lib.sh"
 
@@ -39,6 +41,26 @@ errors=$(sed -n 's/^aixin_request_errors_total \([0-9]*\).*/\1/p' <<<"$metrics")
 it_pass "requests $requests, errors $errors counted"
 it_assert_contains "$metrics" 'aixin_request_seconds_bucket{le="+Inf"}' "latency histogram exported"
 it_assert_contains "$metrics" "aixin_db_connections_up" "pool gauge exported"
+it_assert_contains "$metrics" 'aixin_op_requests_total{op="list_divisions"} 1' "requests counted by operation"
+it_assert_contains "$metrics" 'aixin_op_request_errors_total{op="find_household"} 1' "errors counted by operation"
+it_assert_contains "$metrics" 'aixin_op_request_seconds_bucket{op="login",le="+Inf"} 2' "latency histogram by operation"
+it_assert_contains "$metrics" 'aixin_errors_total{code="NOT_FOUND"} 1' "errors counted by code"
+it_assert_contains "$metrics" "aixin_db_pool_wait_seconds_count" "pool wait time exported"
+it_assert_contains "$metrics" 'aixin_build_info{version="' "build info exported"
+# The programme gauges come from the database once a minute, the first
+# time a second after start.
+gauges=""
+for _ in $(seq 1 50); do
+  gauges=$(http_get "$admin_port" /metrics)
+  [[ $gauges == *"aixin_claims_overdue "* ]] && break
+  sleep 0.2
+done
+it_assert_contains "$gauges" "aixin_policies_this_year 0" "policies of this year (none yet)"
+it_assert_contains "$gauges" "aixin_claims_overdue 0" "claims overdue (none)"
+body=$IT_TMP/metrics.txt
+sed '1,/^\r\?$/d' <<<"$gauges" >"$body"
+it_expect_exit 0 /usr/bin/python3 "$AIXIN_SOURCE_DIR/tests/tools/check_metrics.py" "$body"
+it_pass "/metrics is valid exposition format ($(wc -l <"$IT_LAST_OUT") families)"
 it_assert_contains "$(http_get "$admin_port" /nothing)" "404" "unknown paths are 404"
 it_stop_daemon
 

@@ -9,13 +9,12 @@
 # checked too. Normal build only (packaging a sanitizer build means
 # nothing, and lintian takes ~15 s): skipped when AIXIN_BIN_DIR is an ASan
 # build.
-# shellcheck source=tests/integration/lib.sh
-source "$(dirname "$0")/lib.sh"
-
-if [[ $AIXIN_BIN_DIR == *asan* ]]; then
-  it_log "skipped in the sanitizer build: packages are tested in the normal build"
+if [[ ${AIXIN_BIN_DIR:-} == *asan* ]]; then
+  echo "it_package: skipped in the sanitizer build: packages are tested in the normal build"
   exit 0
 fi
+# shellcheck source=tests/integration/lib.sh
+source "$(dirname "$0")/lib.sh"
 
 pkg=$IT_TMP/pkg
 it_expect_exit 0 cpack -G DEB -B "$pkg" --config "$AIXIN_BIN_DIR/CPackConfig.cmake"

@@ -6,7 +6,7 @@
 # the previous configuration kept whole; a key that needs a restart
 # (db_pool_size) keeps its old value with a warning. Under systemd's notify
 # protocol (a socket of the test's own) aixind says READY, RELOADING then
-# READY again, and STOPPING.
+# READY again, and STOPPING, and feeds the watchdog.
 # shellcheck source=tests/integration/lib.sh
 source "$(dirname "$0")/lib.sh"
 
@@ -44,7 +44,7 @@ for _ in $(seq 1 50); do [[ -s $IT_TMP/notify.ready ]] && break; sleep 0.1; done
 it_assert_eq ready "$(cat "$IT_TMP/notify.ready")" "notify socket bound"
 
 it_create_db
-NOTIFY_SOCKET=$IT_TMP/notify.sock it_start_daemon --config "$conf"
+NOTIFY_SOCKET=$IT_TMP/notify.sock WATCHDOG_USEC=4000000 it_start_daemon --config "$conf"
 
 # reloads_seen: how many reloads ended (applied or refused) so far.
 reloads_seen() { grep -c -e 'event=reloaded' -e 'event=reload_failed' "$IT_DAEMON_LOG" || true; }
@@ -119,6 +119,13 @@ it_assert_contains "$(grep 'event=reloaded' "$IT_DAEMON_LOG" | tail -n 1)" "rest
 AIXIN_CA_FILE=$pki/new.pem it_expect_exit 0 "$AIXIN_CLI" whoami
 it_pass "still on $AIXIN_SERVER"
 
+# The watchdog (WatchdogSec=4s: a ping every 2 s while the loops turn).
+for _ in $(seq 1 100); do
+  (( $(grep -c '^WATCHDOG=1' "$notify_out") >= 2 )) && break
+  sleep 0.1
+done
+(( $(grep -c '^WATCHDOG=1' "$notify_out") >= 2 )) || it_fail "no watchdog pings"
+it_pass "watchdog fed"
 it_stop_daemon
 sleep 0.3 # the last datagram
 notes=$(tr '\n' ' ' <"$notify_out")
