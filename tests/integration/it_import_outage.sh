@@ -14,7 +14,7 @@
 #     of those "already done", and skips exactly the rows called enrolled.
 # (3) kill -9 of the postmaster during an import: ridden through as (1).
 #
-# Rows: 4,000; 1,500 in a sanitizer build. This test runs its own
+# Rows: 3,000; 1,200 in a sanitizer build. This test runs its own
 # PostgreSQL cluster, since it stops it.
 unset PGHOST PGPORT PGUSER PGDATABASE
 # shellcheck source=tests/integration/lib.sh
@@ -24,8 +24,8 @@ source "$(dirname "$0")/enrollments_csv.sh"
 # shellcheck source=tests/integration/faults_lib.sh
 source "$(dirname "$0")/faults_lib.sh"
 
-ROWS=4000
-[[ $AIXIN_BIN_DIR != *asan* ]] || ROWS=1500
+ROWS=3000
+[[ $AIXIN_BIN_DIR != *asan* ]] || ROWS=1200
 
 it_create_db
 it_start_daemon
@@ -38,6 +38,15 @@ pg_stop_now() {
 pg_start() {
   aixin_as_account "$AIXIN_PG_BIN/pg_ctl" -D "$AIXIN_PG_TMP/data" -l "$AIXIN_PG_TMP/postgresql.log" \
     -w -t 60 start >/dev/null || it_fail "pg_ctl start"
+}
+# Until a login works again (aixind reconnects with a backoff), 30 s.
+wait_for_login() {
+  local i
+  for ((i = 0; i < 60; i++)); do
+    "$AIXIN_CLI" whoami >/dev/null 2>&1 && return 0
+    sleep 0.5
+  done
+  it_fail "no login within 30 s of PostgreSQL's start"
 }
 # Wait (at most 120 s) until YEAR has more than N policies while PID runs.
 wait_for_policies() {
@@ -100,6 +109,7 @@ not_done=$(summary_count 'not done:')
 unknown=$(it_last_stdout | sed -n 's/^not done: *[0-9]* (\([0-9]*\) sent without an answer.*/\1/p')
 it_assert_eq "$ROWS" "$((enrolled + not_done))" "every row is enrolled or not done"
 pg_start
+wait_for_login
 present=$(policies 2028)
 it_log "client: $enrolled enrolled, $not_done not done ($unknown sent without an answer); database: $present"
 (( enrolled <= present && present <= enrolled + unknown )) ||
@@ -115,8 +125,10 @@ it_assert_eq "$ROWS" "$(policies 2028)" "every row has its policy"
 it_assert_eq 0 "$(doubled)" "none doubled"
 
 # --- (3) kill -9 of the postmaster -------------------------------------------------------
+# (The children born in 2021 are 7 in 2029: left out.)
 csv3=$IT_TMP/rows-2029.csv
-sed 's/,2027,/,2029,/' "$csv" >"$csv3"
+sed -e 's/,2027,/,2029,/' -e '/,2021-[0-9-]*$/d' "$csv" >"$csv3"
+ROWS=$(( $(wc -l <"$csv3") - 1 ))
 import_bg "$csv3"
 wait_for_policies 2029 $((ROWS / 4)) "$client" || it_fail "the import ended before the kill"
 postmaster=$(head -n1 "$AIXIN_PG_TMP/data/postmaster.pid")
