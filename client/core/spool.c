@@ -506,6 +506,12 @@ spool_result_t spool_append(const char *path, const uint8_t *payload,
         goto out_contents;
     }
     if (fsync(fd) != 0 || (created && !spool_sync_parent_dir(path))) {
+        int saved = errno;
+        /* The user is told the change was NOT saved: take it back out,
+         * so that no later sync sends what was called unsaved. */
+        if (ftruncate(fd, (off_t)c.file_size) == 0)
+            (void)fsync(fd);
+        errno = saved;
         spool_error(err, _("cannot flush %s to disk: %s"), path, strerror(errno));
         r = SPOOL_ERR_SYNC;
         goto out_contents;

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# kill -9 of aixind, ten times, at random points of one import with planted
-# bad and duplicate rows; the client rides through each (it waits and
+# kill -9 of aixind, ten times, at random points of one import over TLS
+# with planted bad and duplicate rows; the client rides through each (it waits and
 # resends with the same keys). Planted: 3 rows refused by the checks here
 # (impossible dates), 2 rows repeated word for word (refused here), 3 rows
 # of an unknown township and 5 rows putting an earlier row's child in
@@ -24,7 +24,12 @@ KILLS=10
 MAKE_ID=$AIXIN_BIN_DIR/tests/make_id
 
 it_create_db
-it_start_daemon
+# Over TLS, as an office far from the city would be.
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=aixind \
+  -addext subjectAltName=IP:127.0.0.1 -keyout "$IT_TMP/server.key" -out "$IT_TMP/server.pem" \
+  2>/dev/null || it_fail "openssl req"
+it_start_daemon --set "tls_cert_file=$IT_TMP/server.pem" --set "tls_key_file=$IT_TMP/server.key"
+export AIXIN_CA_FILE=$IT_TMP/server.pem
 faults_programme 2027
 
 # --- the file: valid rows with 13 planted ones spread through it -------------------
@@ -92,7 +97,7 @@ while (( kills < KILLS )); do
   it_kill_daemon >/dev/null
   kills=$((kills + 1))
   it_assert_eq 0 "$(missing_acked)" "kill $kills at $(policies) policies: every row called done is present"
-  it_start_daemon >/dev/null
+  it_start_daemon "${IT_DAEMON_ARGS[@]}" >/dev/null
 done
 rc=0
 wait "$client" || rc=$?

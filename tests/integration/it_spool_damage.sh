@@ -9,7 +9,9 @@
 # (2) A sync killed (kill -9) half-way, the server paused so that the kill
 #     lands in the middle: the next sync delivers every change once and
 #     calls at least every change the killed one had printed a replay.
-# (3) The spool on a full file system: the change is refused as NOT saved
+# (3) fsync of the spool fails (an LD_PRELOAD shim): the change is NOT
+#     saved, said so, and taken back out: no sync sends it.
+# (4) The spool on a full file system: the change is refused as NOT saved
 #     (exit 3), and once there is room again every change saved is
 #     delivered once (what was cut short is set aside, never sent).
 # shellcheck source=tests/integration/lib.sh
@@ -124,7 +126,26 @@ replays=$(it_last_stdout | sed -n 's/^sync: 12 delivered (\([0-9]*\) of them rep
 it_pass "every change printed by the killed sync is called a replay ($replays)"
 it_assert_eq 12 "$(households 'KIL-%')" "each change made once"
 
-# --- (3) a full file system under the spool ----------------------------------------------------
+# --- (3) fsync fails while spooling ---------------------------------------------------------
+# (tests/support/fault_fsync.c: fsync of the spool file answers EIO.)
+it_stop_daemon
+spool_many FSY 1 2
+shim=$AIXIN_BIN_DIR/tests/libfault_fsync.so
+[[ -f $shim ]] || it_fail "no $shim (build the tests)"
+it_expect_exit 3 env LD_PRELOAD="$shim" AIXIN_FAULT_FSYNC_MATCH=.spool ASAN_OPTIONS="${ASAN_OPTIONS:-}:verify_asan_link_order=0" \
+  "$AIXIN_CLI" household register --township 360821100 --kind only_child \
+  --certificate FSY-3 --guardian "$(guardian FSY 3):家长"
+it_assert_contains "$(it_last_stderr)" "NOT saved" "fsync failed: the change is NOT saved, and said so"
+[[ $(it_last_stderr) != *"saved to the spool"* ]] || it_fail "fsync failed: called saved"
+it_pass "not called saved"
+it_expect_exit 0 "$AIXIN_CLI" --format json spool
+it_assert_eq 2 "$(grep -c '"position"' "$IT_LAST_OUT")" "the change called unsaved is not in the spool"
+it_start_daemon
+it_expect_exit 0 "$AIXIN_CLI" sync
+it_assert_contains "$(it_last_stdout)" "sync: 2 delivered" "the two saved changes are delivered"
+it_assert_eq 0 "$(households 'FSY-3')" "the change called unsaved was not made"
+
+# --- (4) a full file system under the spool ----------------------------------------------------
 full=$IT_TMP/full
 mkdir -p "$full"
 mount -t tmpfs -o size=64k tmpfs "$full" || it_fail "cannot mount a small tmpfs (run as root)"
