@@ -30,7 +30,7 @@ households() { it_psql -c "SELECT count(*) FROM aixin.households WHERE certifica
 # The guardian of registration PREFIX-I: one a prefix and number.
 guardian() {
   local born
-  case $1 in DMG) born=19900101 ;; KIL) born=19900202 ;; *) born=19900303 ;; esac
+  case $1 in DMG) born=19900101 ;; KIL) born=19900202 ;; FSY) born=19900404 ;; *) born=19900303 ;; esac
   "$MAKE_ID" 360821 "$born" "$(printf '%03d' $((2 * $2 + 1)))" M
 }
 # Spool registrations CERT-FROM..CERT-TO at once (the server is stopped;
