@@ -14,7 +14,7 @@
 #     of those "already done", and skips exactly the rows called enrolled.
 # (3) kill -9 of the postmaster during an import: ridden through as (1).
 #
-# Rows: 3,000; 1,200 in a sanitizer build. This test runs its own
+# Rows: 2,000; 1,000 in a sanitizer build. This test runs its own
 # PostgreSQL cluster, since it stops it.
 unset PGHOST PGPORT PGUSER PGDATABASE
 # shellcheck source=tests/integration/lib.sh
@@ -24,8 +24,8 @@ source "$(dirname "$0")/enrollments_csv.sh"
 # shellcheck source=tests/integration/faults_lib.sh
 source "$(dirname "$0")/faults_lib.sh"
 
-ROWS=3000
-[[ $AIXIN_BIN_DIR != *asan* ]] || ROWS=1200
+ROWS=2000
+[[ $AIXIN_BIN_DIR != *asan* ]] || ROWS=1000
 
 it_create_db
 it_start_daemon
