@@ -65,7 +65,7 @@ def serve(client):
         client.close()
         return
     with lock:
-        budget = rng.randint(4096, 61440)
+        budget = rng.randint(4096, 32768)
     threading.Thread(target=pump, args=(client, server, None, client), daemon=True).start()
     threading.Thread(target=pump, args=(server, client, budget, server), daemon=True).start()
 
