@@ -4,7 +4,9 @@
 # back, and called committed rows "not done").
 #
 # (1) PostgreSQL stopped at once (-m immediate) a quarter into an import
-#     and started again 10 s later: the import goes on by itself, exit 0,
+#     and started again 10 s later (AIXIN_OUTAGE_S=60 for the minute-long
+#     outage of the longer run; the default patience is 120 s): the
+#     import goes on by itself, exit 0,
 #     and enrolled + already done = the rows of the file = the policies.
 #     It said "retrying", never "gave up".
 # (2) The same with --patience 4 and the database left down: the client
@@ -26,6 +28,7 @@ source "$(dirname "$0")/faults_lib.sh"
 
 ROWS=2000
 [[ $AIXIN_BIN_DIR != *asan* ]] || ROWS=1000
+OUTAGE_S=${AIXIN_OUTAGE_S:-10}
 
 it_create_db
 it_start_daemon
@@ -77,12 +80,12 @@ import_wait() {
 csv=$IT_TMP/rows-2027.csv
 enrollments_csv "$ROWS" "$csv"
 
-# --- (1) a 10-second outage ---------------------------------------------------------
+# --- (1) an outage of OUTAGE_S seconds ---------------------------------------------------------
 import_bg "$csv"
 wait_for_policies 2027 $((ROWS / 4)) "$client" || it_fail "the import ended before the outage"
 pg_stop_now
-it_log "PostgreSQL stopped with the import a quarter in; starting it in 10 s"
-sleep 10
+it_log "PostgreSQL stopped with the import a quarter in; starting it in $OUTAGE_S s"
+sleep "$OUTAGE_S"
 pg_start
 import_wait 0
 cat "$IT_LAST_OUT"
