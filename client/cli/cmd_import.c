@@ -217,15 +217,15 @@ static void run_refuse_repeats(import_run_t *run)
     for (size_t i = 0; i < run->n_items; i++)
         order[i] = i;
     qsort_r(order, run->n_items, sizeof(*order), item_by_key, run->items);
+    /* Equal keys sort together, in file order: the first of each group
+     * is the row that goes; the others name it. */
+    const import_item_t *first = &run->items[order[0]];
     for (size_t k = 1; k < run->n_items; k++) {
-        import_item_t *first = &run->items[order[k - 1]];
         import_item_t *it = &run->items[order[k]];
-        if (memcmp(first->row.key, it->row.key, IMPORT_KEY_SIZE) != 0)
+        if (memcmp(first->row.key, it->row.key, IMPORT_KEY_SIZE) != 0) {
+            first = it;
             continue;
-        if (first->status == IMPORT_DUPLICATE) /* a third copy */
-            first = &run->items[order[k - 2]];
-        while (first->status == IMPORT_DUPLICATE && first > run->items)
-            first--; /* not reached: the sort keeps file order */
+        }
         char reason[IMPORT_REASON_SIZE];
         snprintf(reason, sizeof(reason),
                  _("the same row as line %u: a row is done once"),

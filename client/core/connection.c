@@ -253,7 +253,10 @@ static conn_result_t conn_write_all(conn_t *c, const uint8_t *data, size_t n,
     while (off < n) {
         if (c->ssl != NULL) {
             size_t chunk = n - off > INT32_MAX ? INT32_MAX : n - off;
+            tls_sigpipe_hold_t hold;
+            tls_sigpipe_hold(&hold);
             int w = SSL_write(c->ssl, data + off, (int)chunk);
+            tls_sigpipe_release(&hold);
             int want = tls_client_want(c->ssl, w);
             if (want == 0) {
                 off += (size_t)w;
@@ -328,7 +331,10 @@ static conn_result_t conn_read_some(conn_t *c, int64_t deadline,
     for (;;) {
         ssize_t n;
         if (c->ssl != NULL) {
+            tls_sigpipe_hold_t hold; /* a read may answer a key update */
+            tls_sigpipe_hold(&hold);
             int r = SSL_read(c->ssl, chunk, (int)sizeof(chunk));
+            tls_sigpipe_release(&hold);
             int want = tls_client_want(c->ssl, r);
             if (want > 0) {
                 int ready = wait_fd(c->fd, (short)want, deadline);

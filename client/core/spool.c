@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "crc32c.h"
+#include "i18n.h"
 
 /* A spool is small (requests typed by hand); refuse to read a huge one. */
 #define SPOOL_MAX_FILE_BYTES (256ull << 20)
@@ -72,13 +73,13 @@ static int spool_lock(const char *path, int how,
     snprintf(lock_path, sizeof(lock_path), "%s.lock", path);
     int fd = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (fd < 0) {
-        spool_error(err, "cannot open %s: %s", lock_path, strerror(errno));
+        spool_error(err, _("cannot open %s: %s"), lock_path, strerror(errno));
         return -1;
     }
     while (flock(fd, how) != 0) {
         if (errno == EINTR)
             continue;
-        spool_error(err, "cannot lock %s: %s", lock_path, strerror(errno));
+        spool_error(err, _("cannot lock %s: %s"), lock_path, strerror(errno));
         close(fd);
         return -1;
     }
@@ -93,7 +94,7 @@ int spool_sync_lock(const char *path, spool_result_t *result,
     *result = SPOOL_ERR_IO;
     int fd = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (fd < 0) {
-        spool_error(err, "cannot open %s: %s", lock_path, strerror(errno));
+        spool_error(err, _("cannot open %s: %s"), lock_path, strerror(errno));
         return -1;
     }
     while (flock(fd, LOCK_EX | LOCK_NB) != 0) {
@@ -101,9 +102,9 @@ int spool_sync_lock(const char *path, spool_result_t *result,
             continue;
         if (errno == EWOULDBLOCK) {
             *result = SPOOL_ERR_BUSY;
-            spool_error(err, "another `aixin sync` is sending this spool");
+            spool_error(err, _("another `aixin sync` is sending this spool"));
         } else {
-            spool_error(err, "cannot lock %s: %s", lock_path,
+            spool_error(err, _("cannot lock %s: %s"), lock_path,
                         strerror(errno));
         }
         close(fd);
@@ -122,18 +123,18 @@ static spool_result_t spool_read_all(int fd, const char *path, uint8_t **data,
     *size = 0;
     struct stat st;
     if (fstat(fd, &st) != 0) {
-        spool_error(err, "cannot stat %s: %s", path, strerror(errno));
+        spool_error(err, _("cannot stat %s: %s"), path, strerror(errno));
         return SPOOL_ERR_IO;
     }
     if ((uint64_t)st.st_size > SPOOL_MAX_FILE_BYTES) {
-        spool_error(err, "%s is %lld bytes, more than a spool can be", path,
+        spool_error(err, _("%s is %lld bytes, more than a spool can be"), path,
                     (long long)st.st_size);
         return SPOOL_ERR_IO;
     }
     size_t want = (size_t)st.st_size;
     uint8_t *buf = malloc(want > 0 ? want : 1);
     if (buf == NULL) {
-        spool_error(err, "out of memory");
+        spool_error(err, _("out of memory"));
         return SPOOL_ERR_NOMEM;
     }
     size_t got = 0;
@@ -142,7 +143,7 @@ static spool_result_t spool_read_all(int fd, const char *path, uint8_t **data,
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0) {
-            spool_error(err, "cannot read %s: %s", path, strerror(errno));
+            spool_error(err, _("cannot read %s: %s"), path, strerror(errno));
             free(buf);
             return SPOOL_ERR_IO;
         }
@@ -163,16 +164,16 @@ static const char *spool_record_check(const spool_contents_t *c, uint64_t off,
     const uint8_t *h = c->data + off;
     *len = 0;
     if (left < SPOOL_HEADER_SIZE)
-        return "a record header cut short";
+        return N_("a record header cut short");
     if (be32_read(h) != SPOOL_RECORD_MAGIC)
-        return "bytes that are not a record (bad magic)";
+        return N_("bytes that are not a record (bad magic)");
     uint32_t n = be32_read(h + 4);
     if (n == 0 || n > SPOOL_MAX_PAYLOAD)
-        return "a record with an impossible length";
+        return N_("a record with an impossible length");
     if (left - SPOOL_HEADER_SIZE < n)
-        return "a record cut short";
+        return N_("a record cut short");
     if (crc32c_compute(h + SPOOL_HEADER_SIZE, n) != be32_read(h + 8))
-        return "a record whose checksum does not match";
+        return N_("a record whose checksum does not match");
     *len = n;
     return NULL;
 }
@@ -216,13 +217,13 @@ static void spool_describe_damage(spool_contents_t *c)
     for (size_t i = 0; i < c->n_damaged; i++) {
         const spool_damage_t *d = &c->damaged[i];
         int w = snprintf(c->damage + used, sizeof(c->damage) - used,
-                         "%s%llu bytes at offset %llu (%s)",
+                         _("%s%llu bytes at offset %llu (%s)"),
                          i == 0 ? "" : "; ", (unsigned long long)d->len,
-                         (unsigned long long)d->offset, d->why);
+                         (unsigned long long)d->offset, _(d->why));
         if (w < 0 || (size_t)w >= sizeof(c->damage) - used) {
             c->damage[used] = '\0';
             snprintf(c->damage + used, sizeof(c->damage) - used,
-                     "%s%zu more", used == 0 ? "" : "; ", c->n_damaged - i);
+                     _("%s%zu more"), used == 0 ? "" : "; ", c->n_damaged - i);
             return;
         }
         used += (size_t)w;
@@ -254,7 +255,7 @@ static spool_result_t spool_parse(spool_contents_t *c,
             off += SPOOL_HEADER_SIZE + len;
         }
         if (!ok) {
-            spool_error(err, "out of memory");
+            spool_error(err, _("out of memory"));
             return SPOOL_ERR_NOMEM;
         }
     }
@@ -300,7 +301,7 @@ spool_result_t spool_load(const char *path, spool_contents_t *out,
         r = spool_load_fd(fd, path, out, err);
         close(fd);
     } else if (errno != ENOENT) {
-        spool_error(err, "cannot open %s: %s", path, strerror(errno));
+        spool_error(err, _("cannot open %s: %s"), path, strerror(errno));
         r = SPOOL_ERR_IO;
     }
     close(lock);
@@ -339,7 +340,7 @@ static bool spool_keep_damage(const char *path, const spool_contents_t *c,
                       O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
                       0600);
         if (fd < 0) {
-            spool_error(err, "cannot create %s: %s", name, strerror(errno));
+            spool_error(err, _("cannot create %s: %s"), name, strerror(errno));
             return false;
         }
         bool ok = write_all_at(fd, c->data + d->offset, (size_t)d->len, 0) &&
@@ -348,7 +349,7 @@ static bool spool_keep_damage(const char *path, const spool_contents_t *c,
         close(fd);
         if (!ok) {
             errno = saved;
-            spool_error(err, "cannot write %s: %s", name, strerror(errno));
+            spool_error(err, _("cannot write %s: %s"), name, strerror(errno));
             unlink(name);
             return false;
         }
@@ -356,7 +357,7 @@ static bool spool_keep_damage(const char *path, const spool_contents_t *c,
             snprintf(aside, SPOOL_PATH_SIZE + 64, "%s", name);
     }
     if (c->n_damaged > 0 && !spool_sync_parent_dir(path)) {
-        spool_error(err, "cannot flush the directory of %s: %s", path,
+        spool_error(err, _("cannot flush the directory of %s: %s"), path,
                     strerror(errno));
         return false;
     }
@@ -373,7 +374,7 @@ static spool_result_t spool_write_copy(const char *tmp,
     int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
                   0600);
     if (fd < 0) {
-        spool_error(err, "cannot create %s: %s", tmp, strerror(errno));
+        spool_error(err, _("cannot create %s: %s"), tmp, strerror(errno));
         return SPOOL_ERR_IO;
     }
     /* The records are stored whole with their headers: copy their bytes,
@@ -389,13 +390,13 @@ static spool_result_t spool_write_copy(const char *tmp,
     if (ok && extra != NULL)
         ok = write_all_at(fd, extra, extra_len, at);
     if (!ok) {
-        spool_error(err, "cannot write %s: %s", tmp, strerror(errno));
+        spool_error(err, _("cannot write %s: %s"), tmp, strerror(errno));
         close(fd);
         unlink(tmp);
         return SPOOL_ERR_IO;
     }
     if (fsync(fd) != 0) {
-        spool_error(err, "cannot flush %s to disk: %s", tmp, strerror(errno));
+        spool_error(err, _("cannot flush %s to disk: %s"), tmp, strerror(errno));
         close(fd);
         unlink(tmp);
         return SPOOL_ERR_SYNC;
@@ -418,12 +419,12 @@ static spool_result_t spool_rewrite(const char *path, const spool_contents_t *c,
     if (r != SPOOL_OK)
         return r;
     if (rename(tmp, path) != 0) {
-        spool_error(err, "cannot rename %s: %s", tmp, strerror(errno));
+        spool_error(err, _("cannot rename %s: %s"), tmp, strerror(errno));
         unlink(tmp);
         return SPOOL_ERR_IO;
     }
     if (!spool_sync_parent_dir(path)) {
-        spool_error(err, "cannot flush the directory of %s: %s", path,
+        spool_error(err, _("cannot flush the directory of %s: %s"), path,
                     strerror(errno));
         return SPOOL_ERR_SYNC;
     }
@@ -438,7 +439,7 @@ spool_result_t spool_append(const char *path, const uint8_t *payload,
     notice[0] = '\0';
     *waiting = 0;
     if (len == 0 || len > SPOOL_MAX_PAYLOAD) {
-        spool_error(err, "a record of %u bytes does not fit in the spool",
+        spool_error(err, _("a record of %u bytes does not fit in the spool"),
                     (unsigned)len);
         return SPOOL_ERR_IO;
     }
@@ -453,7 +454,7 @@ spool_result_t spool_append(const char *path, const uint8_t *payload,
     else if (errno == EEXIST)
         fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
     if (fd < 0) {
-        spool_error(err, "cannot open %s: %s", path, strerror(errno));
+        spool_error(err, _("cannot open %s: %s"), path, strerror(errno));
         close(lock);
         return SPOOL_ERR_IO;
     }
@@ -469,7 +470,7 @@ spool_result_t spool_append(const char *path, const uint8_t *payload,
         char aside[SPOOL_PATH_SIZE + 64];
         uint8_t *rec = malloc(SPOOL_HEADER_SIZE + (size_t)len);
         if (rec == NULL) {
-            spool_error(err, "out of memory");
+            spool_error(err, _("out of memory"));
             r = SPOOL_ERR_NOMEM;
             goto out_contents;
         }
@@ -483,9 +484,9 @@ spool_result_t spool_append(const char *path, const uint8_t *payload,
         if (r != SPOOL_OK)
             goto out_contents;
         spool_error(notice,
-                    "the spool held damaged bytes: %s; they were moved to "
+                    _("the spool held damaged bytes: %s; they were moved to "
                     "%s%s; the %zu sound changes around them are kept, in "
-                    "order",
+                    "order"),
                     c.damage, aside,
                     c.n_damaged > 1 ? " (and files next to it)" : "",
                     c.n_records);
@@ -500,12 +501,18 @@ spool_result_t spool_append(const char *path, const uint8_t *payload,
         if (ftruncate(fd, (off_t)c.file_size) == 0)
             (void)fsync(fd);
         errno = saved;
-        spool_error(err, "cannot write %s: %s", path, strerror(errno));
+        spool_error(err, _("cannot write %s: %s"), path, strerror(errno));
         r = SPOOL_ERR_IO;
         goto out_contents;
     }
     if (fsync(fd) != 0 || (created && !spool_sync_parent_dir(path))) {
-        spool_error(err, "cannot flush %s to disk: %s", path, strerror(errno));
+        int saved = errno;
+        /* The user is told the change was NOT saved: take it back out,
+         * so that no later sync sends what was called unsaved. */
+        if (ftruncate(fd, (off_t)c.file_size) == 0)
+            (void)fsync(fd);
+        errno = saved;
+        spool_error(err, _("cannot flush %s to disk: %s"), path, strerror(errno));
         r = SPOOL_ERR_SYNC;
         goto out_contents;
     }
@@ -546,7 +553,7 @@ spool_result_t spool_drop_front(const char *path, const spool_contents_t *seen,
     spool_result_t r;
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     if (fd < 0) {
-        spool_error(err, "cannot open %s: %s", path, strerror(errno));
+        spool_error(err, _("cannot open %s: %s"), path, strerror(errno));
         close(lock);
         return SPOOL_ERR_IO;
     }
@@ -557,8 +564,8 @@ spool_result_t spool_drop_front(const char *path, const spool_contents_t *seen,
         return r;
     }
     if (!spool_same_front(seen, &now, count)) {
-        spool_error(err, "%s changed while it was being sent; nothing was "
-                         "removed from it",
+        spool_error(err, _("%s changed while it was being sent; nothing was "
+                         "removed from it"),
                     path);
         r = SPOOL_ERR_CHANGED;
         goto out;
@@ -573,10 +580,10 @@ spool_result_t spool_drop_front(const char *path, const spool_contents_t *seen,
     if (count == now.n_records) {
         /* Nothing left: remove the spool. */
         if (unlink(path) != 0) {
-            spool_error(err, "cannot remove %s: %s", path, strerror(errno));
+            spool_error(err, _("cannot remove %s: %s"), path, strerror(errno));
             r = SPOOL_ERR_IO;
         } else if (!spool_sync_parent_dir(path)) {
-            spool_error(err, "cannot flush the directory of %s: %s", path,
+            spool_error(err, _("cannot flush the directory of %s: %s"), path,
                         strerror(errno));
             r = SPOOL_ERR_SYNC;
         }

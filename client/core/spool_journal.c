@@ -1,5 +1,6 @@
 /* The delivery journal of a spool; see spool_journal.h. */
 #include "spool_journal.h"
+#include "i18n.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -51,13 +52,13 @@ bool spool_journal_load(const char *spool_path, spool_journal_t *out,
     if (fd < 0) {
         if (errno == ENOENT)
             return true;
-        journal_error(err, "cannot open %s: %s", path,
+        journal_error(err, _("cannot open %s: %s"), path,
                  strerror(errno));
         return false;
     }
     struct stat st;
     if (fstat(fd, &st) != 0) {
-        journal_error(err, "cannot stat %s: %s", path,
+        journal_error(err, _("cannot stat %s: %s"), path,
                  strerror(errno));
         close(fd);
         return false;
@@ -68,7 +69,7 @@ bool spool_journal_load(const char *spool_path, spool_journal_t *out,
     size_t bytes = n * SPOOL_JOURNAL_ENTRY_SIZE;
     uint8_t *buf = malloc(bytes > 0 ? bytes : 1);
     if (buf == NULL) {
-        journal_error(err, "out of memory");
+        journal_error(err, _("out of memory"));
         close(fd);
         return false;
     }
@@ -212,7 +213,7 @@ bool spool_journal_append(const char *spool_path, const uint8_t *keys,
     int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
     struct stat st;
     if (fd < 0 || fstat(fd, &st) != 0) {
-        journal_error(err, "cannot open %s: %s", path,
+        journal_error(err, _("cannot open %s: %s"), path,
                  strerror(errno));
         if (fd >= 0)
             close(fd);
@@ -222,7 +223,7 @@ bool spool_journal_append(const char *spool_path, const uint8_t *keys,
     size_t bytes = n * SPOOL_JOURNAL_ENTRY_SIZE;
     uint8_t *buf = malloc(bytes);
     if (buf == NULL) {
-        journal_error(err, "out of memory");
+        journal_error(err, _("out of memory"));
         close(fd);
         return false;
     }
@@ -251,7 +252,7 @@ bool spool_journal_append(const char *spool_path, const uint8_t *keys,
     if (ok)
         ok = fsync(fd) == 0;
     if (!ok)
-        journal_error(err, "cannot write %s: %s", path,
+        journal_error(err, _("cannot write %s: %s"), path,
                  strerror(errno));
     free(buf);
     close(fd);

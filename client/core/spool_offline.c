@@ -1,5 +1,6 @@
 /* The offline spool of this user and server; see spool_offline.h. */
 #include "spool_offline.h"
+#include "i18n.h"
 #include "notice.h"
 
 #include <errno.h>
@@ -63,11 +64,11 @@ static cli_exit_t dir_make_all(const char *dir)
         bool made = false;
         if (!dir_make(buf, &made))
             return cli_error(CLI_EXIT_UNAVAILABLE,
-                             "cannot create the spool directory %s: %s", buf,
+                             _("cannot create the spool directory %s: %s"), buf,
                              strerror(errno));
         if (made && !spool_sync_parent_dir(buf))
             return cli_error(CLI_EXIT_UNAVAILABLE,
-                             "cannot flush the directory above %s: %s", buf,
+                             _("cannot flush the directory above %s: %s"), buf,
                              strerror(errno));
         buf[i] = saved;
     }
@@ -81,16 +82,16 @@ cli_exit_t spool_offline_path(const char *address, const char *username,
     const char *env = getenv("AIXIN_SPOOL_DIR");
     if (env != NULL && env[0] != '\0') {
         if ((size_t)snprintf(dir, sizeof(dir), "%s", env) >= sizeof(dir))
-            return cli_error(CLI_EXIT_USAGE, "AIXIN_SPOOL_DIR is too long");
+            return cli_error(CLI_EXIT_USAGE, _("AIXIN_SPOOL_DIR is too long"));
     } else {
         const char *home = getenv("HOME");
         if (home == NULL || home[0] == '\0')
             return cli_error(CLI_EXIT_USAGE,
-                             "HOME is not set: set AIXIN_SPOOL_DIR to keep "
-                             "the offline spool");
+                             _("HOME is not set: set AIXIN_SPOOL_DIR to keep "
+                             "the offline spool"));
         if ((size_t)snprintf(dir, sizeof(dir), "%s/.local/share/aixin/spool",
                              home) >= sizeof(dir))
-            return cli_error(CLI_EXIT_USAGE, "HOME is too long");
+            return cli_error(CLI_EXIT_USAGE, _("HOME is too long"));
     }
     if (make_dir) {
         cli_exit_t rc = dir_make_all(dir);
@@ -113,7 +114,7 @@ cli_exit_t spool_offline_path(const char *address, const char *username,
                          "%s/%s@%s-%02x%02x%02x%02x.spool", dir, user_part,
                          server_part, hash[0], hash[1], hash[2],
                          hash[3]) >= SPOOL_PATH_SIZE)
-        return cli_error(CLI_EXIT_USAGE, "the spool path is too long");
+        return cli_error(CLI_EXIT_USAGE, _("the spool path is too long"));
     return CLI_EXIT_OK;
 }
 
@@ -147,8 +148,8 @@ cli_exit_t spool_offline_locate(const cli_context_t *ctx,
         return CLI_EXIT_REJECTED;
     if (r == CREDENTIALS_MISSING)
         return cli_error(CLI_EXIT_REJECTED,
-                         "not logged in: run `aixin login` or set "
-                         "AIXIN_USER and AIXIN_PASSWORD");
+                         _("not logged in: run `aixin login` or set "
+                         "AIXIN_USER and AIXIN_PASSWORD"));
     const char *wanted = ctx->server;
     if (wanted == NULL) {
         const char *e = getenv("AIXIN_SERVER");
@@ -156,8 +157,8 @@ cli_exit_t spool_offline_locate(const cli_context_t *ctx,
     }
     if (wanted != NULL && strcmp(wanted, s.server) != 0)
         rc = cli_error(CLI_EXIT_REJECTED,
-                       "the saved session is for %s, not %s: run `aixin "
-                       "login`",
+                       _("the saved session is for %s, not %s: run `aixin "
+                       "login`"),
                        s.server, wanted);
     else
         rc = spool_offline_path(s.server, s.username, false, out);
@@ -173,22 +174,22 @@ static cli_exit_t creds_username(const char *address,
     if (creds->kind == RPC_AUTH_PASSWORD && creds->username != NULL) {
         *out = strdup(creds->username);
         return *out != NULL ? CLI_EXIT_OK
-                            : cli_error(CLI_EXIT_UNAVAILABLE, "out of memory");
+                            : cli_error(CLI_EXIT_UNAVAILABLE, _("out of memory"));
     }
     /* A token: its user is the one in the session file it came from. */
     char path[CREDENTIALS_PATH_SIZE];
     if (creds->kind != RPC_AUTH_TOKEN || !credentials_session_path(path))
         return cli_error(CLI_EXIT_UNAVAILABLE,
-                         "no user to keep an offline spool for");
+                         _("no user to keep an offline spool for"));
     session_file_t s = {0};
     if (credentials_session_load(path, &s) != CREDENTIALS_OK)
-        return cli_error(CLI_EXIT_UNAVAILABLE, "the saved session is gone");
+        return cli_error(CLI_EXIT_UNAVAILABLE, _("the saved session is gone"));
     cli_exit_t rc = CLI_EXIT_OK;
     if (strcmp(s.server, address) != 0)
         rc = cli_error(CLI_EXIT_UNAVAILABLE,
-                       "the saved session is for another server");
+                       _("the saved session is for another server"));
     else if ((*out = strdup(s.username)) == NULL)
-        rc = cli_error(CLI_EXIT_UNAVAILABLE, "out of memory");
+        rc = cli_error(CLI_EXIT_UNAVAILABLE, _("out of memory"));
     credentials_session_free(&s);
     return rc;
 }
@@ -214,7 +215,7 @@ cli_exit_t spool_offline_save(const char *address,
                               const Aixin__V1__Request *req,
                               const char *reason)
 {
-    static const char not_saved[] = "the change was NOT saved";
+    const char *not_saved = _("the change was NOT saved");
     char *username = NULL;
     cli_exit_t rc = creds_username(address, creds, &username);
     char path[SPOOL_PATH_SIZE];
@@ -222,15 +223,15 @@ cli_exit_t spool_offline_save(const char *address,
         rc = spool_offline_path(address, username, true, path);
     free(username);
     if (rc != CLI_EXIT_OK)
-        return cli_error(CLI_EXIT_UNAVAILABLE, "%s: %s", reason, not_saved);
+        return cli_error(CLI_EXIT_UNAVAILABLE, _("%s: %s"), reason, not_saved);
     size_t len = aixin__v1__request__get_packed_size(req);
     if (len == 0 || len + SPOOL_OFFLINE_PREFIX_SIZE > SPOOL_MAX_PAYLOAD)
         return cli_error(CLI_EXIT_UNAVAILABLE,
-                         "%s; the request is too large for the spool: %s",
+                         _("%s; the request is too large for the spool: %s"),
                          reason, not_saved);
     uint8_t *payload = malloc(SPOOL_OFFLINE_PREFIX_SIZE + len);
     if (payload == NULL)
-        return cli_error(CLI_EXIT_UNAVAILABLE, "%s; out of memory: %s", reason,
+        return cli_error(CLI_EXIT_UNAVAILABLE, _("%s; out of memory: %s"), reason,
                          not_saved);
     be64_write(payload, (uint64_t)time(NULL));
     aixin__v1__request__pack(req, payload + SPOOL_OFFLINE_PREFIX_SIZE);
@@ -245,15 +246,17 @@ cli_exit_t spool_offline_save(const char *address,
         cli_warn("%s", notice);
     if (r != SPOOL_OK)
         return cli_error(CLI_EXIT_UNAVAILABLE,
-                         "%s; saving to the spool failed (%s): %s", reason,
+                         _("%s; saving to the spool failed (%s): %s"), reason,
                          err, not_saved);
     /* To a sink, NOTICE_INFO means "saved"; the reason it could not be
      * sent is the text. */
-    if (!notice_emit(NOTICE_INFO, NULL, "%s", reason))
+    if (!notice_emit(NOTICE_INFO, NULL, "%s", reason)) {
+        fprintf(stderr, "%s: %s\n", CLI_PROGRAM_NAME, reason);
         fprintf(stderr,
-                "%s: %s\n%s: saved to the spool (%zu waiting): run `aixin "
-                "sync` when the server is back\n",
-                CLI_PROGRAM_NAME, reason, CLI_PROGRAM_NAME, waiting);
+                _("%s: saved to the spool (%zu waiting): run `aixin sync` "
+                  "when the server is back\n"),
+                CLI_PROGRAM_NAME, waiting);
+    }
     return CLI_EXIT_UNAVAILABLE;
 }
 

@@ -126,7 +126,10 @@ tls_client_result_t tls_client_handshake(int fd, const char *host,
     SSL_set_fd(ssl, fd);
     for (;;) {
         ERR_clear_error();
+        tls_sigpipe_hold_t hold;
+        tls_sigpipe_hold(&hold);
         int ret = SSL_connect(ssl);
+        tls_sigpipe_release(&hold);
         if (ret == 1)
             break;
         int want = tls_client_want(ssl, ret);
@@ -160,10 +163,38 @@ tls_client_result_t tls_client_handshake(int fd, const char *host,
     return TLS_CLIENT_OK;
 }
 
+void tls_sigpipe_hold(tls_sigpipe_hold_t *h)
+{
+    sigset_t pipe_only;
+    sigemptyset(&pipe_only);
+    sigaddset(&pipe_only, SIGPIPE);
+    sigprocmask(SIG_BLOCK, &pipe_only, &h->old);
+}
+
+void tls_sigpipe_release(const tls_sigpipe_hold_t *h)
+{
+    sigset_t pending;
+    if (sigpending(&pending) == 0 && sigismember(&pending, SIGPIPE) &&
+        !sigismember(&h->old, SIGPIPE)) {
+        sigset_t pipe_only;
+        sigemptyset(&pipe_only);
+        sigaddset(&pipe_only, SIGPIPE);
+        const struct timespec now = {0, 0};
+        int saved = errno;
+        while (sigtimedwait(&pipe_only, NULL, &now) < 0 && errno == EINTR)
+            ;
+        errno = saved;
+    }
+    sigprocmask(SIG_SETMASK, &h->old, NULL);
+}
+
 void tls_client_close(SSL *ssl)
 {
     if (ssl == NULL)
         return;
+    tls_sigpipe_hold_t hold;
+    tls_sigpipe_hold(&hold);
     (void)SSL_shutdown(ssl); /* one non-blocking attempt */
+    tls_sigpipe_release(&hold);
     SSL_free(ssl);
 }

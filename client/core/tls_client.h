@@ -10,6 +10,7 @@
 #define AIXIN_CLIENT_TLS_H
 
 #include <openssl/ssl.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -39,6 +40,19 @@ tls_client_result_t tls_client_handshake(int fd, const char *host,
 
 /* Say goodbye (best effort, never blocks) and free. */
 void tls_client_close(SSL *ssl);
+
+/*
+ * OpenSSL writes to its socket with write(): to a peer that is gone (a
+ * daemon killed) that raises SIGPIPE, which would end the client without
+ * a word in the middle of an import. The calls that may write hold the
+ * signal back and drop it afterwards; the write fails with EPIPE instead.
+ */
+typedef struct tls_sigpipe_hold {
+    sigset_t old;
+} tls_sigpipe_hold_t;
+
+void tls_sigpipe_hold(tls_sigpipe_hold_t *h);
+void tls_sigpipe_release(const tls_sigpipe_hold_t *h);
 
 /*
  * What an SSL_read/SSL_write return of `ret` means: 0 done (ret > 0),

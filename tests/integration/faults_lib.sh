@@ -3,9 +3,10 @@
 # it_spool_*.sh). Source it after lib.sh; it defines functions, nothing runs.
 #
 #   faults_programme YEAR...     open the years (30.00 premium, ages
-#                                counted on 2027-12-31, so that the test
-#                                files' children are 0-6 every year) and
-#                                set both test counties' terms (chinalife)
+#                                counted on 2027-12-31, or the last day
+#                                of the year before for later years, so
+#                                that the test files' children are 0-6)
+#                                and set both test counties' terms
 #   faults_triples_csv T0 N OUT  N triples of rows (see below) from T0 on
 #   summary_count LABEL          the first number after "LABEL" in the last
 #                                command's stdout ("enrolled now:" -> 37)
@@ -13,9 +14,10 @@
 #   doubled                      children with two policies in one year
 
 faults_programme() {
-  local year county
+  local year county ref
   for year in "$@"; do
-    it_expect_exit 0 "$AIXIN_CLI" year open --year "$year" --reference-date 2027-12-31 \
+    ref=$(( year > 2028 ? year - 1 : 2027 ))-12-31
+    it_expect_exit 0 "$AIXIN_CLI" year open --year "$year" --reference-date "$ref" \
       --premium 30.00 --city-subsidy 2.00 --county-share-range 5.00-20.00
   done
   it_expect_exit 0 "$AIXIN_CLI" insurer add --code chinalife --name 中国人寿

@@ -6,7 +6,8 @@
 # and the error file names exactly the third line of each triple, every
 # time. Run twice: 40 triples in one batch (the server runs a batch's rows
 # at once), then 40 more with --batch 1 (one row a request, pipelined).
-# A row repeated word for word is refused here, naming the first.
+# A row repeated word for word (three times) is refused here, naming the
+# first.
 # shellcheck source=tests/integration/lib.sh
 source "$(dirname "$0")/lib.sh"
 # shellcheck source=tests/integration/enrollments_csv.sh
@@ -60,11 +61,13 @@ it_assert_eq 0 "$(doubled)" "no child insured twice"
 # --- a row repeated word for word ----------------------------------------------------
 rep=$IT_TMP/repeat.csv
 enrollments_csv 20 "$rep"
-sed -n '5p' "$rep" >>"$rep"              # line 22 repeats line 5
+for _ in 1 2 3; do sed -n '5p' "$rep" >>"$rep"; done   # lines 22-24 repeat line 5
 it_expect_exit 1 "$AIXIN_CLI" import enrollments "$rep"
-it_assert_contains "$(it_last_stdout)" "refused:       1 (1 by the checks here, 0 by the server)" \
-  "the repeated row is refused here"
-it_assert_eq "22 " "$(error_lines "$IT_TMP/repeat.errors.csv")" "the error file names line 22"
-it_assert_contains "$(sed -n 2p "$IT_TMP/repeat.errors.csv")" "line 5" "and the line it repeats"
+it_assert_contains "$(it_last_stdout)" "refused:       3 (3 by the checks here, 0 by the server)" \
+  "the repeated rows are refused here"
+it_assert_eq "22 23 24 " "$(error_lines "$IT_TMP/repeat.errors.csv")" "the error file names lines 22-24"
+for k in 2 3 4; do
+  it_assert_contains "$(sed -n "${k}p" "$IT_TMP/repeat.errors.csv")" "line 5" "each names the line it repeats"
+done
 it_assert_eq 180 "$(policies)" "20 more policies"
 it_stop_daemon
