@@ -44,6 +44,7 @@ static const config_key_t config_keys[] = {
     STR_KEY("listen", listen, "127.0.0.1:7460"),
     STR_KEY("admin_listen", admin_listen, ""),
     STR_KEY("database", database, ""),
+    STR_KEY("report_database", report_database, ""),
     STR_KEY("sql_dir", sql_dir, AIXIN_DEFAULT_SQL_DIR),
     STR_KEY("log_level", log_level, "info"),
     STR_KEY("tls_cert_file", tls_cert_file, ""),

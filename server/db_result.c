@@ -71,6 +71,12 @@ void db_result_submit(request_t *req, db_query_t *q)
     db_pool_submit(req->worker->db, q);
 }
 
+void db_result_submit_report(request_t *req, db_query_t *q)
+{
+    worker_t *w = req->worker;
+    db_pool_submit(w->report_db != NULL ? w->report_db : w->db, q);
+}
+
 bool db_result_describe_failure(const request_t *req, db_outcome_t outcome,
                                 const PGresult *res, bool mutating,
                                 Aixin__V1__ErrorCode *code, char *field,

@@ -49,7 +49,7 @@ static void usage(FILE *out)
             "db_queue_max db_connect_timeout_ms max_connections max_frame_bytes\n"
             "admin_listen max_in_flight handshake_timeout_ms frame_timeout_ms idle_timeout_ms\n"
             "shutdown_grace_ms session_ttl_s pwhash_threads allow_remote_plain\n"
-            "tls_cert_file tls_key_file tls_client_ca_file\n"
+            "tls_cert_file tls_key_file tls_client_ca_file report_database\n"
             "(see deploy/aixind.conf.sample).\n");
 }
 

@@ -1,7 +1,8 @@
 # shellcheck shell=bash
 # The replicated setup on one machine: etcd, three PostgreSQL members under
 # Patroni (synchronous mode), two aixind reaching the primary through a
-# multi-host conninfo, HAProxy in front of the daemons.  Used by
+# multi-host conninfo (reports from a standby when there is one), HAProxy
+# in front of the daemons.  Used by
 # deploy/cluster and tests/cluster/failover.sh.  Source deploy/lib/common.sh
 # and deploy/lib/pg.sh first; nothing runs here.
 #
@@ -303,7 +304,8 @@ cluster_start_daemon() {
   cluster_pid "$dir" "$d" >/dev/null && return 0
   cluster_spawn "$dir" "$d" "$aixind" --listen "127.0.0.1:$(cluster_port "$base" "$d")" \
     --set "admin_listen=127.0.0.1:$(cluster_port "$base" "admin-$d")" \
-    --database "$(cluster_conninfo "$dir" "$base")" "$@"
+    --database "$(cluster_conninfo "$dir" "$base")" \
+    --set "report_database=$(cluster_conninfo "$dir" "$base" prefer-standby)" "$@"
   cluster_wait 30 cluster_daemon_ready "$base" "$d"
 }
 
