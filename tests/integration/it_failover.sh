@@ -153,7 +153,7 @@ done
 wait_progress() {
   local n=$1 m=$2 i
   for ((i = 0; i < 1200; i++)); do
-    if (( $(policies 2027) > n )) && (( $(ls "$IT_TMP"/office*.ready 2>/dev/null | wc -l) == CLIENTS )) &&
+    if (( $(policies 2027) > n )) && (( $(find "$IT_TMP" -maxdepth 1 -name 'office*.ready' | wc -l) == CLIENTS )) &&
         (( $(cat "$IT_TMP"/office*.log 2>/dev/null | wc -l) >= m )); then
       return 0
     fi
@@ -231,12 +231,12 @@ done
 it_assert_eq $((ROWS + E)) "$(policies 2027)" "exactly $((ROWS + E)) policies for 2027"
 it_assert_eq "$tried" "$(policies 2028)" "exactly $tried policies for 2028 (one per child the offices enrolled)"
 it_assert_eq 0 "$(duplicates)" "no child enrolled twice in a year"
-missing=$(sql -c "CREATE TEMP TABLE acked (child text)" -c "\\copy acked FROM pstdin" \
+not_once=$(sql -c "CREATE TEMP TABLE acked (child text)" -c "\\copy acked FROM pstdin" \
   -c "SELECT count(*) FROM acked a WHERE (SELECT count(*) FROM aixin.policies p
         JOIN aixin.children c ON c.id = p.child_id
        WHERE c.id_number = a.child AND p.policy_year = 2028) <> 1" \
   < <(awk '$4 == 0 { print $3 }' "$IT_TMP/offices.log"))
-it_assert_eq 0 "$missing" "each of the $acked acknowledged enrollments is there exactly once"
+it_assert_eq 0 "$not_once" "each of the $acked acknowledged enrollments is there exactly once"
 it_assert_eq $(( (ROWS + E + tried) * 3000 )) \
   "$(sql -c "SELECT coalesce(sum(premium_fen), 0) FROM aixin.policies")" \
   "the premiums add up to the fen"
