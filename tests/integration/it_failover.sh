@@ -293,6 +293,7 @@ cli 3 "$AIXIN_CLI" insurer add --code picc --name 人保
 it_pass "a write is refused while there is no primary"
 cluster_start_etcd "$CDIR" "$BASE" || it_fail "etcd did not start again"
 cluster_wait 90 cluster_replicated "$BASE" || it_fail "no primary 90 s after etcd came back"
+cluster_wait 30 cluster_daemon_ready "$BASE" a2 || it_fail "a2 did not reach the new primary"
 cli 0 "$AIXIN_CLI" sync
 it_assert_eq 1 "$(sql -c "SELECT count(*) FROM aixin.insurers WHERE code = 'picc'")" \
   "the refused write, kept in the spool, is made once when a primary is back"
