@@ -34,12 +34,15 @@ cluster_port() {
   esac
 }
 
-# The libpq conninfo that reaches whichever member is primary now.
+# The libpq conninfo that reaches whichever member is primary now (or,
+# with prefer-standby, a standby if there is one: for reports, whose
+# connections are named aixind-reports).
 cluster_conninfo() {
-  local dir=$1 base=$2 attrs=${3:-read-write}
-  printf "host=127.0.0.1,127.0.0.1,127.0.0.1 port=%s,%s,%s user=%s dbname=aixin passfile=%s target_session_attrs=%s connect_timeout=2" \
+  local dir=$1 base=$2 attrs=${3:-read-write} extra=
+  [[ $attrs == read-write ]] || extra=" application_name=aixind-reports"
+  printf "host=127.0.0.1,127.0.0.1,127.0.0.1 port=%s,%s,%s user=%s dbname=aixin passfile=%s target_session_attrs=%s connect_timeout=2%s" \
     "$(cluster_port "$base" pg0)" "$(cluster_port "$base" pg1)" "$(cluster_port "$base" pg2)" \
-    "$AIXIN_USER_ACCOUNT" "$dir/secrets/pgpass" "$attrs"
+    "$AIXIN_USER_ACCOUNT" "$dir/secrets/pgpass" "$attrs" "$extra"
 }
 
 cluster_base() {
@@ -297,7 +300,8 @@ cluster_daemon_ready() {
   [[ $(cluster_http_status "http://127.0.0.1:$(cluster_port "$base" "admin-$d")/readyz") == 200 ]]
 }
 
-# Start daemon D (a1 or a2); extra arguments go to aixind.
+# Start daemon D (a1 or a2): 2 event loops with 4 PostgreSQL connections
+# each, as many again for reports; extra arguments go to aixind.
 cluster_start_daemon() {
   local dir=$1 base=$2 d=$3 aixind=$4
   shift 4
@@ -305,7 +309,8 @@ cluster_start_daemon() {
   cluster_spawn "$dir" "$d" "$aixind" --listen "127.0.0.1:$(cluster_port "$base" "$d")" \
     --set "admin_listen=127.0.0.1:$(cluster_port "$base" "admin-$d")" \
     --database "$(cluster_conninfo "$dir" "$base")" \
-    --set "report_database=$(cluster_conninfo "$dir" "$base" prefer-standby)" "$@"
+    --set "report_database=$(cluster_conninfo "$dir" "$base" prefer-standby)" \
+    --set threads=2 --set db_pool_size=4 "$@"
   cluster_wait 30 cluster_daemon_ready "$base" "$d"
 }
 
