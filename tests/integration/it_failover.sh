@@ -258,14 +258,14 @@ it_assert_eq $(( (ROWS + E + tried) * 3000 )) \
 
 unknown=$(cat "$CDIR"/log/a?.log | grep -c 'event=request .*status=OUTCOME_UNKNOWN' || true)
 unavailable=$(cat "$CDIR"/log/a?.log | grep -c 'event=request .*status=UNAVAILABLE' || true)
-# Reports come from a standby (report_database, prefer-standby): the same
+# Reports come through report_database (prefer-standby): the same
 # total once the standby has replayed the last commits.
 city_policies() {
   "$AIXIN_CLI" report enrollment --year 2027 --format csv 2>/dev/null | awk -F, '$1 == "360800" { print $6 }'
 }
 report_caught_up() { [[ $(city_policies) == $((ROWS + E)) ]]; }
 cluster_wait 30 report_caught_up || it_fail "the report says $(city_policies) policies for 2027, not $((ROWS + E))"
-it_pass "the city report (read on a standby) counts $((ROWS + E)) policies for 2027"
+it_pass "the city report (report_database pool) counts $((ROWS + E)) policies for 2027"
 
 # Import rows sent again under their keys after an unknown outcome and
 # answered "done before" by the server.
