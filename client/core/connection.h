@@ -66,8 +66,9 @@ conn_address_item(const char *address, size_t index, char *item,
  * the one after the one that last failed), until one answers. On CONN_OK
  * *out is a new connection (owned by the caller, closed with
  * conn_close()). On failure `err` holds a sentence such as "cannot
- * connect to 127.0.0.1:7460: Connection refused". When the server answered Hello with an Error the result is
- * CONN_ERR_REFUSED and *hello_error (owned by the caller, free with
+ * connect to 127.0.0.1:7460: Connection refused". When the server
+ * answered Hello with an Error the result is CONN_ERR_REFUSED and
+ * *hello_error (owned by the caller, free with
  * aixin__v1__response__free_unpacked) holds that response; otherwise
  * *hello_error is left NULL.
  */
