@@ -26,8 +26,9 @@ AIXIN_TEST_PACKAGES=(chromium fonts-wqy-zenhei)
 
 # Debian packages of the replicated setup (deploy/cluster, and its failover
 # test that tests/run runs): etcd for Patroni's consensus, Patroni with its
-# PostgreSQL driver, HAProxy in front of the daemons, curl for health checks.
-AIXIN_CLUSTER_PACKAGES=(etcd-server etcd-client patroni python3-psycopg2 haproxy curl)
+# PostgreSQL driver, HAProxy in front of the daemons, curl for health
+# checks, openssl for the generated passwords.
+AIXIN_CLUSTER_PACKAGES=(etcd-server etcd-client patroni python3-psycopg2 haproxy curl openssl)
 
 aixin_log() {
   printf '%s %s\n' "$(date '+%H:%M:%S')" "$*" >&2
