@@ -107,7 +107,7 @@ cluster_wait() {
 # True when a log of the cluster says a port was taken.
 cluster_port_clash() {
   local dir=$1
-  grep -qsiE 'address already in use|could not bind|cannot bind socket' "$dir"/log/*.log
+  grep -qsiE 'address already in use|could not bind|cannot bind socket|reason=bind' "$dir"/log/*.log
 }
 
 cluster_secret() {
