@@ -361,7 +361,7 @@ cluster_start_all() {
   shift 3
   cluster_start_etcd "$dir" "$base" || { cluster_port_clash "$dir" && return 2; aixin_log "etcd did not start: $dir/log/etcd.log"; return 1; }
   cluster_start_members "$dir" "$base" || { cluster_port_clash "$dir" && return 2; aixin_log "no replicated primary: $dir/log/pg?.log"; return 1; }
-  cluster_prepare_database "$dir" "$base" "$aixind" || return 1
+  cluster_prepare_database "$dir" "$base" "$aixind" || { cluster_port_clash "$dir" && return 2; aixin_log "database not prepared: $dir/log/migrate.log"; return 1; }
   for d in "${AIXIN_CLUSTER_DAEMONS[@]}"; do
     cluster_start_daemon "$dir" "$base" "$d" "$aixind" "$@" \
       || { cluster_port_clash "$dir" && return 2; aixin_log "aixind $d not ready: $dir/log/$d.log"; return 1; }
