@@ -55,6 +55,7 @@ static const config_key_t config_keys[] = {
     STR_KEY("listen_file", listen_file, "", RESTART),
     STR_KEY("admin_listen_file", admin_listen_file, "", RESTART),
     STR_KEY("database", database, "", RESTART),
+    STR_KEY("report_database", report_database, "", RESTART),
     STR_KEY("sql_dir", sql_dir, AIXIN_DEFAULT_SQL_DIR, RESTART),
     STR_KEY("log_level", log_level, "info", LIVE),
     STR_KEY("tls_cert_file", tls_cert_file, "", LIVE),

@@ -21,6 +21,9 @@ typedef struct server_config {
     char listen_file[CONFIG_STR_MAX];
     char admin_listen_file[CONFIG_STR_MAX];
     char database[CONFIG_STR_MAX]; /* libpq conninfo; empty = PG* env */
+    /* Reports only: a conninfo that may reach a standby
+     * (target_session_attrs=prefer-standby); empty = `database`. */
+    char report_database[CONFIG_STR_MAX];
     char sql_dir[CONFIG_STR_MAX];  /* migrations, for --migrate */
     char log_level[16];
     char tls_cert_file[CONFIG_STR_MAX];      /* PEM chain; set = TLS only */

@@ -19,6 +19,17 @@ typedef enum db_conn_state {
     DB_CONN_STATE_COUNT
 } db_conn_state_t;
 
+/* Longest pause between reconnect attempts. A failover (Patroni promoting
+ * a standby) is over in seconds, and the multi-host conninfo finds the new
+ * primary on the first attempt after it: a longer pause would only add to
+ * the time the offices wait. */
+#define DB_RECONNECT_MAX_MS 1000
+
+/* SQLSTATE of a write refused by a read-only server: this connection
+ * reached a standby (a demoted primary, or a conninfo without
+ * target_session_attrs=read-write), so it is dropped and made again. */
+#define DB_SQLSTATE_READ_ONLY "25006"
+
 static const char *const db_conn_state_names[DB_CONN_STATE_COUNT] = {
     "down", "connecting", "preparing", "idle", "busy"};
 
@@ -324,8 +335,8 @@ static void db_conn_break(db_conn_t *dc, const char *why)
     if (pool->closing)
         return;
     dc->backoff_ms = dc->backoff_ms == 0 ? 100 : dc->backoff_ms * 2;
-    if (dc->backoff_ms > 5000)
-        dc->backoff_ms = 5000;
+    if (dc->backoff_ms > DB_RECONNECT_MAX_MS)
+        dc->backoff_ms = DB_RECONNECT_MAX_MS;
     struct timeval tv = {dc->backoff_ms / 1000, (dc->backoff_ms % 1000) * 1000};
     evtimer_add(&dc->timer, &tv);
 }
@@ -533,6 +544,10 @@ static void db_conn_on_io(evutil_socket_t fd, short what, void *arg)
         dc->current = NULL;
         dc->pool->running--;
         db_conn_set_state(dc, DB_CONN_IDLE);
+        const char *state =
+            res != NULL ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+        bool read_only =
+            state != NULL && strcmp(state, DB_SQLSTATE_READ_ONLY) == 0;
         if (res == NULL) {
             db_query_finish(dc->pool, q, DB_OUTCOME_LOST, NULL);
         } else {
@@ -545,6 +560,10 @@ static void db_conn_on_io(evutil_socket_t fd, short what, void *arg)
             return;
         if (PQstatus(dc->pg) == CONNECTION_BAD) {
             db_conn_break(dc, "after_result");
+            return;
+        }
+        if (read_only) {
+            db_conn_break(dc, "read_only_server");
             return;
         }
         /* Keep a read armed on idle connections so a server-side close

@@ -37,6 +37,8 @@ static const sqlstate_map_t sqlstate_maps[] = {
     /* lock_timeout: mostly another attempt of the same key still running. */
     {"55P03", AIXIN__V1__ERROR_CODE__ERROR_CODE_IN_PROGRESS, false},
     {"57", AIXIN__V1__ERROR_CODE__ERROR_CODE_UNAVAILABLE, false},
+    /* A standby refused the write (failover under way): nothing changed. */
+    {"25006", AIXIN__V1__ERROR_CODE__ERROR_CODE_UNAVAILABLE, false},
     {"08", AIXIN__V1__ERROR_CODE__ERROR_CODE_UNAVAILABLE, false},
     {"53", AIXIN__V1__ERROR_CODE__ERROR_CODE_UNAVAILABLE, false},
 };
@@ -67,6 +69,12 @@ void db_result_reply_oom(request_t *req)
 void db_result_submit(request_t *req, db_query_t *q)
 {
     db_pool_submit(req->worker->db, q);
+}
+
+void db_result_submit_report(request_t *req, db_query_t *q)
+{
+    worker_t *w = req->worker;
+    db_pool_submit(w->report_db != NULL ? w->report_db : w->db, q);
 }
 
 bool db_result_describe_failure(const request_t *req, db_outcome_t outcome,
@@ -111,6 +119,20 @@ bool db_result_describe_failure(const request_t *req, db_outcome_t outcome,
     const char *constraint = PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME);
     if (state == NULL)
         state = "XX000";
+    /* The server shut down or crashed under a change: it may have
+     * committed locally while waiting for the synchronous standby (a fast
+     * shutdown cancels that wait), so the outcome is unknown, as for a
+     * lost connection. */
+    if (mutating && strncmp(state, "57P0", 4) == 0) {
+        log_warn("req=%" PRIu64 " event=db_transient sqlstate=%s",
+                 req->serial, state);
+        *code = AIXIN__V1__ERROR_CODE__ERROR_CODE_OUTCOME_UNKNOWN;
+        snprintf(message, messagelen,
+                 "database shut down while the change ran (%s); retry with "
+                 "the same idempotency key",
+                 state);
+        return true;
+    }
     for (size_t i = 0; i < sizeof(sqlstate_maps) / sizeof(sqlstate_maps[0]); i++) {
         const sqlstate_map_t *m = &sqlstate_maps[i];
         if (strncmp(state, m->prefix, strlen(m->prefix)) != 0)

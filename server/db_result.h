@@ -27,6 +27,10 @@ void db_result_reply_oom(request_t *req);
 /* Hand the query to the worker's pool. */
 void db_result_submit(request_t *req, db_query_t *q);
 
+/* A read-only report query: to the report pool (report_database, maybe a
+ * standby) when there is one, else as db_result_submit. */
+void db_result_submit_report(request_t *req, db_query_t *q);
+
 /*
  * True when the query returned rows (PGRES_TUPLES_OK). Otherwise the
  * request is finished with the matching error (database rule -> its typed

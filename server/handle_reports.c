@@ -131,5 +131,5 @@ void handle_get_report(request_t *req)
     db_query_add_int64(q, m->year_from);
     db_query_add_int64(q, m->year_to);
     db_query_add_text_or_null(q, m->division_code);
-    db_result_submit(req, q);
+    db_result_submit_report(req, q);
 }

@@ -60,7 +60,7 @@ static void usage(FILE *out)
             "handshake_timeout_ms frame_timeout_ms idle_timeout_ms\n"
             "shutdown_grace_ms session_ttl_s pwhash_threads allow_remote_plain\n"
             "housekeeping_interval_s housekeeping_batch idempotency_retention_days\n"
-            "tls_cert_file tls_key_file tls_client_ca_file\n"
+            "tls_cert_file tls_key_file tls_client_ca_file report_database\n"
             "(see deploy/aixind.conf.sample).\n");
 }
 

@@ -110,7 +110,8 @@ void worker_retire_conn(worker_t *w, conn_t *c)
 void worker_check_idle(worker_t *w)
 {
     if (w->stopping && w->conns == NULL && w->closed == NULL &&
-        (w->db == NULL || db_pool_busy(w->db) == 0))
+        (w->db == NULL || db_pool_busy(w->db) == 0) &&
+        (w->report_db == NULL || db_pool_busy(w->report_db) == 0))
         event_base_loopexit(w->base, NULL);
 }
 
@@ -175,6 +176,14 @@ bool worker_init(worker_t *w, int index, server_shared_t *shared)
     w->pwhash = pwhash_waiter_new(shared->pwhash, w->base);
     if (w->db == NULL || w->pwhash == NULL)
         return false;
+    if (cfg->report_database[0] != '\0') {
+        /* Pool ids 500+ name the report connections in logs. */
+        w->report_db = db_pool_new(w->base, 500 + index, cfg->report_database,
+                                   cfg->db_pool_size, cfg->db_queue_max,
+                                   cfg->db_connect_timeout_ms);
+        if (w->report_db == NULL)
+            return false;
+    }
     timer_arm_ms(w->publish_timer, 100); /* soon after the pool connects */
     return true;
 }
@@ -213,6 +222,9 @@ void worker_destroy(worker_t *w)
     if (w->db)
         db_pool_free(w->db); /* late query results: orphans freed */
     w->db = NULL;
+    if (w->report_db)
+        db_pool_free(w->report_db);
+    w->report_db = NULL;
     worker_on_reap(-1, 0, w);
     if (w->inbox_ev) {
         worker_on_inbox(-1, 0, w); /* sockets still waiting: closed */

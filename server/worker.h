@@ -39,6 +39,7 @@ typedef struct worker {
     struct worker_handoff *inbox;   /* owned: sockets handed over */
     struct event *inbox_ev;         /* owned; activated by the acceptor */
     db_pool_t *db;                  /* owned */
+    db_pool_t *report_db;           /* owned; NULL: reports use db */
     pwhash_waiter_t *pwhash;        /* owned */
     conn_t *conns;                  /* owned list of live connections */
     conn_t *closed;                 /* owned, freed by reap_ev */

@@ -22,15 +22,20 @@ static const char *explicit_address(const cli_context_t *ctx)
     return NULL;
 }
 
+/* HOST:PORT, or a list of them separated by commas (tried in turn). */
 static cli_exit_t address_check(const char *address)
 {
     char host[ADDRESS_PART_SIZE];
     char port[ADDRESS_PART_SIZE];
-    if (!conn_split_address(address, host, sizeof(host), port, sizeof(port)))
-        return cli_error(CLI_EXIT_USAGE,
-                         _("bad server address '%s': expected HOST:PORT "
-                         "(e.g. 127.0.0.1:7460 or [::1]:7460)"),
-                         address);
+    char item[ADDRESS_PART_SIZE];
+    size_t n = conn_address_count(address);
+    for (size_t i = 0; i < n; i++)
+        if (!conn_address_item(address, i, item, sizeof(item)) ||
+            !conn_split_address(item, host, sizeof(host), port, sizeof(port)))
+            return cli_error(CLI_EXIT_USAGE,
+                             _("bad server address '%s': expected HOST:PORT "
+                             "(e.g. 127.0.0.1:7460 or [::1]:7460)"),
+                             address);
     return CLI_EXIT_OK;
 }
 

@@ -509,12 +509,11 @@ static conn_result_t conn_hello(conn_t *c, Aixin__V1__Response **hello_error,
     return CONN_OK;
 }
 
-conn_result_t conn_open(const char *address, conn_t **out,
-                        Aixin__V1__Response **hello_error,
-                        char err[CONN_ERROR_TEXT_SIZE])
+/* Connect to one HOST:PORT and say Hello. */
+static conn_result_t conn_open_one(const char *address, conn_t **out,
+                                   Aixin__V1__Response **hello_error,
+                                   char err[CONN_ERROR_TEXT_SIZE])
 {
-    *out = NULL;
-    *hello_error = NULL;
     conn_t *c = calloc(1, sizeof(*c));
     if (c == NULL) {
         error_text(err, _("out of memory"));
@@ -534,6 +533,73 @@ conn_result_t conn_open(const char *address, conn_t **out,
     }
     *out = c;
     return CONN_OK;
+}
+
+/*
+ * The entry of a server list to dial first: the one that last worked, or
+ * the one after the one that last failed. Process-wide, so that every
+ * reconnect of every call moves on together.
+ */
+static size_t conn_list_start;
+
+size_t conn_address_count(const char *address)
+{
+    size_t n = 1;
+    for (const char *p = address; *p != '\0'; p++)
+        n += *p == ',';
+    return n;
+}
+
+bool conn_address_item(const char *address, size_t index, char *item,
+                       size_t item_size)
+{
+    const char *p = address;
+    for (size_t i = 0; i < index; i++) {
+        p = strchr(p, ',');
+        if (p == NULL)
+            return false;
+        p++;
+    }
+    size_t len = strcspn(p, ",");
+    if (len >= item_size)
+        return false;
+    memcpy(item, p, len);
+    item[len] = '\0';
+    return true;
+}
+
+conn_result_t conn_open(const char *address, conn_t **out,
+                        Aixin__V1__Response **hello_error,
+                        char err[CONN_ERROR_TEXT_SIZE])
+{
+    *out = NULL;
+    *hello_error = NULL;
+    size_t n = conn_address_count(address);
+    if (n == 1)
+        return conn_open_one(address, out, hello_error, err);
+    /* A list "a:7460,b:7460": each server in turn, from the preferred one,
+     * until one answers Hello. A server that refused the Hello answered,
+     * so its answer stands, but the next attempt starts at its neighbour. */
+    conn_result_t r = CONN_ERR_CONNECT;
+    size_t start = conn_list_start % n;
+    for (size_t k = 0; k < n; k++) {
+        size_t i = (start + k) % n;
+        char item[CONN_ADDRESS_SIZE];
+        if (!conn_address_item(address, i, item, sizeof(item))) {
+            error_text(err, "bad server address '%s': expected HOST:PORT",
+                       address);
+            return CONN_ERR_RESOLVE;
+        }
+        r = conn_open_one(item, out, hello_error, err);
+        if (r == CONN_OK) {
+            conn_list_start = i;
+            return CONN_OK;
+        }
+        conn_list_start = i + 1;
+        if (!conn_result_is_transient(r))
+            return r;
+    }
+    return r;
 }
 
 void conn_close(conn_t *c)

@@ -51,11 +51,24 @@ conn_split_address(const char *address, char *host, size_t host_size,
                    char *port, size_t port_size);
 
 /*
- * Connect to `address` and say Hello. On CONN_OK *out is a new connection
- * (owned by the caller, closed with conn_close()). On failure `err` holds
- * a sentence such as "cannot connect to 127.0.0.1:7460: Connection
- * refused". When the server answered Hello with an Error the result is
- * CONN_ERR_REFUSED and *hello_error (owned by the caller, free with
+ * A server list "a:7460,b:7460" (AIXIN_SERVER, --server): how many
+ * entries, and entry `index` copied into item (false when it is missing or
+ * too long). A single address is a list of one.
+ */
+size_t conn_address_count(const char *address);
+__attribute__((warn_unused_result)) bool
+conn_address_item(const char *address, size_t index, char *item,
+                  size_t item_size);
+
+/*
+ * Connect to `address` and say Hello. `address` may be a server list: the
+ * servers are tried in turn, starting with the one that last worked (or
+ * the one after the one that last failed), until one answers. On CONN_OK
+ * *out is a new connection (owned by the caller, closed with
+ * conn_close()). On failure `err` holds a sentence such as "cannot
+ * connect to 127.0.0.1:7460: Connection refused". When the server
+ * answered Hello with an Error the result is CONN_ERR_REFUSED and
+ * *hello_error (owned by the caller, free with
  * aixin__v1__response__free_unpacked) holds that response; otherwise
  * *hello_error is left NULL.
  */

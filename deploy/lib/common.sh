@@ -24,6 +24,12 @@ AIXIN_PACKAGES=(
 # Chinese names.
 AIXIN_TEST_PACKAGES=(chromium fonts-wqy-zenhei python3-prometheus-client)
 
+# Debian packages of the replicated setup (deploy/cluster, and its failover
+# test that tests/run runs): etcd for Patroni's consensus, Patroni with its
+# PostgreSQL driver, HAProxy in front of the daemons, curl for health
+# checks, openssl for the generated passwords.
+AIXIN_CLUSTER_PACKAGES=(etcd-server etcd-client patroni python3-psycopg2 haproxy curl openssl)
+
 aixin_log() {
   printf '%s %s\n' "$(date '+%H:%M:%S')" "$*" >&2
 }
