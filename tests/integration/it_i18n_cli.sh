@@ -4,7 +4,8 @@
 # the clerk typed), the duplicate-enrollment hint (household and
 # township) and the HTML report are Chinese; under C they stay English.
 # --format is accepted after the command; --format json keeps the
-# protocol's field paths; a report's CSV can be written in GB18030.
+# protocol's field paths; a report's CSV can be written in GB18030; rates
+# are truncated, never rounded up to the 90% target.
 # shellcheck source=tests/integration/lib.sh
 source "$(dirname "$0")/lib.sh"
 
@@ -129,6 +130,12 @@ if iconv -f UTF-8 -t UTF-8 "$IT_TMP/gb.csv" >/dev/null 2>&1; then
 fi
 it_assert_eq "$(cat "$IT_TMP/utf8.csv")" "$(iconv -f GB18030 -t UTF-8 "$IT_TMP/gb.csv")" \
   "the GB18030 CSV is the UTF-8 one, converted"
+# A rate just below the target is never shown as reaching it: 1,808 of
+# 2,009 households is 0.89995..., rounded 0.9000 but truncated 0.8999.
+it_assert_eq 0.8999 "$(it_psql -c "SELECT aixin.report_rate(1808, 2009)")" \
+  "the database truncates rates (0012)"
+it_assert_eq 0.9000 "$(it_psql -c "SELECT aixin.report_rate(1809, 2010)")" "0.9 exactly stays 0.9000"
+
 zh 2 "$AIXIN_CLI" report enrollment --year 2027 --encoding gb18030
 it_assert_contains "$(err)" "--encoding 只用于 --format csv" "zh: --encoding needs csv"
 it_stop_daemon
