@@ -12,6 +12,7 @@
 #include "money.h"
 #include "text_width.h"
 #include "i18n.h"
+#include "value_names.h"
 
 #define TABLE_GAP "  "
 /* Fits every formatted cell that is not borrowed text. */
@@ -32,7 +33,9 @@ static const char *cell_text(const output_field_t *f, char buf[CELL_BUF_SIZE])
 {
     switch (f->kind) {
     case OUTPUT_KIND_TEXT:
-        return f->value.text[0] != '\0' ? f->value.text : "-";
+        if (f->value.text[0] == '\0')
+            return "-";
+        return f->named ? value_name_text(f->value.text) : f->value.text;
     case OUTPUT_KIND_INT:
         snprintf(buf, CELL_BUF_SIZE, "%" PRId64, f->value.number);
         return buf;
