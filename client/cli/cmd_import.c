@@ -15,6 +15,8 @@
 #include "names.h"
 #include "progress.h"
 #include "rpc.h"
+#include "server_text.h"
+#include "error_text.h"
 
 #define IMPORT_COMMAND "import enrollments"
 #define IMPORT_DEFAULT_BATCH 500
@@ -110,10 +112,13 @@ static void on_refused(void *ctx, const import_item_t *item,
                        const Aixin__V1__Error *e)
 {
     import_run_t *run = ctx;
-    char reason[IMPORT_REASON_SIZE + 32];
+    char message[2 * IMPORT_REASON_SIZE];
+    char reason[3 * IMPORT_REASON_SIZE];
     const char *code = names_error_code(e->code);
-    snprintf(reason, sizeof(reason), "%s: %s", code != NULL ? code : "ERROR",
-             e->message != NULL ? e->message : "");
+    server_text_translate(e->message != NULL ? e->message : "", message,
+                          sizeof(message));
+    snprintf(reason, sizeof(reason), "%s: %s (%s)", code != NULL ? code : "ERROR",
+             message, error_text_reason(e->code));
     run_add_error(run, item->record, reason,
                   import_row_column_of(e->field != NULL ? e->field : ""));
 }
@@ -168,7 +173,9 @@ static cli_exit_t run_build_rows(import_run_t *run, const char *server,
         } else {
             run->item_of[r] = -1;
             run->n_bad_local++;
-            run_add_error(run, r, reason, field);
+            char shown[2 * IMPORT_REASON_SIZE]; /* in the user's language */
+            server_text_translate(reason, shown, sizeof(shown));
+            run_add_error(run, r, shown, field);
         }
         if (run->oom)
             return cli_error(CLI_EXIT_UNAVAILABLE, "out of memory");

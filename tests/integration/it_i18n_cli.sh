@@ -92,6 +92,17 @@ en 1 "$AIXIN_CLI" enroll --child "$child" --year 2027
 it_assert_contains "$(err)" "household $household in township 360821207" \
   "C: the duplicate hint in English"
 
+# The same child registered in a second household: refused, and the
+# household holding it is said.
+mother=$("$MAKE_ID" 360821 19900712 022 F)
+clerk 0 "$AIXIN_CLI" household register --township 360821207 --kind only_child \
+  --certificate JA-2023-0002 --guardian "$mother:王秀英" --format json
+second=$(sed -n 's/^  "id": \([0-9]*\),$/\1/p' "$IT_LAST_OUT")
+clerk 1 "$AIXIN_CLI" household add-child --household "$second" --id-number "$child" --name 刘小雨
+it_assert_contains "$(err)" "[ALREADY_EXISTS]" "a child registered twice is refused"
+it_assert_contains "$(err)" "该子女已在乡镇 360821207 的家庭 $household 中" \
+  "the second registration names the household holding the child"
+
 # Not found, in Chinese; JSON keeps the protocol path.
 other=$("$MAKE_ID" 360821 20230616 045 F)
 clerk 1 "$AIXIN_CLI" policies --child "$other"
