@@ -173,7 +173,7 @@ static void records_add_guardian(output_doc_t *doc, output_record_t *r,
                                  const Aixin__V1__Guardian *g)
 {
     output_add_text(doc, r, "id_number", N_("ID NUMBER"), g->id_number);
-    output_add_text(doc, r, "name", N_("NAME"), g->name);
+    output_add_text(doc, r, "name", NC_("person", "NAME"), g->name);
 }
 
 void records_add_child(output_doc_t *doc, output_record_t *r,
@@ -182,7 +182,7 @@ void records_add_child(output_doc_t *doc, output_record_t *r,
     output_add_int(doc, r, "id", N_("ID"), c->id);
     output_add_int(doc, r, "household_id", N_("HOUSEHOLD"), c->household_id);
     output_add_text(doc, r, "id_number", N_("ID NUMBER"), c->id_number);
-    output_add_text(doc, r, "name", N_("NAME"), c->name);
+    output_add_text(doc, r, "name", NC_("person", "NAME"), c->name);
     output_add_name(doc, r, "sex", N_("SEX"), names_sex(c->sex));
     output_add_text_or_null(doc, r, "birth_date", N_("BIRTH DATE"),
                             c->birth_date);

@@ -142,7 +142,7 @@ static cli_exit_t rpc_report_error(rpc_client_t *c, const Aixin__V1__Error *e)
     if (e->code == AIXIN__V1__ERROR_CODE__ERROR_CODE_UNAUTHENTICATED &&
         c->creds.kind == RPC_AUTH_TOKEN)
         hint = _("; run `aixin login` again");
-    fprintf(stderr, "%s: %s: %s%s\n", CLI_PROGRAM_NAME,
+    fprintf(stderr, _("%s: %s: %s%s\n"), CLI_PROGRAM_NAME,
             code == CLI_EXIT_REJECTED ? _("rejected") : _("error"), text,
             hint);
     return code;
