@@ -70,6 +70,10 @@ static const char *const patterns[] = {
     N_("%s must be a 6-digit county or city code"),
     N_("%s must be %s-%s characters"),
     N_("%s is missing"),
+    N_("%s: ID number must be 18 characters"),
+    N_("%s: ID number must be 17 digits followed by a digit or uppercase X"),
+    N_("%s: ID number does not hold a real birth date"),
+    N_("%s: ID number check character is wrong"),
     N_("child_birth_date is required"),
     N_("child_sex is required"),
 };
