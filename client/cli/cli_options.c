@@ -80,7 +80,7 @@ cli_exit_t cli_report_bad_option(const char *command, char **argv, int c)
 cli_exit_t cli_usage_error(const char *command, const char *fmt, ...)
 {
     va_list ap;
-    fprintf(stderr, "%s: %s: ", CLI_PROGRAM_NAME, command);
+    fprintf(stderr, _("%s: %s: "), CLI_PROGRAM_NAME, command);
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
     va_end(ap);

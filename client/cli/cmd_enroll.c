@@ -42,14 +42,8 @@ static const char *const policies_help =
     "Example:\n"
     "  aixin --format json policies --child 360821202203150029\n");
 
-/*
- * After the server refused a second policy for the child and year, say
- * which household and township hold the first: the child's policies are
- * asked for like `aixin policies` would, so the server shows them only
- * within the clerk's scope (outside it nothing more is printed).
- */
-static void enroll_explain_duplicate(rpc_client_t *client, char *child,
-                                     int32_t year)
+void cmd_enroll_explain_duplicate(rpc_client_t *client, char *child,
+                                  int32_t year)
 {
     Aixin__V1__ListPolicies body = AIXIN__V1__LIST_POLICIES__INIT;
     body.child_id_number = child;
@@ -62,16 +56,24 @@ static void enroll_explain_duplicate(rpc_client_t *client, char *child,
                               &resp) != CLI_EXIT_OK)
         return;
     const Aixin__V1__PolicyList *list = resp->policies;
+    /* Newest year first: year 0 takes the first policy. */
     for (size_t i = 0; i < list->n_policies; i++) {
         const Aixin__V1__Policy *p = list->policies[i];
+        const char *township = p->township_code != NULL ? p->township_code : "";
+        if (year == 0) {
+            fprintf(stderr,
+                    _("the child is already in household %lld of township "
+                      "%s (its policy of %d)\n"),
+                    (long long)p->household_id, township, (int)p->policy_year);
+            break;
+        }
         if (p->policy_year != year)
             continue;
         fprintf(stderr,
                 _("the child is already enrolled for %d: policy %lld of "
                   "household %lld in township %s\n"),
                 (int)p->policy_year, (long long)p->id,
-                (long long)p->household_id,
-                p->township_code != NULL ? p->township_code : "");
+                (long long)p->household_id, township);
         break;
     }
     aixin__v1__response__free_unpacked(resp, NULL);
@@ -142,7 +144,7 @@ cli_exit_t cmd_enroll_child(const cli_context_t *ctx, int argc, char **argv)
         aixin__v1__response__free_unpacked(resp, NULL);
     } else if (rpc_client_refusal(client) ==
                AIXIN__V1__ERROR_CODE__ERROR_CODE_ALREADY_EXISTS) {
-        enroll_explain_duplicate(client, child, year);
+        cmd_enroll_explain_duplicate(client, child, year);
     }
     rpc_client_close(client);
     return rc;

@@ -357,6 +357,9 @@ static cli_exit_t household_add_child(const cli_context_t *ctx, int argc,
             rc = CLI_EXIT_UNAVAILABLE;
         output_doc_free(&doc);
         aixin__v1__response__free_unpacked(resp, NULL);
+    } else if (rpc_client_refusal(client) ==
+               AIXIN__V1__ERROR_CODE__ERROR_CODE_ALREADY_EXISTS) {
+        cmd_enroll_explain_duplicate(client, id_number, 0);
     }
     rpc_client_close(client);
     return rc;

@@ -16,6 +16,8 @@
 #include "names.h"
 #include "progress.h"
 #include "rpc.h"
+#include "server_text.h"
+#include "error_text.h"
 
 #define IMPORT_COMMAND "import enrollments"
 #define IMPORT_DEFAULT_BATCH 500
@@ -254,7 +256,9 @@ static cli_exit_t run_build_rows(import_run_t *run, const char *username)
             run->n_items++;
         } else {
             run->n_bad_local++;
-            run_add_error(run, r, reason, field);
+            char shown[2 * IMPORT_REASON_SIZE]; /* in the user's language */
+            server_text_translate(reason, shown, sizeof(shown));
+            run_add_error(run, r, shown, field);
         }
         if (run->oom)
             return cli_error(CLI_EXIT_UNAVAILABLE, _("out of memory"));

@@ -129,7 +129,7 @@ static cli_exit_t login_pick_password(const char *user, char **out)
                             : cli_error(CLI_EXIT_UNAVAILABLE, _("out of memory"));
     }
     char prompt[128];
-    snprintf(prompt, sizeof(prompt), "Password for %s: ", user);
+    snprintf(prompt, sizeof(prompt), _("Password for %s: "), user);
     secret_result_t r = secret_prompt(prompt, false, out);
     if (r == SECRET_OK)
         return CLI_EXIT_OK;

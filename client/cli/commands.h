@@ -21,12 +21,22 @@
 #define AIXIN_CLIENT_COMMANDS_H
 
 #include "cli.h"
+#include "rpc.h"
 
 cli_exit_t cmd_session_login(const cli_context_t *ctx, int argc, char **argv);
 cli_exit_t cmd_session_logout(const cli_context_t *ctx, int argc, char **argv);
 cli_exit_t cmd_session_whoami(const cli_context_t *ctx, int argc, char **argv);
 cli_exit_t cmd_divisions_list(const cli_context_t *ctx, int argc, char **argv);
 cli_exit_t cmd_enroll_child(const cli_context_t *ctx, int argc, char **argv);
+/*
+ * After the server refused a child as a duplicate (ALREADY_EXISTS), say
+ * on stderr which household and township hold it: its policy of `year`,
+ * or with year 0 its newest policy. The policies are asked for as
+ * `aixin policies` would, so the server answers only within the user's
+ * scope; outside it (or without a policy) nothing is printed.
+ */
+void cmd_enroll_explain_duplicate(rpc_client_t *client, char *child,
+                                  int32_t year);
 cli_exit_t cmd_enroll_list_policies(const cli_context_t *ctx, int argc,
                                     char **argv);
 cli_exit_t cmd_funding_ledger(const cli_context_t *ctx, int argc, char **argv);

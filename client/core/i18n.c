@@ -51,3 +51,13 @@ bool i18n_use_chinese(void)
     textdomain(AIXIN_TEXT_DOMAIN);
     return true;
 }
+
+const char *i18n_text(const char *marked)
+{
+    const char *t = gettext(marked);
+    if (t != marked)
+        return t;
+    /* Untranslated: without its context, if it has one. */
+    const char *sep = strchr(marked, '\004');
+    return sep != NULL ? sep + 1 : marked;
+}

@@ -18,12 +18,21 @@
 /* Marks a string for extraction; translate it with _() where it is shown. */
 #define N_(msgid) (msgid)
 #define P_(singular, plural, n) ngettext((singular), (plural), (n))
+/*
+ * Like N_(), for a word with two translations told apart by a context
+ * ("NAME" of a person 姓名, of a division 名称): gettext's msgctxt. Show
+ * it with i18n_text(), which also drops the context when untranslated.
+ */
+#define NC_(context, msgid) (context "\004" msgid)
 
 /*
  * Set the locale from the environment (LANG, LC_ALL, LANGUAGE) and bind the
  * catalog: $AIXIN_LOCALEDIR, else the folder compiled in. Call once, first.
  */
 void i18n_init(void);
+
+/* The translation of a message marked with N_() or NC_(). */
+const char *i18n_text(const char *marked);
 
 /*
  * Make Chinese the language of messages whatever the environment says

@@ -7,8 +7,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "error_text.h"
 #include "i18n.h"
 #include "names.h"
+#include "server_text.h"
 
 #define BACKOFF_FIRST_MS 200
 #define BACKOFF_MAX_MS 2000
@@ -256,6 +258,19 @@ static void describe(const Aixin__V1__Error *e, char *out, size_t size)
              e->message != NULL ? e->message : "");
 }
 
+/* A final refusal as the error file shows it: the code, the server's
+ * message in the user's language and the code's reason in words. */
+static void describe_refusal(const Aixin__V1__Error *e, char *out,
+                             size_t size)
+{
+    char message[2 * IMPORT_REASON_SIZE];
+    const char *name = names_error_code(e->code);
+    server_text_translate(e->message != NULL ? e->message : "", message,
+                          sizeof(message));
+    snprintf(out, size, "%s: %s (%s)", name != NULL ? name : "ERROR", message,
+             error_text_reason(e->code));
+}
+
 /* A retryable answer for item it: it waits to be sent again, unless it has
  * been answered so for longer than the patience. */
 static void item_retry_later(sender_t *s, import_item_t *it, int64_t now)
@@ -307,8 +322,8 @@ static bool sender_apply(sender_t *s, batch_t *b, const Aixin__V1__Response *res
             continue;
         }
         if (res->error != NULL) {
-            char text[IMPORT_REASON_SIZE + 64];
-            describe(res->error, text, sizeof(text));
+            char text[3 * IMPORT_REASON_SIZE];
+            describe_refusal(res->error, text, sizeof(text));
             free(it->refusal);
             it->refusal = strdup(text);
             snprintf(it->refusal_field, sizeof(it->refusal_field), "%s",

@@ -53,6 +53,8 @@ typedef struct output_field {
     const char *header; /* table column title; NULL: JSON only */
     output_kind_t kind;
     unsigned indent;    /* table only: blank columns before the value */
+    bool named;         /* TEXT is a protocol name (role, sex, state...):
+                         * tables show it translated (value_names.c) */
     union {
         const char *text;     /* TEXT, borrowed */
         int64_t number;       /* INT, MONEY, TIME */
@@ -96,6 +98,10 @@ output_record_t *output_list_add_record(output_doc_t *doc,
 /* Field adders; `header` NULL keeps the field out of tables. */
 void output_add_text(output_doc_t *doc, output_record_t *r, const char *key,
                      const char *header, const char *text);
+/* A protocol name ("township_clerk", "only_child", "M"): as is in JSON,
+ * in the user's language in tables. */
+void output_add_name(output_doc_t *doc, output_record_t *r, const char *key,
+                     const char *header, const char *name);
 /* Like output_add_text(), but an empty string is printed as null / "-". */
 void output_add_text_or_null(output_doc_t *doc, output_record_t *r,
                              const char *key, const char *header,

@@ -123,6 +123,18 @@ void output_add_text(output_doc_t *doc, output_record_t *r, const char *key,
         f->value.text = text;
 }
 
+void output_add_name(output_doc_t *doc, output_record_t *r, const char *key,
+                     const char *header, const char *name)
+{
+    output_field_t *f = field_append(doc, r, key, header,
+                                     name != NULL ? OUTPUT_KIND_TEXT
+                                                  : OUTPUT_KIND_NULL);
+    if (f != NULL) {
+        f->value.text = name;
+        f->named = name != NULL;
+    }
+}
+
 void output_add_text_or_null(output_doc_t *doc, output_record_t *r,
                              const char *key, const char *header,
                              const char *text)

@@ -12,6 +12,7 @@
 #include "money.h"
 #include "text_width.h"
 #include "i18n.h"
+#include "value_names.h"
 
 #define TABLE_GAP "  "
 /* Fits every formatted cell that is not borrowed text. */
@@ -32,7 +33,9 @@ static const char *cell_text(const output_field_t *f, char buf[CELL_BUF_SIZE])
 {
     switch (f->kind) {
     case OUTPUT_KIND_TEXT:
-        return f->value.text[0] != '\0' ? f->value.text : "-";
+        if (f->value.text[0] == '\0')
+            return "-";
+        return f->named ? value_name_text(f->value.text) : f->value.text;
     case OUTPUT_KIND_INT:
         snprintf(buf, CELL_BUF_SIZE, "%" PRId64, f->value.number);
         return buf;
@@ -106,7 +109,7 @@ static void table_write(const output_list_t *list, FILE *out)
     for (size_t i = 0; i < first->n_fields; i++) {
         if (field_in_table(&first->fields[i])) {
             cols[n_cols] = i;
-            widths[n_cols] = text_width_columns(_(first->fields[i].header));
+            widths[n_cols] = text_width_columns(i18n_text(first->fields[i].header));
             n_cols++;
         }
     }
@@ -126,7 +129,7 @@ static void table_write(const output_list_t *list, FILE *out)
         const output_field_t *f = &first->fields[cols[c]];
         if (c > 0)
             fputs(TABLE_GAP, out);
-        write_cell(out, _(f->header), 0, widths[c], field_right_aligned(f),
+        write_cell(out, i18n_text(f->header), 0, widths[c], field_right_aligned(f),
                    c + 1 == n_cols);
     }
     fputc('\n', out);
@@ -158,7 +161,7 @@ void output_table_render(const output_doc_t *doc, FILE *out)
         const output_field_t *f = &rec->fields[i];
         if (f->kind != OUTPUT_KIND_LIST || f->header == NULL)
             continue;
-        fprintf(out, "\n%s:\n", _(f->value.list->title));
+        fprintf(out, _("\n%s:\n"), _(f->value.list->title));
         table_write(f->value.list, out);
     }
 }

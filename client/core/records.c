@@ -11,7 +11,7 @@ void records_add_session(output_doc_t *doc, output_record_t *r,
                          const Aixin__V1__Session *s)
 {
     output_add_text(doc, r, "username", N_("USER"), s->username);
-    output_add_text(doc, r, "role", N_("ROLE"), names_role(s->role));
+    output_add_name(doc, r, "role", N_("ROLE"), names_role(s->role));
     output_add_text_or_null(doc, r, "division_code", N_("DIVISION"),
                             s->division_code);
     output_add_time(doc, r, "expires_at", N_("EXPIRES"), s->expires_at);
@@ -22,7 +22,7 @@ void records_add_account(output_doc_t *doc, output_record_t *r,
 {
     output_add_int(doc, r, "id", N_("ID"), a->id);
     output_add_text(doc, r, "username", N_("USERNAME"), a->username);
-    output_add_text(doc, r, "role", N_("ROLE"), names_role(a->role));
+    output_add_name(doc, r, "role", N_("ROLE"), names_role(a->role));
     output_add_text_or_null(doc, r, "division_code", N_("DIVISION"),
                             a->division_code);
     output_add_time(doc, r, "created_at", N_("CREATED"), a->created_at);
@@ -42,7 +42,7 @@ void records_add_division(output_doc_t *doc, output_record_t *r,
     output_add_text(doc, r, "code", N_("CODE"), d->code);
     output_add_text_indented(doc, r, "name", N_("NAME"), d->name,
                              depth * DIVISION_INDENT_PER_LEVEL);
-    output_add_text(doc, r, "level", N_("LEVEL"),
+    output_add_name(doc, r, "level", N_("LEVEL"),
                     names_division_level(d->level));
     output_add_text_or_null(doc, r, "parent_code", N_("PARENT"), d->parent_code);
 }
@@ -50,7 +50,7 @@ void records_add_division(output_doc_t *doc, output_record_t *r,
 static void records_add_benefit(output_doc_t *doc, output_record_t *r,
                                 const Aixin__V1__BenefitCap *b)
 {
-    output_add_text(doc, r, "event", N_("EVENT"), names_event_type(b->event));
+    output_add_name(doc, r, "event", N_("EVENT"), names_event_type(b->event));
     output_add_money(doc, r, "max_payout_fen", N_("MAX PAYOUT"),
                      b->max_payout_fen);
 }
@@ -128,7 +128,7 @@ void records_add_disbursement(output_doc_t *doc, output_record_t *r,
                               const Aixin__V1__Disbursement *d)
 {
     output_add_int(doc, r, "id", N_("ID"), d->id);
-    output_add_text(doc, r, "level", N_("LEVEL"), names_funding_level(d->level));
+    output_add_name(doc, r, "level", N_("LEVEL"), names_funding_level(d->level));
     output_add_text(doc, r, "division_code", N_("DIVISION"), d->division_code);
     output_add_text_or_null(doc, r, "division_name", N_("NAME"),
                             d->division_name);
@@ -144,7 +144,7 @@ void records_add_disbursement(output_doc_t *doc, output_record_t *r,
 void records_add_ledger_row(output_doc_t *doc, output_record_t *r,
                             const Aixin__V1__LedgerRow *row)
 {
-    output_add_text(doc, r, "level", N_("LEVEL"),
+    output_add_name(doc, r, "level", N_("LEVEL"),
                     names_funding_level(row->level));
     output_add_text(doc, r, "division_code", N_("DIVISION"), row->division_code);
     output_add_text_or_null(doc, r, "division_name", N_("NAME"),
@@ -173,7 +173,7 @@ static void records_add_guardian(output_doc_t *doc, output_record_t *r,
                                  const Aixin__V1__Guardian *g)
 {
     output_add_text(doc, r, "id_number", N_("ID NUMBER"), g->id_number);
-    output_add_text(doc, r, "name", N_("NAME"), g->name);
+    output_add_text(doc, r, "name", NC_("person", "NAME"), g->name);
 }
 
 void records_add_child(output_doc_t *doc, output_record_t *r,
@@ -182,8 +182,8 @@ void records_add_child(output_doc_t *doc, output_record_t *r,
     output_add_int(doc, r, "id", N_("ID"), c->id);
     output_add_int(doc, r, "household_id", N_("HOUSEHOLD"), c->household_id);
     output_add_text(doc, r, "id_number", N_("ID NUMBER"), c->id_number);
-    output_add_text(doc, r, "name", N_("NAME"), c->name);
-    output_add_text(doc, r, "sex", N_("SEX"), names_sex(c->sex));
+    output_add_text(doc, r, "name", NC_("person", "NAME"), c->name);
+    output_add_name(doc, r, "sex", N_("SEX"), names_sex(c->sex));
     output_add_text_or_null(doc, r, "birth_date", N_("BIRTH DATE"),
                             c->birth_date);
 }
@@ -195,7 +195,7 @@ void records_add_household(output_doc_t *doc, output_record_t *r,
     output_add_text(doc, r, "township_code", N_("TOWNSHIP"), h->township_code);
     output_add_text_or_null(doc, r, "township_name", N_("TOWNSHIP NAME"),
                             h->township_name);
-    output_add_text(doc, r, "kind", N_("KIND"), names_household_kind(h->kind));
+    output_add_name(doc, r, "kind", N_("KIND"), names_household_kind(h->kind));
     output_add_text_or_null(doc, r, "certificate_no", N_("CERTIFICATE"),
                             h->certificate_no);
     output_add_time(doc, r, "created_at", N_("CREATED"), h->created_at);
@@ -239,15 +239,15 @@ void records_add_claim(output_doc_t *doc, output_record_t *r,
     /* The table columns first, in the order a desk reads a claim: where
      * it stands and by when, whose it is, the money. */
     output_add_int(doc, r, "id", N_("ID"), c->id);
-    output_add_text(doc, r, "state", N_("STATE"), names_claim_state(c->state));
-    output_add_text(doc, r, "service_class", N_("CLASS"),
+    output_add_name(doc, r, "state", N_("STATE"), names_claim_state(c->state));
+    output_add_name(doc, r, "service_class", N_("CLASS"),
                     names_service_class(c->service_class));
     output_add_text_or_null(doc, r, "due_date", N_("DUE"), c->due_date);
     output_add_bool(doc, r, "overdue", N_("OVERDUE"), c->overdue);
     output_add_text(doc, r, "child_name", N_("CHILD"), c->child_name);
     output_add_text_or_null(doc, r, "insurer_code", N_("INSURER"),
                             c->insurer_code);
-    output_add_text(doc, r, "event", N_("EVENT"), names_event_type(c->event));
+    output_add_name(doc, r, "event", N_("EVENT"), names_event_type(c->event));
     output_add_money(doc, r, "amount_claimed_fen", N_("CLAIMED"),
                      c->amount_claimed_fen);
     output_add_money(doc, r, "approved_fen", N_("APPROVED"), c->approved_fen);
@@ -283,9 +283,9 @@ void records_add_claim_transition(output_doc_t *doc, output_record_t *r,
 {
     output_add_int(doc, r, "id", N_("ID"), t->id);
     output_add_text(doc, r, "action", N_("ACTION"), t->action);
-    output_add_text(doc, r, "from_state", N_("FROM"),
+    output_add_name(doc, r, "from_state", N_("FROM"),
                     names_claim_state(t->from_state));
-    output_add_text(doc, r, "to_state", N_("TO"), names_claim_state(t->to_state));
+    output_add_name(doc, r, "to_state", N_("TO"), names_claim_state(t->to_state));
     output_add_text(doc, r, "actor", N_("BY"), t->actor);
     output_add_text_or_null(doc, r, "effective_on", N_("EFFECTIVE"),
                             t->effective_on);

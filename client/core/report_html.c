@@ -10,6 +10,7 @@
 #include "output.h"
 #include "report_chart.h"
 #include "report_data.h"
+#include "value_names.h"
 
 /*
  * A4 landscape, for the wide tables; colours kept in print. The font list
@@ -256,7 +257,9 @@ static void write_cell(FILE *out, const Aixin__V1__ReportTable *t, size_t row,
         return;
     case AIXIN__V1__REPORT_CELL__VALUE_TEXT:
         fputs(below ? "<td class=\"below\">" : "<td>", out);
-        report_write_html(out, cell->text);
+        report_write_html(out, strcmp(t->columns[col], "level") == 0
+                                   ? value_name_text(cell->text)
+                                   : cell->text);
         fputs("</td>", out);
         return;
     case AIXIN__V1__REPORT_CELL__VALUE__NOT_SET:

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "i18n.h"
+#include "value_names.h"
 #include "money.h"
 #include "report_data.h"
 #include "text_width.h"
@@ -45,7 +46,12 @@ static const char *cell_text(const Aixin__V1__ReportTable *t, size_t row,
     case AIXIN__V1__REPORT_CELL__VALUE_BOOLEAN:
         return cell->boolean ? _("yes") : _("no");
     case AIXIN__V1__REPORT_CELL__VALUE_TEXT:
-        return cell->text[0] != '\0' ? cell->text : "-";
+        if (cell->text[0] == '\0')
+            return "-";
+        /* The level is a protocol name: in the user's language. */
+        return strcmp(t->columns[col], "level") == 0
+                   ? value_name_text(cell->text)
+                   : cell->text;
     case AIXIN__V1__REPORT_CELL__VALUE__NOT_SET:
     default:
         break;

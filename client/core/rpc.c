@@ -148,7 +148,7 @@ static cli_exit_t rpc_report_error(rpc_client_t *c, const Aixin__V1__Error *e)
                      e->field != NULL && e->field[0] != '\0' ? e->field
                                                                : NULL,
                      "%s%s", text, hint))
-        fprintf(stderr, "%s: %s: %s%s\n", CLI_PROGRAM_NAME,
+        fprintf(stderr, _("%s: %s: %s%s\n"), CLI_PROGRAM_NAME,
                 code == CLI_EXIT_REJECTED ? _("rejected") : _("error"), text,
                 hint);
     return code;

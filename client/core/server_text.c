@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "field_names.h"
 #include "i18n.h"
 
 /*
@@ -60,6 +61,21 @@ static const char *const patterns[] = {
     N_("only a supervisor of the insurer answers an escalated claim"),
     N_("the amount paid must be the %s yuan approved"),
     N_("say what is in doubt"),
+    /* common/request_check*.c: %s is a field path, shown by its label */
+    N_("%s must be a real date YYYY-MM-DD from 1900 to 2999"),
+    N_("%s disagrees with the ID number, which says %s"),
+    N_("%s is not valid single-line UTF-8 text"),
+    N_("%s must be a 9-digit township code"),
+    N_("%s must be a 6- or 9-digit division code"),
+    N_("%s must be a 6-digit county or city code"),
+    N_("%s must be %s-%s characters"),
+    N_("%s is missing"),
+    N_("%s: ID number must be 18 characters"),
+    N_("%s: ID number must be 17 digits followed by a digit or uppercase X"),
+    N_("%s: ID number does not hold a real birth date"),
+    N_("%s: ID number check character is wrong"),
+    N_("child_birth_date is required"),
+    N_("child_sex is required"),
 };
 
 bool server_text_match(const char *pattern, const char *message,
@@ -139,8 +155,15 @@ bool server_text_translate(const char *message, char *out, size_t size)
             continue;
         /* Every translation keeps the pattern's "%s", in order (msgfmt
          * --check-format enforces it); they are filled in here rather
-         * than by printf, whose format must be a literal. */
-        fill(_(patterns[i]), values, n, out, size);
+         * than by printf, whose format must be a literal. A translated
+         * message names a field by its label, as the form does. */
+        const char *t = _(patterns[i]);
+        if (t != patterns[i])
+            for (size_t v = 0; v < n; v++)
+                if (field_name_find(values[v]) != NULL)
+                    snprintf(values[v], sizeof(values[v]), "%s",
+                             field_name_label(values[v]));
+        fill(t, values, n, out, size);
         return true;
     }
     snprintf(out, size, "%s", message);

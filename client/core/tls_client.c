@@ -136,8 +136,8 @@ tls_client_result_t tls_client_handshake(int fd, const char *host,
         if (want < 0) {
             long verify = SSL_get_verify_result(ssl);
             if (verify != X509_V_OK)
-                snprintf(err, errlen, "TLS: the server's certificate was "
-                                      "refused: %s",
+                snprintf(err, errlen, _("TLS: the server's certificate was "
+                                        "refused: %s"),
                          X509_verify_cert_error_string(verify));
             else
                 last_error(err, errlen, _("TLS handshake failed"));
@@ -149,7 +149,7 @@ tls_client_result_t tls_client_handshake(int fd, const char *host,
         struct pollfd p = {fd, (short)want, 0};
         int ready = left > 0 ? poll(&p, 1, (int)left) : 0;
         if (ready == 0) {
-            snprintf(err, errlen, "TLS handshake timed out");
+            snprintf(err, errlen, "%s", _("TLS handshake timed out"));
             SSL_free(ssl);
             return TLS_CLIENT_TIMEOUT;
         }

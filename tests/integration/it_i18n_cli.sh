@@ -4,7 +4,8 @@
 # the clerk typed), the duplicate-enrollment hint (household and
 # township) and the HTML report are Chinese; under C they stay English.
 # --format is accepted after the command; --format json keeps the
-# protocol's field paths; a report's CSV can be written in GB18030.
+# protocol's field paths; a report's CSV can be written in GB18030; rates
+# are truncated, never rounded up to the 90% target.
 # shellcheck source=tests/integration/lib.sh
 source "$(dirname "$0")/lib.sh"
 
@@ -91,6 +92,17 @@ en 1 "$AIXIN_CLI" enroll --child "$child" --year 2027
 it_assert_contains "$(err)" "household $household in township 360821207" \
   "C: the duplicate hint in English"
 
+# The same child registered in a second household: refused, and the
+# household holding it is said.
+mother=$("$MAKE_ID" 360821 19900712 022 F)
+clerk 0 "$AIXIN_CLI" household register --township 360821207 --kind only_child \
+  --certificate JA-2023-0002 --guardian "$mother:王秀英" --format json
+second=$(sed -n 's/^  "id": \([0-9]*\),$/\1/p' "$IT_LAST_OUT")
+clerk 1 "$AIXIN_CLI" household add-child --household "$second" --id-number "$child" --name 刘小雨
+it_assert_contains "$(err)" "[ALREADY_EXISTS]" "a child registered twice is refused"
+it_assert_contains "$(err)" "该子女已在乡镇 360821207 的家庭 $household 中" \
+  "the second registration names the household holding the child"
+
 # Not found, in Chinese; JSON keeps the protocol path.
 other=$("$MAKE_ID" 360821 20230616 045 F)
 clerk 1 "$AIXIN_CLI" policies --child "$other"
@@ -129,6 +141,12 @@ if iconv -f UTF-8 -t UTF-8 "$IT_TMP/gb.csv" >/dev/null 2>&1; then
 fi
 it_assert_eq "$(cat "$IT_TMP/utf8.csv")" "$(iconv -f GB18030 -t UTF-8 "$IT_TMP/gb.csv")" \
   "the GB18030 CSV is the UTF-8 one, converted"
+# A rate just below the target is never shown as reaching it: 1,808 of
+# 2,009 households is 0.89995..., rounded 0.9000 but truncated 0.8999.
+it_assert_eq 0.8999 "$(it_psql -c "SELECT aixin.report_rate(1808, 2009)")" \
+  "the database truncates rates (0012)"
+it_assert_eq 0.9000 "$(it_psql -c "SELECT aixin.report_rate(1809, 2010)")" "0.9 exactly stays 0.9000"
+
 zh 2 "$AIXIN_CLI" report enrollment --year 2027 --encoding gb18030
 it_assert_contains "$(err)" "--encoding 只用于 --format csv" "zh: --encoding needs csv"
 it_stop_daemon

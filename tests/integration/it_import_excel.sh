@@ -8,7 +8,7 @@
 # new (every row keys the same and is answered as done before) and leave
 # the database as it was: the three give the same policies. The error
 # file of a GB18030 file with two bad rows is GB18030 too, lists them
-# under the file's own Chinese headers, and opens in Chinese; a clean
+# under the file's own Chinese headers with Chinese reasons; a clean
 # file leaves no error file behind (an old one is removed).
 # shellcheck source=tests/integration/lib.sh
 source "$(dirname "$0")/lib.sh"
@@ -134,6 +134,8 @@ it_assert_eq 3 "$(printf '%s\n' "$decoded" | wc -l)" "error file: header + 2 row
 it_assert_contains "$(printf '%s\n' "$decoded" | head -n1)" "子女身份证号" "the file's Chinese headers"
 it_assert_contains "$decoded" "王家长" "the refused row's names"
 it_assert_contains "$decoded" "2023年2月30日" "the refused row as the clerk wrote it"
+it_assert_contains "$decoded" "子女身份证号：身份证号校验位不对" "a Chinese reason for the check digit"
+it_assert_contains "$decoded" "出生日期必须是" "a Chinese reason for the date"
 it_assert_eq 40 "$(policies)" "bad rows enroll nothing"
 
 # A clean run removes the error file of an earlier run.

@@ -295,19 +295,19 @@ it_assert_eq "11" "$(it_psql -c "SELECT count(*) FROM aixin.claims")" "eleven cl
 # --- enrollment ----------------------------------------------------------------------------
 # Hand-worked (eligible / insured households / policies / rate, rounded to
 # four decimals):
-#   2024 指阳乡 5/4/5 0.8000   敦厚镇 2/1/1 0.5000   吉安县 7/5/6 5/7 = 0.7143
+#   2024 指阳乡 5/4/5 0.8000   敦厚镇 2/1/1 0.5000   吉安县 7/5/6 5/7 = 0.7142
 #        藤田镇 = 永丰县 2/2/2 1.0000   吉水县 0/0/0 null
-#        吉安市 9/7/8 7/9 = 0.7778
+#        吉安市 9/7/8 7/9 = 0.7777
 #   2025 指阳乡 5/5/6 1.0000   敦厚镇 2/2/2 1.0000   吉安县 7/7/8 1.0000
-#        藤田镇 = 永丰县 4/3/3 0.7500   吉安市 11/10/11 10/11 = 0.9091
+#        藤田镇 = 永丰县 4/3/3 0.7500   吉安市 11/10/11 10/11 = 0.9090
 #   2024-2025 (household-years): 吉安县 14/12/14 12/14 = 0.8571,
 #        永丰县 6/5/5 5/6 = 0.8333, 吉安市 20/17/19 17/20 = 0.8500
 E=(eligible_households insured_households policies enrollment_rate)
 report admin enrollment --year 2024
 it_assert_eq "360800,360802,360803,360821,360822,360823,360824,360825,360826,360827,360828,360829,360830,360881" \
   "$(codes)" "enrollment rows: the city, then its 13 counties by code"
-it_assert_eq "吉安市/city/9/7/8/0.7778" "$(row 360800 name level "${E[@]}")" "enrollment 2024 吉安市"
-it_assert_eq "吉安县/county/7/5/6/0.7143" "$(row 360821 name level "${E[@]}")" "enrollment 2024 吉安县"
+it_assert_eq "吉安市/city/9/7/8/0.7777" "$(row 360800 name level "${E[@]}")" "enrollment 2024 吉安市"
+it_assert_eq "吉安县/county/7/5/6/0.7142" "$(row 360821 name level "${E[@]}")" "enrollment 2024 吉安县"
 it_assert_eq "2/2/2/1.0000" "$(row 360825 "${E[@]}")" "enrollment 2024 永丰县"
 it_assert_eq "0/0/0/null" "$(row 360822 "${E[@]}")" "enrollment 2024 吉水县: no census, rate null"
 it_assert_eq "number/number/null/string" \
@@ -319,7 +319,7 @@ it_assert_eq "number/number/null/string" \
 parent_is_sum "enrollment 2024 city"
 same_as_sql enrollment 2024 2024 ''
 report admin enrollment --year 2025
-it_assert_eq "11/10/11/0.9091" "$(row 360800 "${E[@]}")" "enrollment 2025 吉安市"
+it_assert_eq "11/10/11/0.9090" "$(row 360800 "${E[@]}")" "enrollment 2025 吉安市"
 it_assert_eq "7/7/8/1.0000" "$(row 360821 "${E[@]}")" "enrollment 2025 吉安县"
 it_assert_eq "4/3/3/0.7500" "$(row 360825 "${E[@]}")" "enrollment 2025 永丰县"
 parent_is_sum "enrollment 2025 city"
@@ -371,12 +371,12 @@ as admin 2 "$AIXIN_CLI" report enrollment --year 2025 --bom
 # The table: aligned columns, rates as percentages, null as '-'.
 as admin 0 "$AIXIN_CLI" report enrollment --year 2024
 it_assert_contains "$(it_last_stdout)" "ENROLLMENT RATE" "table header of the rate"
-it_assert_contains "$(it_last_stdout)" "77.78%" "table: the city's rate as a percentage"
+it_assert_contains "$(it_last_stdout)" "77.77%" "table: the city's rate as a percentage"
 it_assert_eq "-" "$(it_last_stdout | grep 360822 | awk '{print $NF}')" "table: a null rate is '-'"
 
 # --- assessment --------------------------------------------------------------------------------
 # One row per county: 2025 吉安县 7/7 1.0000 met (10 points); 永丰县 4/3
-# 0.7500 not met; 吉水县 0/0 null not met.  2024: 吉安县 0.7143 no,
+# 0.7500 not met; 吉水县 0/0 null not met.  2024: 吉安县 0.7142 no,
 # 永丰县 1.0000 yes.  2024-2025: 吉安县 0.8571, 永丰县 0.8333: neither.
 A=(eligible_households insured_households enrollment_rate meets_target points)
 report admin assessment --year 2025
@@ -387,7 +387,7 @@ it_assert_eq "4/3/0.7500/false/0" "$(row 360825 "${A[@]}")" "assessment 2025 永
 it_assert_eq "0/0/null/false/0" "$(row 360822 "${A[@]}")" "assessment 2025 吉水县: nothing to assess"
 same_as_sql assessment 2025 2025 ''
 report admin assessment --year 2024
-it_assert_eq "0.7143/false/0,1.0000/true/10" \
+it_assert_eq "0.7142/false/0,1.0000/true/10" \
   "$(row 360821 enrollment_rate meets_target points),$(row 360825 enrollment_rate meets_target points)" \
   "assessment 2024"
 report admin assessment --from 2024 --to 2025
@@ -475,8 +475,8 @@ it_assert_contains "$(it_last_stdout | grep 360821207)" "41.67" "table: money in
 #        吉安市 5/3/1750000/33000/53.0303/0/3/2/1
 #   2024-2025, households counted once (A1 paid in both years):
 #        指阳乡 6/5/2180000/33000/66.0606/200000/4/3/1
-#        吉安县 8/5/2180000/42000/51.9048/200000/4/3/1
-#        永丰县 3/2/1060000/15000/70.6667/0/2/1/1
+#        吉安县 8/5/2180000/42000/51.9047/200000/4/3/1
+#        永丰县 3/2/1060000/15000/70.6666/0/2/1/1
 #        吉安市 11/7/3240000/57000/56.8421/200000/6/4/2
 C=(claims_filed claims_paid paid_fen premium_fen payout_ratio supplementary_fen
    households_single_payout_500 households_single_payout_3000 households_death_payout)
@@ -498,9 +498,9 @@ it_assert_eq "2/1/1000000/9000/111.1111/0/1/1/1" "$(row 360825 "${C[@]}")" "clai
 parent_is_sum "claims 2025 city"
 report admin claims --from 2024 --to 2025
 it_assert_eq "11/7/3240000/57000/56.8421/200000/6/4/2" "$(row 360800 "${C[@]}")" "claims 2024-2025 吉安市"
-it_assert_eq "8/5/2180000/42000/51.9048/200000/4/3/1" "$(row 360821 "${C[@]}")" \
+it_assert_eq "8/5/2180000/42000/51.9047/200000/4/3/1" "$(row 360821 "${C[@]}")" \
   "claims 2024-2025 吉安县: a household paid in both years counts once"
-it_assert_eq "3/2/1060000/15000/70.6667/0/2/1/1" "$(row 360825 "${C[@]}")" "claims 2024-2025 永丰县"
+it_assert_eq "3/2/1060000/15000/70.6666/0/2/1/1" "$(row 360825 "${C[@]}")" "claims 2024-2025 永丰县"
 parent_is_sum "claims 2024-2025 city"
 same_as_sql claims 2024 2025 ''
 report admin claims --from 2024 --to 2025 --division 360821
@@ -555,7 +555,7 @@ it_assert_eq "360800,吉安市,city,1,0,3,2,1,0,2,2,1,2" "$(csv_line 360800)" "C
 #        taikang   2 policies  6000 paid   60000 10.0000 share 2/8 0.2500
 #   2025 chinalife 11 policies 33000 paid 1750000 53.0303 share 1.0000 (taikang has none)
 #   2024-2025 chinalife 17 51000 3180000 62.3529 17/19 0.8947
-#             taikang    2  6000   60000 10.0000  2/19 0.1053
+#             taikang    2  6000   60000 10.0000  2/19 0.1052
 I=(name policies premium_fen paid_fen payout_ratio share_of_policies)
 report admin insurers --year 2024
 it_assert_eq "chinalife,taikang" "$(codes)" "insurers 2024: by code"
@@ -567,7 +567,7 @@ it_assert_eq "chinalife" "$(codes)" "insurers 2025: only the insurer with polici
 it_assert_eq "中国人寿/11/33000/1750000/53.0303/1.0000" "$(row chinalife "${I[@]}")" "insurers 2025 chinalife"
 report admin insurers --from 2024 --to 2025
 it_assert_eq "中国人寿/17/51000/3180000/62.3529/0.8947" "$(row chinalife "${I[@]}")" "insurers 2024-2025 chinalife"
-it_assert_eq "$TAIKANG/2/6000/60000/10.0000/0.1053" "$(row taikang "${I[@]}")" "insurers 2024-2025 taikang"
+it_assert_eq "$TAIKANG/2/6000/60000/10.0000/0.1052" "$(row taikang "${I[@]}")" "insurers 2024-2025 taikang"
 same_as_sql insurers 2024 2025 ''
 as yongfeng_county 0 "$AIXIN_CLI" --format json report insurers --year 2024
 it_assert_eq "taikang/2/1.0000" "$(codes)/$(row taikang policies share_of_policies)" \
@@ -602,7 +602,7 @@ it_assert_contains "$(it_last_stderr)" "PERMISSION_DENIED" "a township clerk can
 as zhiyang 1 "$AIXIN_CLI" report assessment --year 2025
 it_assert_contains "$(it_last_stderr)" "division_code" "the assessment is of counties"
 report city_auditor enrollment --year 2025
-it_assert_eq "11/10/11/0.9091" "$(row 360800 "${E[@]}")" "an auditor reads the city's report"
+it_assert_eq "11/10/11/0.9090" "$(row 360800 "${E[@]}")" "an auditor reads the city's report"
 as cl_li 1 "$AIXIN_CLI" report claims --year 2025
 it_assert_contains "$(it_last_stderr)" "PERMISSION_DENIED" "adjusters get no reports"
 as admin 1 "$AIXIN_CLI" report enrollment --year 2025 --division 360899

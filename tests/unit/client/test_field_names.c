@@ -41,7 +41,23 @@ static void test_english_then_chinese(void **state)
                                       sizeof(out)));
     assert_string_equal(out, "child already enrolled for 2027");
 
+    /* In English a field path in a message stays as the server wrote it. */
+    assert_true(server_text_translate(
+        "child_birth_date must be a real date YYYY-MM-DD from 1900 to 2999",
+        out, sizeof(out)));
+    assert_string_equal(
+        out, "child_birth_date must be a real date YYYY-MM-DD from 1900 to 2999");
+
     assert_true(i18n_use_chinese());
+    /* In Chinese it is named by its form label. */
+    assert_true(server_text_translate(
+        "child_birth_date must be a real date YYYY-MM-DD from 1900 to 2999",
+        out, sizeof(out)));
+    assert_string_equal(out, "出生日期必须是 1900 至 2999 年间真实存在的日期（YYYY-MM-DD）");
+    assert_true(server_text_translate(
+        "guardians[1].id_number disagrees with the ID number, which says F",
+        out, sizeof(out)));
+    assert_string_equal(out, "监护人身份证号与身份证号不符，身份证号显示为 F");
     assert_string_equal(field_name_label("guardians[0].id_number"),
                         "监护人身份证号");
     assert_string_equal(field_name_label("child_id_number"), "子女身份证号");
