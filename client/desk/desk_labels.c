@@ -52,3 +52,57 @@ const char *desk_label_notice_kind(notice_kind_t kind)
     default: return _("Error");
     }
 }
+
+const char *desk_label_claim_state(Aixin__V1__ClaimState state)
+{
+    switch (state) {
+    case AIXIN__V1__CLAIM_STATE__CLAIM_STATE_FILED: return _("filed");
+    case AIXIN__V1__CLAIM_STATE__CLAIM_STATE_UNDER_REVIEW:
+        return _("under review");
+    case AIXIN__V1__CLAIM_STATE__CLAIM_STATE_ESCALATED: return _("escalated");
+    case AIXIN__V1__CLAIM_STATE__CLAIM_STATE_APPROVED: return _("approved");
+    case AIXIN__V1__CLAIM_STATE__CLAIM_STATE_REJECTED: return _("rejected");
+    case AIXIN__V1__CLAIM_STATE__CLAIM_STATE_PAID: return _("paid");
+    default: return "";
+    }
+}
+
+const char *desk_label_event(Aixin__V1__EventType event)
+{
+    switch (event) {
+    case AIXIN__V1__EVENT_TYPE__EVENT_TYPE_ILLNESS:
+        return _("serious illness");
+    case AIXIN__V1__EVENT_TYPE__EVENT_TYPE_ACCIDENT_INJURY:
+        return _("accidental injury");
+    case AIXIN__V1__EVENT_TYPE__EVENT_TYPE_DISABILITY: return _("disability");
+    case AIXIN__V1__EVENT_TYPE__EVENT_TYPE_CHILD_DEATH:
+        return _("death of the child");
+    case AIXIN__V1__EVENT_TYPE__EVENT_TYPE_GUARDIAN_DEATH:
+        return _("death of a guardian");
+    default: return "";
+    }
+}
+
+const char *desk_label_service_class(Aixin__V1__ServiceClass c)
+{
+    switch (c) {
+    case AIXIN__V1__SERVICE_CLASS__SERVICE_CLASS_SAME_DAY:
+        return _("same day");
+    case AIXIN__V1__SERVICE_CLASS__SERVICE_CLASS_SEVEN_DAY:
+        return _("7 days");
+    case AIXIN__V1__SERVICE_CLASS__SERVICE_CLASS_FIFTEEN_DAY:
+        return _("15 days (escalated)");
+    default: return "";
+    }
+}
+
+const char *desk_label_payment_method(Aixin__V1__PaymentMethod m)
+{
+    switch (m) {
+    case AIXIN__V1__PAYMENT_METHOD__PAYMENT_METHOD_BANK_TRANSFER:
+        return _("bank transfer");
+    case AIXIN__V1__PAYMENT_METHOD__PAYMENT_METHOD_CASH: return _("cash");
+    case AIXIN__V1__PAYMENT_METHOD__PAYMENT_METHOD_CHEQUE: return _("cheque");
+    default: return "";
+    }
+}

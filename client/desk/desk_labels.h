@@ -14,5 +14,9 @@ const char *desk_role_name(Aixin__V1__Role role);
 const char *desk_label_household_kind(Aixin__V1__HouseholdKind kind);
 const char *desk_label_sex(Aixin__V1__Sex sex);
 const char *desk_label_notice_kind(notice_kind_t kind);
+const char *desk_label_claim_state(Aixin__V1__ClaimState state);
+const char *desk_label_event(Aixin__V1__EventType event);
+const char *desk_label_service_class(Aixin__V1__ServiceClass c);
+const char *desk_label_payment_method(Aixin__V1__PaymentMethod m);
 
 #endif

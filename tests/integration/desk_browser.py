@@ -57,7 +57,7 @@ def start_browser():
 def page_checked(driver, name):
     """Screenshot the page and check that no name became markup."""
     shot_number[0] += 1
-    path = os.path.join(ARTIFACTS, "%02d-%s.png" % (shot_number[0], name))
+    path = os.path.join(ARTIFACTS, "%s-%02d-%s.png" % (sys.argv[1], shot_number[0], name))
     driver.save_screenshot(path)
     if driver.find_elements(By.ID, "pwn"):
         fail("%s: a name became markup" % name)
@@ -275,6 +275,26 @@ def clerk(driver):
         fail("the import's policies are not in the database")
     ok("the two good rows are enrolled")
 
+    # --- file a claim with its documents ---
+    driver.find_element(By.LINK_TEXT, "理赔").click()
+    page_checked(driver, "claims-clerk")
+    driver.find_element(By.LINK_TEXT, "报案").click()
+    fill(driver, "child_id_number", good)
+    fill(driver, "policy_year", "2025")
+    Select(driver.find_element(By.NAME, "event")).select_by_value("illness")
+    fill(driver, "incident_date", "2025-06-01")
+    fill(driver, "amount_yuan", "6000.00")
+    fill(driver, "documents", "诊断证明\n住院发票")
+    fill(driver, "description", "肺炎住院" + ENV["HOSTILE"])
+    driver.find_element(By.NAME, "documents_complete").click()
+    page_checked(driver, "claim-file")
+    driver.find_element(By.ID, "file-claim").click()
+    expect_text(driver, "已报案", "the claim is filed")
+    if len(driver.find_elements(By.CSS_SELECTOR, "#claim-history tr")) < 2:
+        fail("the claim's history has no filing")
+    ok("the claim shows its history")
+    page_checked(driver, "claim-filed")
+
     # --- the city cannot be reached: the spool ---
     driver.get(ENV["DESK_ORIGIN"] + "/household/find?guardian_id_number=" + ENV["GUARDIAN_ID"])
     WebDriverWait(driver, 20).until(lambda d: d.find_elements(By.ID, "household"))
@@ -317,11 +337,85 @@ def clerk(driver):
     page_checked(driver, "logged-out")
 
 
+def login(driver, user, password):
+    driver.get(ENV["DESK_URL"])
+    # The office PC may still hold the last user's session: end it.
+    for button in driver.find_elements(By.ID, "logout"):
+        button.click()
+        expect_text(driver, "已退出", "the last user logged out")
+    fill(driver, "username", user)
+    fill(driver, "password", password)
+    driver.find_element(By.ID, "login").click()
+    expect_text(driver, user + " ·", "logged in as " + user)
+
+
+def adjuster(driver):
+    login(driver, "adjuster01", ENV["ADJUSTER_PASSWORD"])
+    expect_text(driver, "保险理赔员", "who: the adjuster's role in Chinese")
+    driver.find_element(By.LINK_TEXT, "理赔").click()
+    WebDriverWait(driver, 20).until(lambda d: d.find_elements(By.ID, "claims-queue"))
+    claims = driver.find_elements(By.CSS_SELECTOR, "#week tr.claim")
+    if len(claims) != 1:
+        fail("the queue's 'within 7 days' holds %d claims" % len(claims))
+    ok("the queue: the 6,000-yuan claim is due within 7 days")
+    page_checked(driver, "adjuster-queue")
+    claims[0].find_element(By.TAG_NAME, "a").click()
+    WebDriverWait(driver, 20).until(lambda d: d.find_elements(By.ID, "claim"))
+    page_checked(driver, "claim")
+    driver.find_element(By.ID, "act-review").click()
+    expect_text(driver, "审核中", "review started")
+    fill(driver, "approved_yuan", "6000.00")
+    driver.find_element(By.ID, "act-approve").click()
+    expect_text(driver, "已核准", "approved 6,000 yuan")
+    page_checked(driver, "claim-approved")
+    Select(driver.find_element(By.NAME, "method")).select_by_value("cash")
+    driver.find_element(By.ID, "act-pay").click()
+    expect_text(driver, "送到家", "paying 6,000 yuan without home delivery is refused")
+    if driver.find_element(By.ID, "claim-state").text != "已核准":
+        fail("the claim changed although the payment was refused")
+    ok("the claim is still approved, not paid")
+    page_checked(driver, "claim-pay-refused")
+    if psql("SELECT state FROM aixin.claims WHERE amount_claimed_fen = 600000") != "approved":
+        fail("the refused payment changed the database")
+    Select(driver.find_element(By.NAME, "method")).select_by_value("cash")
+    driver.find_element(By.ID, "delivered_home").click()
+    driver.find_element(By.ID, "act-pay").click()
+    WebDriverWait(driver, 20).until(lambda d: d.find_element(By.ID, "claim-state").text == "已赔付")
+    ok("paid with home delivery")
+    page_checked(driver, "claim-paid")
+    fill(driver, "note", "回访：家属满意" + ENV["HOSTILE"])
+    driver.find_element(By.ID, "act-visit").click()
+    expect_text(driver, "回访：家属满意", "a visit is recorded")
+    page_checked(driver, "claim-visited")
+
+
+def admin(driver):
+    login(driver, "admin", ENV["ADMIN_PASSWORD"])
+    expect_text(driver, "市管理员", "who: the city administrator")
+    for kind in ("enrollment", "funding", "claims", "service", "insurers", "assessment"):
+        driver.find_element(By.LINK_TEXT, "报表").click()
+        WebDriverWait(driver, 20).until(lambda d: d.find_elements(By.ID, "report-form"))
+        Select(driver.find_element(By.NAME, "kind")).select_by_value(kind)
+        fill(driver, "year_from", "2025")
+        fill(driver, "year_to", "2026")
+        driver.find_element(By.ID, "report-open").click()
+        WebDriverWait(driver, 30).until(lambda d: d.find_elements(By.ID, "back-to-reports"))
+        charts = driver.find_elements(By.CSS_SELECTOR, "svg.chart")
+        if not charts:
+            fail("report %s: no chart" % kind)
+        if not driver.find_elements(By.CSS_SELECTOR, "table.figures"):
+            fail("report %s: no table of figures" % kind)
+        expect_text(driver, "吉安市", "report %s: the city's name" % kind)
+        ok("report %s: %d charts and the figures" % (kind, len(charts)))
+        page_checked(driver, "report-" + kind)
+        driver.find_element(By.ID, "back-to-reports").click()
+
+
 def main():
     ENV["DESK_ORIGIN"] = ENV["DESK_URL"].split("/?", 1)[0]
     driver = start_browser()
     try:
-        {"clerk": clerk}[sys.argv[1]](driver)
+        {"clerk": clerk, "adjuster": adjuster, "admin": admin}[sys.argv[1]](driver)
     finally:
         driver.quit()
 

@@ -98,18 +98,29 @@ it_assert_eq 200 "$(status -b "$COOKIES" -H "Origin: $ORIGIN" -d username=clerk0
   "$ORIGIN/login")" "a form from the desk's own page: answered"
 stop_desk
 
-# A fresh desk for the browser (its key is unused).
-rm -f "$DESK_URL_FILE"
-env -u AIXIN_USER -u AIXIN_PASSWORD HOME="$DESK_HOME" AIXIN_SESSION_FILE="$DESK_HOME/session" \
-  AIXIN_SPOOL_DIR="$DESK_HOME/spool" "$AIXIN_CLI" desk --no-browser --url-file "$DESK_URL_FILE" \
-  >>"$DESK_LOG" 2>&1 </dev/null &
-DESK_PID=$!
-for _ in $(seq 100); do [[ -s $DESK_URL_FILE ]] && break; sleep 0.1; done
-[[ -s $DESK_URL_FILE ]] || { cat "$DESK_LOG"; it_fail "the second desk printed no address"; }
+# A fresh desk for each browser (each needs an unused one-time key).
+start_desk() {
+  rm -f "$DESK_URL_FILE"
+  env -u AIXIN_USER -u AIXIN_PASSWORD HOME="$DESK_HOME" AIXIN_SESSION_FILE="$DESK_HOME/session" \
+    AIXIN_SPOOL_DIR="$DESK_HOME/spool" "$AIXIN_CLI" desk --no-browser --url-file "$DESK_URL_FILE" \
+    >>"$DESK_LOG" 2>&1 </dev/null &
+  DESK_PID=$!
+  for _ in $(seq 100); do [[ -s $DESK_URL_FILE ]] && break; sleep 0.1; done
+  [[ -s $DESK_URL_FILE ]] || { cat "$DESK_LOG"; it_fail "the desk printed no address"; }
+  DESK_URL=$(cat "$DESK_URL_FILE")
+  export DESK_URL
+}
+check_desk_log() {
+  if grep -q -e 'ERROR: AddressSanitizer' -e 'ERROR: LeakSanitizer' -e 'runtime error:' "$DESK_LOG"; then
+    grep -A 30 -e 'ERROR: AddressSanitizer' -e 'ERROR: LeakSanitizer' -e 'runtime error:' "$DESK_LOG" | head -60
+    it_fail "sanitizer report in the desk's log"
+  fi
+}
+start_desk
 
 # --- the browser ---------------------------------------------------------------------
 HOSTILE='<i id="pwn">x</i>&"'"'"
-export DESK_URL=$(cat "$DESK_URL_FILE") ARTIFACTS CLERK_PASSWORD HOSTILE IT_CONNINFO IT_TMP
+export ARTIFACTS CLERK_PASSWORD HOSTILE IT_CONNINFO IT_TMP
 export DAEMON_PID=$IT_DAEMON_PID DAEMON_LOG=$IT_DAEMON_LOG AIXIND
 export DAEMON_ARGS="--listen 127.0.0.1:$IT_DAEMON_PORT --database $IT_CONNINFO"
 export GUARDIAN_ID=$("$MAKE_ID" 360821 19900101 101 M)
@@ -162,9 +173,30 @@ it_assert_eq 1 "$(it_psql -c "SELECT count(*) FROM aixin.policies p JOIN aixin.c
   WHERE p.policy_year = 2026 AND c.id_number = '$CHILD_ID'")" "the spooled enrollment for 2026 delivered once"
 it_assert_eq 0 "$(it_psql -c "SELECT count(*) FROM aixin.children WHERE id_number = '$OLD_CHILD_ID'")" \
   "the child who is too old was not registered"
+it_assert_eq "filed" "$(it_psql -c "SELECT state FROM aixin.claims WHERE amount_claimed_fen = 600000")" \
+  "the clerk's claim of 6,000 yuan is filed"
 stop_desk
-if grep -q -e 'ERROR: AddressSanitizer' -e 'ERROR: LeakSanitizer' -e 'runtime error:' "$DESK_LOG"; then
-  grep -A 30 -e 'ERROR: AddressSanitizer' -e 'ERROR: LeakSanitizer' -e 'runtime error:' "$DESK_LOG" | head -60
-  it_fail "sanitizer report in the desk's log"
-fi
+check_desk_log
+
+# --- the adjuster: review, approve, pay 6,000 yuan ---------------------------------------
+ADJUSTER_PASSWORD=adjuster-password-01
+printf '%s\n' "$ADJUSTER_PASSWORD" | AIXIN_USER='' AIXIN_PASSWORD='' \
+  "$AIXIN_CLI" account create --username adjuster01 --role insurer_adjuster --division 360800 \
+  --insurer chinalife --password-stdin >/dev/null || it_fail "account create adjuster01"
+export ADJUSTER_PASSWORD
+start_desk
+"$PYTHON" "$AIXIN_SOURCE_DIR/tests/integration/desk_browser.py" adjuster \
+  || it_fail "the adjuster's browser session"
+it_assert_eq "paid|t|600000" "$(it_psql -c "SELECT state, delivered_home, paid_fen FROM aixin.claims
+  WHERE amount_claimed_fen = 600000")" "the claim is paid once, delivered to the home"
+stop_desk
+check_desk_log
+
+# --- the city administrator: every report ------------------------------------------------
+export ADMIN_PASSWORD=$IT_ADMIN_PASSWORD
+start_desk
+"$PYTHON" "$AIXIN_SOURCE_DIR/tests/integration/desk_browser.py" admin \
+  || it_fail "the administrator's browser session"
+stop_desk
+check_desk_log
 it_pass "the desk stopped cleanly"
