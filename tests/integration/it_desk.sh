@@ -36,6 +36,9 @@ for year in 2025 2026; do
     --city-subsidy 2.00 --county-share-range 6.00-20.00 --benefit illness=10000.00
   cli 0 "$AIXIN_CLI" terms set --county 360821 --year "$year" --county-share 10.00 --insurer chinalife
 done
+# Eligible households, so that the reports have rates to draw.
+cli 0 "$AIXIN_CLI" census submit --township 360821207 --year 2025 --eligible 8
+cli 0 "$AIXIN_CLI" census submit --township 360821207 --year 2026 --eligible 8
 CLERK_PASSWORD=clerk-password-01
 printf '%s\n' "$CLERK_PASSWORD" | AIXIN_USER='' AIXIN_PASSWORD='' \
   "$AIXIN_CLI" account create --username clerk01 --role township_clerk --division 360821207 \
