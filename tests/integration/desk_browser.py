@@ -295,6 +295,31 @@ def clerk(driver):
     ok("the claim shows its history")
     page_checked(driver, "claim-filed")
 
+    # --- census and ledger ---
+    driver.find_element(By.LINK_TEXT, "乡镇摸底").click()
+    fill(driver, "policy_year", "2025")
+    fill(driver, "eligible_households", "9")
+    fill(driver, "note", "村里复核" + ENV["HOSTILE"])
+    driver.find_element(By.ID, "census-submit").click()
+    expect_text(driver, "已保存", "the census is submitted")
+    revisions = [r.text for r in driver.find_elements(By.CSS_SELECTOR, "#census-table tr.census")]
+    if len(revisions) != 1 or " 9 2 " not in " " + revisions[0] + " ":
+        fail("the census shows %r" % revisions)
+    ok("the census: 9 eligible households, revision 2")
+    page_checked(driver, "census")
+    driver.find_element(By.LINK_TEXT, "资金台账").click()
+    fill(driver, "d_policy_year", "2025")
+    fill(driver, "amount_yuan", "36.00")
+    fill(driver, "paid_on", "2025-12-20")
+    fill(driver, "reference", "ZY-2025-01")
+    driver.find_element(By.ID, "disbursement-submit").click()
+    expect_text(driver, "已保存", "the disbursement is recorded")
+    rows = [r.text for r in driver.find_elements(By.CSS_SELECTOR, "#ledger-table tr.ledger")]
+    if not any("360821207" in r and "36.00" in r for r in rows):
+        fail("the ledger does not show the township's 36.00: %r" % rows)
+    ok("the ledger shows what the township paid")
+    page_checked(driver, "ledger")
+
     # --- the city cannot be reached: the spool ---
     driver.get(ENV["DESK_ORIGIN"] + "/household/find?guardian_id_number=" + ENV["GUARDIAN_ID"])
     WebDriverWait(driver, 20).until(lambda d: d.find_elements(By.ID, "household"))
