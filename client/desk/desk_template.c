@@ -295,9 +295,8 @@ bool desk_template_render(const char *name, const desk_vars_t *vars,
             *error = "{{{...}}} names text, not HTML";
             return false;
         }
-        if (var->html && !raw)
-            evbuffer_add(out, var->value, strlen(var->value));
-        else if (raw)
+        /* A fragment is this renderer's own output: already escaped. */
+        if (var->html)
             evbuffer_add(out, var->value, strlen(var->value));
         else
             desk_html_escape(out, var->value);
