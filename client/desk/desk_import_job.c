@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "credentials.h"
+#include "desk_labels.h"
 #include "i18n.h"
 #include "import_csv.h"
 #include "import_send.h"
@@ -55,10 +56,12 @@ static void on_refused(void *ctx, const import_item_t *item,
                        const Aixin__V1__Error *e)
 {
     worker_run_t *run = ctx;
-    char reason[IMPORT_REASON_SIZE + 32];
+    char raw[IMPORT_REASON_SIZE + 32];
+    char reason[IMPORT_REASON_SIZE + 96];
     const char *code = names_error_code(e->code);
-    snprintf(reason, sizeof(reason), "%s: %s", code != NULL ? code : "ERROR",
+    snprintf(raw, sizeof(raw), "%s: %s", code != NULL ? code : "ERROR",
              e->message != NULL ? e->message : "");
+    desk_label_server_text(raw, reason, sizeof(reason));
     run_add_error(run, item->record, reason,
                   import_row_column_of(e->field != NULL ? e->field : ""));
 }
