@@ -224,6 +224,20 @@ static void job_free_strings(desk_import_job_t *job)
     free(job->address);
 }
 
+static bool write_all(int fd, const char *data, size_t len)
+{
+    while (len > 0) {
+        ssize_t n = write(fd, data, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return false;
+        data += n;
+        len -= (size_t)n;
+    }
+    return true;
+}
+
 desk_import_job_t *desk_import_job_start(const desk_link_t *link,
                                          const char *data, size_t len,
                                          const char *file_name,
@@ -244,7 +258,7 @@ desk_import_job_t *desk_import_job_start(const desk_link_t *link,
                  "%s/refused.csv", job->dir);
         int fd = open(job->csv_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
                       0600);
-        ok = fd >= 0 && write(fd, data, len) == (ssize_t)len;
+        ok = fd >= 0 && write_all(fd, data, len);
         if (fd >= 0 && close(fd) != 0)
             ok = false;
     }
