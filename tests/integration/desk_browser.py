@@ -6,6 +6,7 @@ saved as ARTIFACTS/NN-name.png at 1366x768, and checked for markup leaking
 out of names (HOSTILE holds an element with id "pwn": it must never become
 an element). Exits non-zero on the first failed check.
 """
+import base64
 import csv
 import io
 import os
@@ -218,6 +219,13 @@ def clerk(driver):
         fail("the hostile name is not shown as text")
     ok("the household with its two children; the hostile name shown as text")
     page_checked(driver, "household-registered")
+    # Printable: the print style hides the menus and forms.
+    pdf = base64.b64decode(driver.print_page())
+    with open(os.path.join(ARTIFACTS, "clerk-household.pdf"), "wb") as f:
+        f.write(pdf)
+    if not pdf.startswith(b"%PDF") or len(pdf) < 10000:
+        fail("the household page does not print (%d bytes)" % len(pdf))
+    ok("the household page prints: %d bytes of PDF" % len(pdf))
 
     # --- find ---
     driver.find_element(By.LINK_TEXT, "查找家庭").click()
