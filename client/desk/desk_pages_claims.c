@@ -174,19 +174,6 @@ static void page_claim_show(desk_t *d, struct evhttp_request *req,
     desk_vars_text(v, "service_class", desk_label_service_class(c->service_class));
     desk_vars_text(v, "due_date", c->due_date);
     desk_vars_text(v, "overdue", c->overdue ? _("overdue") : "");
-    /* The event chosen stays chosen when the form comes back. */
-    static const char *const events[] = {"illness", "accident_injury",
-                                         "disability", "child_death",
-                                         "guardian_death"};
-    for (size_t i = 0; i < sizeof(events) / sizeof(events[0]); i++) {
-        char name[40];
-        snprintf(name, sizeof(name), "selected:%s", events[i]);
-        desk_vars_text(v, name,
-                       f != NULL &&
-                               strcmp(desk_form_get(f, "event"), events[i]) == 0
-                           ? "selected"
-                           : "");
-    }
     desk_vars_text(v, "documents_complete",
                    c->documents_complete ? _("complete") : _("incomplete"));
     desk_vars_text(v, "doubt", c->doubt ? _("doubt flagged") : "");
@@ -385,6 +372,19 @@ static void page_file_form(desk_t *d, struct evhttp_request *req,
         const desk_notice_t *e = desk_notices_for(notices, *k);
         desk_vars_text(v, *k, f != NULL ? desk_form_get(f, *k) : "");
         desk_vars_text(v, err, e != NULL ? e->text : "");
+    }
+    /* The event chosen stays chosen when the form comes back. */
+    static const char *const events[] = {"illness", "accident_injury",
+                                         "disability", "child_death",
+                                         "guardian_death"};
+    for (size_t i = 0; i < sizeof(events) / sizeof(events[0]); i++) {
+        char name[40];
+        snprintf(name, sizeof(name), "selected:%s", events[i]);
+        desk_vars_text(v, name,
+                       f != NULL &&
+                               strcmp(desk_form_get(f, "event"), events[i]) == 0
+                           ? "selected"
+                           : "");
     }
     desk_vars_text(v, "documents_complete",
                    f != NULL && desk_form_get(f, "documents_complete")[0]

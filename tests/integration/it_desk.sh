@@ -152,8 +152,12 @@ old=$("$MAKE_ID" 360821 20150505 207 M)
   import_row IMP-4 307 "$old" 王小四 M 2015-05-05
 } >"$IMPORT_CSV"
 if ! "$PYTHON" "$AIXIN_SOURCE_DIR/tests/integration/desk_browser.py" clerk; then
-  [[ -s $IT_TMP/daemon.pid ]] && kill -KILL "$(cat "$IT_TMP/daemon.pid")" 2>/dev/null
-  IT_DAEMON_PID=
+  # The browser may have restarted aixind as its own child: that one is
+  # killed here, lib.sh stops ours.
+  if [[ -s $IT_TMP/daemon.pid ]]; then
+    kill -KILL "$(cat "$IT_TMP/daemon.pid")" 2>/dev/null
+    IT_DAEMON_PID=
+  fi
   tail -n 20 "$DESK_LOG"
   it_fail "the clerk's browser session"
 fi
