@@ -121,9 +121,8 @@ row "enrollment report 2025, HTML (1 report)" "$(desk_ms "/report?kind=enrollmen
   "$(cli_ms "'$CLI' report enrollment --year 2025 --format html --output $WORK/r.html")"
 
 # --- import: the same file through the CLI and through the desk ---------------------------
-# The CLI first; then the rows it made are removed (with their idempotency
-# keys, so that the desk's rows are new work too) and the desk imports the
-# same file: upload, then the import page polled until it is done.
+# CLI, desk, desk, CLI, the database emptied of the import between them;
+# the desk's time is the upload and the import page polled until done.
 # shellcheck source=tests/integration/enrollments_csv.sh
 source "$ROOT/tests/integration/enrollments_csv.sh"
 ROWS=${AIXIN_BENCH_DESK_ROWS:-2000}
@@ -132,24 +131,40 @@ q year open --year 2027 --reference-date 2027-01-01 --premium 30.00 --city-subsi
 q terms set --county 360821 --year 2027 --county-share 10.00 --insurer chinalife
 q terms set --county 360824 --year 2027 --county-share 10.00 --insurer chinalife
 enrollments_csv "$ROWS" "$WORK/rows.csv"
-t0=$(now_ns)
-"$CLI" import enrollments "$WORK/rows.csv" --errors "$WORK/rows.errors.csv" >"$WORK/import.out" \
-  || { cat "$WORK/import.out"; aixin_die "the CLI import did not enroll every row"; }
-t1=$(now_ns)
-cli_import_ms=$(( (t1 - t0) / 1000000 ))
-# The claims tables are append-only (a trigger): off for this cleaning of a
-# throwaway database.
-psql -X -q -d "$DB" -c "SET client_min_messages = warning; SET session_replication_role = replica;
-  TRUNCATE aixin.households, aixin.guardians, aixin.children, aixin.policies,
-  aixin.idempotency_keys CASCADE" >/dev/null
-t0=$(now_ns)
-curl -s -o /dev/null -b "$WORK/cookies" -H "Origin: $ORIGIN" -F "file=@$WORK/rows.csv" "$ORIGIN/import"
-for _ in $(seq 6000); do
-  page=$(curl -s -b "$WORK/cookies" "$ORIGIN/import")
-  [[ $page == *'data-state="running"'* ]] || break
-  sleep 0.05
-done
-t1=$(now_ns)
-desk_import_ms=$(( (t1 - t0) / 1000000 ))
-[[ $page == *'id="n-enrolled">'"$ROWS"'<'* ]] || aixin_die "the desk's import did not enroll every row"
-row "import $ROWS rows (upload + poll / one command)" "$desk_import_ms" "$cli_import_ms"
+# Remove what an import made, with its idempotency keys, so that the next
+# import is new work too. The claims tables are append-only (a trigger):
+# off for this cleaning of a throwaway database.
+clean_import() {
+  psql -X -q -d "$DB" -c "SET client_min_messages = warning; SET session_replication_role = replica;
+    TRUNCATE aixin.households, aixin.guardians, aixin.children, aixin.policies,
+    aixin.idempotency_keys CASCADE" >/dev/null
+  rm -f "$WORK"/rows.csv.aixin-progress
+}
+cli_import() {
+  local t0 t1
+  t0=$(now_ns)
+  "$CLI" import enrollments "$WORK/rows.csv" --errors "$WORK/rows.errors.csv" >"$WORK/import.out" \
+    || { cat "$WORK/import.out"; aixin_die "the CLI import did not enroll every row"; }
+  t1=$(now_ns)
+  cli_import_ms=$(( (t1 - t0) / 1000000 ))
+}
+desk_import() {
+  local t0 t1 page
+  t0=$(now_ns)
+  curl -s -o /dev/null -b "$WORK/cookies" -H "Origin: $ORIGIN" -F "file=@$WORK/rows.csv" "$ORIGIN/import"
+  for _ in $(seq 6000); do
+    page=$(curl -s -b "$WORK/cookies" "$ORIGIN/import")
+    [[ $page == *'data-state="running"'* ]] || break
+    sleep 0.05
+  done
+  t1=$(now_ns)
+  desk_import_ms=$(( (t1 - t0) / 1000000 ))
+  [[ $page == *'id="n-enrolled">'"$ROWS"'<'* ]] || aixin_die "the desk's import did not enroll every row"
+}
+# Each way first once, then second once: the figures are the sums.
+cli_import; a=$cli_import_ms; clean_import
+desk_import; b=$desk_import_ms; clean_import
+desk_import; b=$((b + desk_import_ms)); clean_import
+cli_import; a=$((a + cli_import_ms))
+desk_import_ms=$((b / 2)) cli_import_ms=$((a / 2))
+row "import $ROWS rows, mean of 2 (upload+poll / command)" "$desk_import_ms" "$cli_import_ms"
