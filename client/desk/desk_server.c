@@ -149,6 +149,11 @@ cli_exit_t desk_run(const desk_options_t *opts)
     const char *dir = getenv("AIXIN_DESK_TEMPLATES");
     if (dir != NULL && dir[0] != '\0')
         desk_template_set_dir(dir);
+    if (!desk_template_dir_usable())
+        return cli_error(CLI_EXIT_USAGE,
+                         _("no page templates in %s: set AIXIN_DESK_TEMPLATES "
+                           "to the folder of the desk's templates"),
+                         desk_template_dir());
     desk_t d;
     memset(&d, 0, sizeof(d));
     cli_exit_t rc = desk_link_init(&d.link, opts->server);

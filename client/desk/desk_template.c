@@ -200,6 +200,16 @@ static const char *template_text(const char *name)
     return found;
 }
 
+bool desk_template_dir_usable(void)
+{
+    return template_text("layout.html") != NULL;
+}
+
+const char *desk_template_dir(void)
+{
+    return template_dir;
+}
+
 void desk_template_cache_free(void)
 {
     pthread_mutex_lock(&cache_lock);

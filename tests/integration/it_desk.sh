@@ -44,6 +44,10 @@ printf '%s\n' "$CLERK_PASSWORD" | AIXIN_USER='' AIXIN_PASSWORD='' \
   "$AIXIN_CLI" account create --username clerk01 --role township_clerk --division 360821207 \
   --password-stdin >/dev/null || it_fail "account create clerk01"
 
+# Without its templates the desk says so and does not start.
+it_expect_exit 2 env AIXIN_DESK_TEMPLATES="$IT_TMP/no-templates" "$AIXIN_CLI" desk --no-browser
+it_assert_contains "$(it_last_stderr)" "AIXIN_DESK_TEMPLATES" "no templates: the message names the setting"
+
 # The desk runs as the clerk's office PC: its own session file and spool.
 DESK_HOME=$IT_TMP/desk-home
 mkdir -p "$DESK_HOME"
