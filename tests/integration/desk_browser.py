@@ -18,8 +18,7 @@ import time
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
-from selenium.common.exceptions import (NoSuchElementException,
-                                        StaleElementReferenceException)
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
@@ -69,6 +68,11 @@ def page_checked(driver, name):
     ok("%s: no markup from names, nothing from outside (%s)" % (name, path))
 
 
+def wait(driver, seconds, condition):
+    """Wait (bounded) for condition(driver), through page changes."""
+    return WebDriverWait(driver, seconds, ignored_exceptions=[WebDriverException]).until(condition)
+
+
 def body_text(driver):
     return driver.find_element(By.TAG_NAME, "body").text
 
@@ -79,7 +83,8 @@ def expect_text(driver, needle, what):
     for _ in range(150):
         try:
             text = body_text(driver)
-        except (StaleElementReferenceException, NoSuchElementException):
+        except WebDriverException:
+            # The page is being replaced by the one a click loads.
             text = ""
         if needle in text:
             ok(what)
@@ -162,18 +167,18 @@ def clerk(driver):
     bad = good[:17] + ("0" if good[17] != "0" else "1")
     fill(driver, "children[0].id_number", bad)
     msg = idcheck_of(driver, "children[0].id_number")
-    WebDriverWait(driver, 10).until(lambda d: "校验" in msg.text)
+    wait(driver, 10, lambda d: "校验" in msg.text)
     if "bad" not in msg.get_attribute("class"):
         fail("the wrong check digit is not marked bad")
     ok("live check: a wrong check digit is refused while typing: " + msg.text)
     page_checked(driver, "register-bad-check-digit")
     fill(driver, "children[0].id_number", ENV["OLD_CHILD_ID"])
-    WebDriverWait(driver, 10).until(lambda d: "0" in msg.text and "bad" in msg.get_attribute("class"))
+    wait(driver, 10, lambda d: "0" in msg.text and "bad" in msg.get_attribute("class"))
     if "2015-01-01" not in msg.text or "10" not in msg.text:
         fail("live check of a child of 10: " + msg.text)
     ok("live check: birth date and age 10 shown, too old: " + msg.text)
     fill(driver, "children[0].id_number", good)
-    WebDriverWait(driver, 10).until(lambda d: "good" in msg.get_attribute("class"))
+    wait(driver, 10, lambda d: "good" in msg.get_attribute("class"))
     if "2022-03-15" not in msg.text or "女" not in msg.text or "2" not in msg.text:
         fail("live check of a good number: " + msg.text)
     ok("live check: birth date, sex and age of a good number: " + msg.text)
@@ -192,7 +197,7 @@ def clerk(driver):
     fill(driver, "children[1].id_number", ENV["OLD_CHILD_ID"])
     fill(driver, "children[1].name", "刘大哥")
     driver.execute_script("document.getElementById('register-form').submit();")
-    WebDriverWait(driver, 20).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".notice"))
+    wait(driver, 20, lambda d: d.find_elements(By.CSS_SELECTOR, ".notice"))
     errors = [e.text for e in driver.find_elements(By.CSS_SELECTOR, ".field .err") if e.text]
     if not any("校验" in e for e in errors) or not any("0" in e and "6" in e for e in errors):
         fail("the desk did not refuse the check digit and the age: %r" % errors)
@@ -210,7 +215,7 @@ def clerk(driver):
     fill(driver, "children[1].id_number", ENV["CHILD2_ID"])
     fill(driver, "children[1].name", "刘小红")
     driver.find_element(By.ID, "register").click()
-    WebDriverWait(driver, 30).until(lambda d: d.find_elements(By.ID, "household"))
+    wait(driver, 30, lambda d: d.find_elements(By.ID, "household"))
     expect_text(driver, "2 个子女已参保", "registered and enrolled in one form")
     rows = driver.find_elements(By.CSS_SELECTOR, "#children tr.child")
     if len(rows) != 2:
@@ -232,14 +237,14 @@ def clerk(driver):
     page_checked(driver, "find")
     fill(driver, "guardian_id_number", ENV["GUARDIAN2_ID"])
     driver.find_element(By.ID, "find").click()
-    WebDriverWait(driver, 20).until(lambda d: d.find_elements(By.ID, "household"))
+    wait(driver, 20, lambda d: d.find_elements(By.ID, "household"))
     expect_text(driver, "ZY-2025-001", "found by the second guardian's ID number")
     if len(driver.find_elements(By.CSS_SELECTOR, "#children tr.policy")) != 2:
         fail("the policies of 2025 are not listed")
     ok("the children's 2025 policies are listed")
     page_checked(driver, "found-by-guardian")
     driver.get(ENV["DESK_ORIGIN"] + "/household/find?child_id_number=" + ENV["CHILD2_ID"])
-    WebDriverWait(driver, 20).until(lambda d: d.find_elements(By.ID, "child-policies"))
+    wait(driver, 20, lambda d: d.find_elements(By.ID, "child-policies"))
     if len(driver.find_elements(By.CSS_SELECTOR, "#child-policies tr.policy")) != 1:
         fail("found by the child's ID number: not one policy")
     ok("found by a child's ID number (a plain GET, as a tool would)")
@@ -250,7 +255,7 @@ def clerk(driver):
     page_checked(driver, "import")
     driver.find_element(By.ID, "file").send_keys(ENV["IMPORT_CSV"])
     driver.find_element(By.ID, "import-start").click()
-    WebDriverWait(driver, 120).until(lambda d: d.find_elements(By.ID, "import-result"))
+    wait(driver, 120, lambda d: d.find_elements(By.ID, "import-result"))
     counts = {k: driver.find_element(By.ID, k).text for k in
               ("n-records", "n-enrolled", "n-refused", "n-not-done")}
     if counts != {"n-records": "4", "n-enrolled": "2", "n-refused": "2", "n-not-done": "0"}:
@@ -332,14 +337,14 @@ def clerk(driver):
 
     # --- the city cannot be reached: the spool ---
     driver.get(ENV["DESK_ORIGIN"] + "/household/find?guardian_id_number=" + ENV["GUARDIAN_ID"])
-    WebDriverWait(driver, 20).until(lambda d: d.find_elements(By.ID, "household"))
+    wait(driver, 20, lambda d: d.find_elements(By.ID, "household"))
     stop_daemon()
     ok("aixind stopped")
     row = [r for r in driver.find_elements(By.CSS_SELECTOR, "#children tr.child")
            if good in r.text][0]
     row.find_element(By.NAME, "policy_year").send_keys("2026")
     row.find_element(By.CSS_SELECTOR, "button.enroll").click()
-    WebDriverWait(driver, 60).until(lambda d: d.find_elements(By.ID, "spool-line"))
+    wait(driver, 60, lambda d: d.find_elements(By.ID, "spool-line"))
     waiting = driver.find_element(By.ID, "spool-waiting").text
     if waiting != "1":
         fail("the spool line says %s waiting" % waiting)
@@ -356,7 +361,7 @@ def clerk(driver):
     start_daemon()
     ok("aixind back")
     driver.find_element(By.ID, "sync-button").click()
-    WebDriverWait(driver, 60).until(lambda d: "已送达" in body_text(d))
+    wait(driver, 60, lambda d: "已送达" in body_text(d))
     expect_text(driver, "1 项已送达", "sent: 1 delivered")
     if driver.find_elements(By.ID, "spool-line"):
         fail("the spool line is still shown after sending")
@@ -388,14 +393,14 @@ def adjuster(driver):
     login(driver, "adjuster01", ENV["ADJUSTER_PASSWORD"])
     expect_text(driver, "保险理赔员", "who: the adjuster's role in Chinese")
     driver.find_element(By.LINK_TEXT, "理赔").click()
-    WebDriverWait(driver, 20).until(lambda d: d.find_elements(By.ID, "claims-queue"))
+    wait(driver, 20, lambda d: d.find_elements(By.ID, "claims-queue"))
     claims = driver.find_elements(By.CSS_SELECTOR, "#week tr.claim")
     if len(claims) != 1:
         fail("the queue's 'within 7 days' holds %d claims" % len(claims))
     ok("the queue: the 6,000-yuan claim is due within 7 days")
     page_checked(driver, "adjuster-queue")
     claims[0].find_element(By.TAG_NAME, "a").click()
-    WebDriverWait(driver, 20).until(lambda d: d.find_elements(By.ID, "claim"))
+    wait(driver, 20, lambda d: d.find_elements(By.ID, "claim"))
     page_checked(driver, "claim")
     driver.find_element(By.ID, "act-review").click()
     expect_text(driver, "审核中", "review started")
@@ -415,7 +420,7 @@ def adjuster(driver):
     Select(driver.find_element(By.NAME, "method")).select_by_value("cash")
     driver.find_element(By.ID, "delivered_home").click()
     driver.find_element(By.ID, "act-pay").click()
-    WebDriverWait(driver, 20).until(lambda d: d.find_element(By.ID, "claim-state").text == "已赔付")
+    wait(driver, 20, lambda d: d.find_element(By.ID, "claim-state").text == "已赔付")
     ok("paid with home delivery")
     page_checked(driver, "claim-paid")
     fill(driver, "note", "回访：家属满意" + ENV["HOSTILE"])
@@ -429,12 +434,12 @@ def admin(driver):
     expect_text(driver, "市管理员", "who: the city administrator")
     for kind in ("enrollment", "funding", "claims", "service", "insurers", "assessment"):
         driver.find_element(By.LINK_TEXT, "报表").click()
-        WebDriverWait(driver, 20).until(lambda d: d.find_elements(By.ID, "report-form"))
+        wait(driver, 20, lambda d: d.find_elements(By.ID, "report-form"))
         Select(driver.find_element(By.NAME, "kind")).select_by_value(kind)
         fill(driver, "year_from", "2025")
         fill(driver, "year_to", "2026")
         driver.find_element(By.ID, "report-open").click()
-        WebDriverWait(driver, 30).until(lambda d: d.find_elements(By.ID, "back-to-reports"))
+        wait(driver, 30, lambda d: d.find_elements(By.ID, "back-to-reports"))
         charts = driver.find_elements(By.CSS_SELECTOR, "svg.chart")
         if not charts:
             fail("report %s: no chart" % kind)
