@@ -13,7 +13,6 @@
 #include "desk_template.h"
 
 struct evhttp_request;
-struct evkeyvalq;
 struct event_base;
 
 struct desk_import_job; /* desk_import_job.h */
@@ -39,10 +38,20 @@ extern const desk_route_t desk_session_routes[];
 extern const desk_route_t desk_household_routes[];
 extern const desk_route_t desk_spool_routes[];
 extern const desk_route_t desk_import_routes[];
+extern const desk_route_t desk_claims_routes[];
+extern const desk_route_t desk_reports_routes[];
+extern const desk_route_t desk_funding_routes[];
 
-/* A form or a query string, parsed (evhttp_parse_query_str). */
+/* One input of a form, decoded. */
+typedef struct desk_form_field {
+    char *name;  /* owned */
+    char *value; /* owned; may hold newlines (a textarea) */
+} desk_form_field_t;
+
+/* A form or a query string, parsed (application/x-www-form-urlencoded). */
 typedef struct desk_form {
-    struct evkeyvalq *fields; /* owned */
+    desk_form_field_t *fields; /* owned array */
+    size_t n, cap;
 } desk_form_t;
 
 /* The query of a GET or the urlencoded body of a POST. False (and an

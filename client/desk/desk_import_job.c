@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "credentials.h"
+#include "desk_labels.h"
 #include "i18n.h"
 #include "import_csv.h"
 #include "import_send.h"
@@ -55,10 +56,12 @@ static void on_refused(void *ctx, const import_item_t *item,
                        const Aixin__V1__Error *e)
 {
     worker_run_t *run = ctx;
-    char reason[IMPORT_REASON_SIZE + 32];
+    char raw[IMPORT_REASON_SIZE + 32];
+    char reason[IMPORT_REASON_SIZE + 96];
     const char *code = names_error_code(e->code);
-    snprintf(reason, sizeof(reason), "%s: %s", code != NULL ? code : "ERROR",
+    snprintf(raw, sizeof(raw), "%s: %s", code != NULL ? code : "ERROR",
              e->message != NULL ? e->message : "");
+    desk_label_server_text(raw, reason, sizeof(reason));
     run_add_error(run, item->record, reason,
                   import_row_column_of(e->field != NULL ? e->field : ""));
 }
@@ -221,6 +224,20 @@ static void job_free_strings(desk_import_job_t *job)
     free(job->address);
 }
 
+static bool write_all(int fd, const char *data, size_t len)
+{
+    while (len > 0) {
+        ssize_t n = write(fd, data, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return false;
+        data += n;
+        len -= (size_t)n;
+    }
+    return true;
+}
+
 desk_import_job_t *desk_import_job_start(const desk_link_t *link,
                                          const char *data, size_t len,
                                          const char *file_name,
@@ -241,7 +258,7 @@ desk_import_job_t *desk_import_job_start(const desk_link_t *link,
                  "%s/refused.csv", job->dir);
         int fd = open(job->csv_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
                       0600);
-        ok = fd >= 0 && write(fd, data, len) == (ssize_t)len;
+        ok = fd >= 0 && write_all(fd, data, len);
         if (fd >= 0 && close(fd) != 0)
             ok = false;
     }

@@ -1,6 +1,9 @@
 /* Translated names of the protocol's enums; see desk_labels.h. */
 #include "desk_labels.h"
 
+#include <stdio.h>
+#include <string.h>
+
 #include "i18n.h"
 #include "names.h"
 
@@ -50,5 +53,97 @@ const char *desk_label_notice_kind(notice_kind_t kind)
     case NOTICE_WARNING: return _("Note");
     case NOTICE_INFO: return _("Done");
     default: return _("Error");
+    }
+}
+
+const char *desk_label_claim_state(Aixin__V1__ClaimState state)
+{
+    switch (state) {
+    case AIXIN__V1__CLAIM_STATE__CLAIM_STATE_FILED: return _("filed");
+    case AIXIN__V1__CLAIM_STATE__CLAIM_STATE_UNDER_REVIEW:
+        return _("under review");
+    case AIXIN__V1__CLAIM_STATE__CLAIM_STATE_ESCALATED: return _("escalated");
+    case AIXIN__V1__CLAIM_STATE__CLAIM_STATE_APPROVED: return _("approved");
+    case AIXIN__V1__CLAIM_STATE__CLAIM_STATE_REJECTED: return _("rejected");
+    case AIXIN__V1__CLAIM_STATE__CLAIM_STATE_PAID: return _("paid");
+    default: return "";
+    }
+}
+
+const char *desk_label_event(Aixin__V1__EventType event)
+{
+    switch (event) {
+    case AIXIN__V1__EVENT_TYPE__EVENT_TYPE_ILLNESS:
+        return _("serious illness");
+    case AIXIN__V1__EVENT_TYPE__EVENT_TYPE_ACCIDENT_INJURY:
+        return _("accidental injury");
+    case AIXIN__V1__EVENT_TYPE__EVENT_TYPE_DISABILITY: return _("disability");
+    case AIXIN__V1__EVENT_TYPE__EVENT_TYPE_CHILD_DEATH:
+        return _("death of the child");
+    case AIXIN__V1__EVENT_TYPE__EVENT_TYPE_GUARDIAN_DEATH:
+        return _("death of a guardian");
+    default: return "";
+    }
+}
+
+const char *desk_label_service_class(Aixin__V1__ServiceClass c)
+{
+    switch (c) {
+    case AIXIN__V1__SERVICE_CLASS__SERVICE_CLASS_SAME_DAY:
+        return _("same day");
+    case AIXIN__V1__SERVICE_CLASS__SERVICE_CLASS_SEVEN_DAY:
+        return _("7 days");
+    case AIXIN__V1__SERVICE_CLASS__SERVICE_CLASS_FIFTEEN_DAY:
+        return _("15 days (escalated)");
+    default: return "";
+    }
+}
+
+const char *desk_label_payment_method(Aixin__V1__PaymentMethod m)
+{
+    switch (m) {
+    case AIXIN__V1__PAYMENT_METHOD__PAYMENT_METHOD_BANK_TRANSFER:
+        return _("bank transfer");
+    case AIXIN__V1__PAYMENT_METHOD__PAYMENT_METHOD_CASH: return _("cash");
+    case AIXIN__V1__PAYMENT_METHOD__PAYMENT_METHOD_CHEQUE: return _("cheque");
+    default: return "";
+    }
+}
+
+/* What each refusal means, in the words of the page. */
+static const struct {
+    Aixin__V1__ErrorCode code;
+    const char *words;
+} code_words[] = {
+    {AIXIN__V1__ERROR_CODE__ERROR_CODE_INVALID_ARGUMENT, N_("Input not valid")},
+    {AIXIN__V1__ERROR_CODE__ERROR_CODE_UNAUTHENTICATED,
+     N_("Wrong user name or password, or the session has ended")},
+    {AIXIN__V1__ERROR_CODE__ERROR_CODE_PERMISSION_DENIED,
+     N_("Not allowed for your account or division")},
+    {AIXIN__V1__ERROR_CODE__ERROR_CODE_NOT_FOUND, N_("Not found")},
+    {AIXIN__V1__ERROR_CODE__ERROR_CODE_ALREADY_EXISTS, N_("Already exists")},
+    {AIXIN__V1__ERROR_CODE__ERROR_CODE_RULE_VIOLATION,
+     N_("Against the programme's rules")},
+    {AIXIN__V1__ERROR_CODE__ERROR_CODE_CONFLICT,
+     N_("Someone changed it first: look at it again")},
+    {AIXIN__V1__ERROR_CODE__ERROR_CODE_UNAVAILABLE,
+     N_("The city's server is not available")},
+};
+
+void desk_label_server_text(const char *text, char *out, size_t size)
+{
+    snprintf(out, size, "%s", text);
+    for (size_t i = 0; i < sizeof(code_words) / sizeof(code_words[0]); i++) {
+        const char *name = names_error_code(code_words[i].code);
+        size_t len = name != NULL ? strlen(name) : 0;
+        if (len == 0 || strncmp(text, name, len) != 0 ||
+            strncmp(text + len, ": ", 2) != 0)
+            continue;
+        const char *message = text + len + 2;
+        const char *field = strstr(message, " (field: ");
+        int keep = field != NULL ? (int)(field - message) : (int)strlen(message);
+        snprintf(out, size, "%s: %.*s", _(code_words[i].words), keep,
+                 message);
+        return;
     }
 }

@@ -9,6 +9,7 @@
 #include "cli_connect.h"
 #include "client_config.h"
 #include "credentials.h"
+#include "desk_labels.h"
 #include "i18n.h"
 #include "spool.h"
 #include "spool_offline.h"
@@ -48,7 +49,9 @@ static void link_sink(void *arg, notice_kind_t kind, const char *field,
         n->spooled = true;
         return;
     }
-    desk_notices_add(n, kind, field, "%s", text);
+    char words[DESK_NOTICE_TEXT_SIZE];
+    desk_label_server_text(text, words, sizeof(words));
+    desk_notices_add(n, kind, field, "%s", words);
 }
 
 /* Load the session when it belongs to the address in use. */

@@ -6,7 +6,6 @@
 #include <event2/keyvalq_struct.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/queue.h>
 #include <string.h>
 
 #include "desk_labels.h"
@@ -15,9 +14,24 @@
 /* Largest form body read (an upload is read by its own page). */
 #define FORM_MAX_BYTES (64u * 1024u)
 
+/* Append one decoded field; false when out of memory. */
+static bool form_push(desk_form_t *f, char *name, char *value)
+{
+    if (f->n == f->cap) {
+        size_t cap = f->cap == 0 ? 16 : f->cap * 2;
+        desk_form_field_t *fields = realloc(f->fields, cap * sizeof(*fields));
+        if (fields == NULL)
+            return false;
+        f->fields = fields;
+        f->cap = cap;
+    }
+    f->fields[f->n++] = (desk_form_field_t){.name = name, .value = value};
+    return true;
+}
+
 /* One "name=value" of a urlencoded text, both decoded ('+' is a space). A
  * NUL in either is refused: it would cut the text short. */
-static bool form_add_pair(const char *pair, size_t len, struct evkeyvalq *q)
+static bool form_add_pair(const char *pair, size_t len, desk_form_t *f)
 {
     const char *eq = memchr(pair, '=', len);
     size_t name_len = eq != NULL ? (size_t)(eq - pair) : len;
@@ -31,23 +45,24 @@ static bool form_add_pair(const char *pair, size_t len, struct evkeyvalq *q)
     char *value = value_enc != NULL
                       ? evhttp_uridecode(value_enc, 1, &value_dec_len)
                       : NULL;
-    bool ok = name != NULL && value != NULL &&
-              strlen(name) == name_dec_len && strlen(value) == value_dec_len &&
-              evhttp_add_header(q, name, value) == 0;
     free(name_enc);
     free(value_enc);
-    free(name);
-    free(value);
+    bool ok = name != NULL && value != NULL &&
+              strlen(name) == name_dec_len &&
+              strlen(value) == value_dec_len && form_push(f, name, value);
+    if (!ok) {
+        free(name);
+        free(value);
+    }
     return ok;
 }
 
-/* "a=1&b=2" into q. evhttp_parse_query_str() leaves names encoded, and
- * the desk's names hold brackets ("children[0].id_number"). */
-static bool form_parse(const char *text, struct evkeyvalq *q)
+/* "a=1&b=2" into the form. */
+static bool form_parse(const char *text, desk_form_t *f)
 {
     while (*text != '\0') {
         size_t len = strcspn(text, "&");
-        if (len > 0 && !form_add_pair(text, len, q))
+        if (len > 0 && !form_add_pair(text, len, f))
             return false;
         text += len;
         if (*text == '&')
@@ -58,10 +73,7 @@ static bool form_parse(const char *text, struct evkeyvalq *q)
 
 bool desk_form_read(struct evhttp_request *req, desk_form_t *out)
 {
-    out->fields = calloc(1, sizeof(*out->fields));
-    if (out->fields == NULL)
-        return false;
-    TAILQ_INIT(out->fields);
+    memset(out, 0, sizeof(*out));
     const char *text = NULL;
     char *body = NULL;
     if (evhttp_request_get_command(req) == EVHTTP_REQ_POST) {
@@ -79,26 +91,28 @@ bool desk_form_read(struct evhttp_request *req, desk_form_t *out)
         const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
         text = uri != NULL ? evhttp_uri_get_query(uri) : NULL;
     }
-    bool ok = text == NULL || form_parse(text, out->fields);
+    bool ok = text == NULL || form_parse(text, out);
     free(body);
     return ok;
 }
 
 const char *desk_form_get(const desk_form_t *f, const char *name)
 {
-    if (f->fields == NULL)
-        return "";
-    const char *v = evhttp_find_header(f->fields, name);
-    return v != NULL ? v : "";
+    /* The first of a name counts, as with evhttp's own query parser. */
+    for (size_t i = 0; i < f->n; i++)
+        if (strcmp(f->fields[i].name, name) == 0)
+            return f->fields[i].value;
+    return "";
 }
 
 void desk_form_free(desk_form_t *f)
 {
-    if (f->fields != NULL) {
-        evhttp_clear_headers(f->fields);
-        free(f->fields);
+    for (size_t i = 0; i < f->n; i++) {
+        free(f->fields[i].name);
+        free(f->fields[i].value);
     }
-    f->fields = NULL;
+    free(f->fields);
+    memset(f, 0, sizeof(*f));
 }
 
 void desk_set_common_headers(struct evhttp_request *req)

@@ -31,7 +31,8 @@ extern char **environ;
 
 static const desk_route_t *const route_tables[] = {
     desk_session_routes, desk_household_routes, desk_spool_routes,
-    desk_import_routes,
+    desk_import_routes, desk_claims_routes,  desk_reports_routes,
+    desk_funding_routes,
 };
 
 static const desk_route_t *route_find(const char *path, bool post,
@@ -148,6 +149,11 @@ cli_exit_t desk_run(const desk_options_t *opts)
     const char *dir = getenv("AIXIN_DESK_TEMPLATES");
     if (dir != NULL && dir[0] != '\0')
         desk_template_set_dir(dir);
+    if (!desk_template_dir_usable())
+        return cli_error(CLI_EXIT_USAGE,
+                         _("no page templates in %s: set AIXIN_DESK_TEMPLATES "
+                           "to the folder of the desk's templates"),
+                         desk_template_dir());
     desk_t d;
     memset(&d, 0, sizeof(d));
     cli_exit_t rc = desk_link_init(&d.link, opts->server);

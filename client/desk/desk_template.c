@@ -200,6 +200,16 @@ static const char *template_text(const char *name)
     return found;
 }
 
+bool desk_template_dir_usable(void)
+{
+    return template_text("layout.html") != NULL;
+}
+
+const char *desk_template_dir(void)
+{
+    return template_dir;
+}
+
 void desk_template_cache_free(void)
 {
     pthread_mutex_lock(&cache_lock);
@@ -295,9 +305,8 @@ bool desk_template_render(const char *name, const desk_vars_t *vars,
             *error = "{{{...}}} names text, not HTML";
             return false;
         }
-        if (var->html && !raw)
-            evbuffer_add(out, var->value, strlen(var->value));
-        else if (raw)
+        /* A fragment is this renderer's own output: already escaped. */
+        if (var->html)
             evbuffer_add(out, var->value, strlen(var->value));
         else
             desk_html_escape(out, var->value);

@@ -52,6 +52,13 @@ __attribute__((warn_unused_result)) bool
 desk_template_render(const char *name, const desk_vars_t *vars,
                      struct evbuffer *out, const char **error);
 
+/* Whether the folder holds the layout every page needs (checked at start,
+ * so that a wrong AIXIN_DESK_TEMPLATES is said at once). */
+bool desk_template_dir_usable(void);
+
+/* The folder in use (borrowed). */
+const char *desk_template_dir(void);
+
 /* Free the cached templates. */
 void desk_template_cache_free(void);
 

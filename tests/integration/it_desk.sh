@@ -36,10 +36,17 @@ for year in 2025 2026; do
     --city-subsidy 2.00 --county-share-range 6.00-20.00 --benefit illness=10000.00
   cli 0 "$AIXIN_CLI" terms set --county 360821 --year "$year" --county-share 10.00 --insurer chinalife
 done
+# Eligible households, so that the reports have rates to draw.
+cli 0 "$AIXIN_CLI" census submit --township 360821207 --year 2025 --eligible 8
+cli 0 "$AIXIN_CLI" census submit --township 360821207 --year 2026 --eligible 8
 CLERK_PASSWORD=clerk-password-01
 printf '%s\n' "$CLERK_PASSWORD" | AIXIN_USER='' AIXIN_PASSWORD='' \
   "$AIXIN_CLI" account create --username clerk01 --role township_clerk --division 360821207 \
   --password-stdin >/dev/null || it_fail "account create clerk01"
+
+# Without its templates the desk says so and does not start.
+it_expect_exit 2 env AIXIN_DESK_TEMPLATES="$IT_TMP/no-templates" "$AIXIN_CLI" desk --no-browser
+it_assert_contains "$(it_last_stderr)" "AIXIN_DESK_TEMPLATES" "no templates: the message names the setting"
 
 # The desk runs as the clerk's office PC: its own session file and spool.
 DESK_HOME=$IT_TMP/desk-home
@@ -98,18 +105,29 @@ it_assert_eq 200 "$(status -b "$COOKIES" -H "Origin: $ORIGIN" -d username=clerk0
   "$ORIGIN/login")" "a form from the desk's own page: answered"
 stop_desk
 
-# A fresh desk for the browser (its key is unused).
-rm -f "$DESK_URL_FILE"
-env -u AIXIN_USER -u AIXIN_PASSWORD HOME="$DESK_HOME" AIXIN_SESSION_FILE="$DESK_HOME/session" \
-  AIXIN_SPOOL_DIR="$DESK_HOME/spool" "$AIXIN_CLI" desk --no-browser --url-file "$DESK_URL_FILE" \
-  >>"$DESK_LOG" 2>&1 </dev/null &
-DESK_PID=$!
-for _ in $(seq 100); do [[ -s $DESK_URL_FILE ]] && break; sleep 0.1; done
-[[ -s $DESK_URL_FILE ]] || { cat "$DESK_LOG"; it_fail "the second desk printed no address"; }
+# A fresh desk for each browser (each needs an unused one-time key).
+start_desk() {
+  rm -f "$DESK_URL_FILE"
+  env -u AIXIN_USER -u AIXIN_PASSWORD HOME="$DESK_HOME" AIXIN_SESSION_FILE="$DESK_HOME/session" \
+    AIXIN_SPOOL_DIR="$DESK_HOME/spool" "$AIXIN_CLI" desk --no-browser --url-file "$DESK_URL_FILE" \
+    >>"$DESK_LOG" 2>&1 </dev/null &
+  DESK_PID=$!
+  for _ in $(seq 100); do [[ -s $DESK_URL_FILE ]] && break; sleep 0.1; done
+  [[ -s $DESK_URL_FILE ]] || { cat "$DESK_LOG"; it_fail "the desk printed no address"; }
+  DESK_URL=$(cat "$DESK_URL_FILE")
+  export DESK_URL
+}
+check_desk_log() {
+  if grep -q -e 'ERROR: AddressSanitizer' -e 'ERROR: LeakSanitizer' -e 'runtime error:' "$DESK_LOG"; then
+    grep -A 30 -e 'ERROR: AddressSanitizer' -e 'ERROR: LeakSanitizer' -e 'runtime error:' "$DESK_LOG" | head -60
+    it_fail "sanitizer report in the desk's log"
+  fi
+}
+start_desk
 
 # --- the browser ---------------------------------------------------------------------
 HOSTILE='<i id="pwn">x</i>&"'"'"
-export DESK_URL=$(cat "$DESK_URL_FILE") ARTIFACTS CLERK_PASSWORD HOSTILE IT_CONNINFO IT_TMP
+export ARTIFACTS CLERK_PASSWORD HOSTILE IT_CONNINFO IT_TMP
 export DAEMON_PID=$IT_DAEMON_PID DAEMON_LOG=$IT_DAEMON_LOG AIXIND
 export DAEMON_ARGS="--listen 127.0.0.1:$IT_DAEMON_PORT --database $IT_CONNINFO"
 export GUARDIAN_ID=$("$MAKE_ID" 360821 19900101 101 M)
@@ -138,8 +156,12 @@ old=$("$MAKE_ID" 360821 20150505 207 M)
   import_row IMP-4 307 "$old" 王小四 M 2015-05-05
 } >"$IMPORT_CSV"
 if ! "$PYTHON" "$AIXIN_SOURCE_DIR/tests/integration/desk_browser.py" clerk; then
-  [[ -s $IT_TMP/daemon.pid ]] && kill -KILL "$(cat "$IT_TMP/daemon.pid")" 2>/dev/null
-  IT_DAEMON_PID=
+  # The browser may have restarted aixind as its own child: that one is
+  # killed here, lib.sh stops ours.
+  if [[ -s $IT_TMP/daemon.pid ]]; then
+    kill -KILL "$(cat "$IT_TMP/daemon.pid")" 2>/dev/null
+    IT_DAEMON_PID=
+  fi
   tail -n 20 "$DESK_LOG"
   it_fail "the clerk's browser session"
 fi
@@ -162,9 +184,30 @@ it_assert_eq 1 "$(it_psql -c "SELECT count(*) FROM aixin.policies p JOIN aixin.c
   WHERE p.policy_year = 2026 AND c.id_number = '$CHILD_ID'")" "the spooled enrollment for 2026 delivered once"
 it_assert_eq 0 "$(it_psql -c "SELECT count(*) FROM aixin.children WHERE id_number = '$OLD_CHILD_ID'")" \
   "the child who is too old was not registered"
+it_assert_eq "filed" "$(it_psql -c "SELECT state FROM aixin.claims WHERE amount_claimed_fen = 600000")" \
+  "the clerk's claim of 6,000 yuan is filed"
 stop_desk
-if grep -q -e 'ERROR: AddressSanitizer' -e 'ERROR: LeakSanitizer' -e 'runtime error:' "$DESK_LOG"; then
-  grep -A 30 -e 'ERROR: AddressSanitizer' -e 'ERROR: LeakSanitizer' -e 'runtime error:' "$DESK_LOG" | head -60
-  it_fail "sanitizer report in the desk's log"
-fi
+check_desk_log
+
+# --- the adjuster: review, approve, pay 6,000 yuan ---------------------------------------
+ADJUSTER_PASSWORD=adjuster-password-01
+printf '%s\n' "$ADJUSTER_PASSWORD" | AIXIN_USER='' AIXIN_PASSWORD='' \
+  "$AIXIN_CLI" account create --username adjuster01 --role insurer_adjuster --division 360800 \
+  --insurer chinalife --password-stdin >/dev/null || it_fail "account create adjuster01"
+export ADJUSTER_PASSWORD
+start_desk
+"$PYTHON" "$AIXIN_SOURCE_DIR/tests/integration/desk_browser.py" adjuster \
+  || it_fail "the adjuster's browser session"
+it_assert_eq "paid|t|600000" "$(it_psql -c "SELECT state, delivered_home, paid_fen FROM aixin.claims
+  WHERE amount_claimed_fen = 600000")" "the claim is paid once, delivered to the home"
+stop_desk
+check_desk_log
+
+# --- the city administrator: every report ------------------------------------------------
+export ADMIN_PASSWORD=$IT_ADMIN_PASSWORD
+start_desk
+"$PYTHON" "$AIXIN_SOURCE_DIR/tests/integration/desk_browser.py" admin \
+  || it_fail "the administrator's browser session"
+stop_desk
+check_desk_log
 it_pass "the desk stopped cleanly"
