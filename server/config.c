@@ -66,6 +66,21 @@ static const config_key_t config_keys[] = {
     INT_KEY("session_ttl_s", session_ttl_s, "43200", 60, 2592000),
     INT_KEY("pwhash_threads", pwhash_threads, "2", 1, 64),
     BOOL_KEY("allow_remote_plain", allow_remote_plain, "false"),
+    INT_KEY("login_timeout_ms", login_timeout_ms, "30000", 10, 600000),
+    INT_KEY("max_unauthenticated", max_unauthenticated, "256", 1, 1000000),
+    INT_KEY("max_connections_per_address", max_connections_per_address, "512",
+            1, 1000000),
+    INT_KEY("max_unauthenticated_per_address",
+            max_unauthenticated_per_address, "32", 1, 1000000),
+    INT_KEY("login_delay_after", login_delay_after, "3", 0, 1000),
+    INT_KEY("login_delay_max_ms", login_delay_max_ms, "30000", 0, 3600000),
+    INT_KEY("login_lock_after", login_lock_after, "10", 1, 100000),
+    INT_KEY("login_lock_s", login_lock_s, "900", 1, 86400 * 7),
+    INT_KEY("login_address_factor", login_address_factor, "5", 1, 1000),
+    INT_KEY("pwhash_per_address", pwhash_per_address, "2", 1, 1000),
+    INT_KEY("session_recheck_ms", session_recheck_ms, "5000", 0, 3600000),
+    STR_KEY("serve_role", serve_role, "aixin_serve"),
+    BOOL_KEY("allow_privileged_role", allow_privileged_role, "false"),
 };
 
 #define CONFIG_KEY_COUNT (sizeof(config_keys) / sizeof(config_keys[0]))

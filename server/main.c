@@ -13,6 +13,7 @@
 #include "admin_http.h"
 #include "admin_tasks.h"
 #include "config.h"
+#include "door.h"
 #include "log.h"
 #include "pwhash_pool.h"
 #include "tls_server.h"
@@ -50,6 +51,10 @@ static void usage(FILE *out)
             "admin_listen max_in_flight handshake_timeout_ms frame_timeout_ms idle_timeout_ms\n"
             "shutdown_grace_ms session_ttl_s pwhash_threads allow_remote_plain\n"
             "tls_cert_file tls_key_file tls_client_ca_file\n"
+            "login_timeout_ms max_unauthenticated max_connections_per_address\n"
+            "max_unauthenticated_per_address login_delay_after login_delay_max_ms\n"
+            "login_lock_after login_lock_s login_address_factor pwhash_per_address\n"
+            "session_recheck_ms serve_role allow_privileged_role\n"
             "(see deploy/aixind.conf.sample).\n");
 }
 
@@ -219,8 +224,15 @@ static int serve(const server_config_t *cfg)
         if (s.shared.tls == NULL)
             return 1;
     }
-    s.shared.pwhash = pwhash_pool_new(cfg->pwhash_threads, 256);
-    if (s.shared.pwhash == NULL) {
+    s.shared.pwhash = pwhash_pool_new(cfg->pwhash_threads, 256,
+                                      cfg->pwhash_per_address);
+    door_limits_t limits = {cfg->max_connections, cfg->max_unauthenticated,
+                            cfg->max_connections_per_address,
+                            cfg->max_unauthenticated_per_address};
+    s.shared.door = door_new(&limits);
+    if (s.shared.pwhash == NULL || s.shared.door == NULL) {
+        pwhash_pool_free(s.shared.pwhash);
+        door_free(s.shared.door);
         SSL_CTX_free(s.shared.tls);
         return 1;
     }
@@ -286,6 +298,7 @@ static int serve(const server_config_t *cfg)
     pwhash_pool_free(s.shared.pwhash);
     for (int i = 0; i < s.nworkers; i++)
         worker_destroy(&s.workers[i]);
+    door_free(s.shared.door);
     SSL_CTX_free(s.shared.tls);
     if (sigterm)
         event_free(sigterm);
