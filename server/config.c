@@ -79,6 +79,7 @@ static const config_key_t config_keys[] = {
     INT_KEY("login_address_factor", login_address_factor, "5", 1, 1000),
     INT_KEY("pwhash_per_address", pwhash_per_address, "2", 1, 1000),
     INT_KEY("session_recheck_ms", session_recheck_ms, "5000", 0, 3600000),
+    INT_KEY("login_failure_delay_ms", login_failure_delay_ms, "250", 0, 10000),
     STR_KEY("serve_role", serve_role, "aixin_serve"),
     BOOL_KEY("allow_privileged_role", allow_privileged_role, "false"),
 };

@@ -46,6 +46,7 @@ typedef struct server_config {
     int login_address_factor; /* an address may fail this many times more */
     int pwhash_per_address;   /* password hashes queued per address */
     int session_recheck_ms;   /* a session is re-read at least this often */
+    int login_failure_delay_ms; /* a refused login is answered this late */
     char serve_role[64];      /* --migrate grants EXECUTE to this role */
     bool allow_privileged_role; /* serve as superuser or schema owner */
 } server_config_t;

@@ -1,5 +1,6 @@
 /* Hello, Login, Authenticate, Logout and CreateAccount. */
 #include <inttypes.h>
+#include <stdarg.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -144,6 +145,53 @@ static void session_token_new(login_state_t *st)
     token_hash(st->token, st->hash);
 }
 
+/* ---- Refused logins are answered late ----
+ * A guesser gets its answer after login_failure_delay_ms (OpenSSH does the
+ * same), so that one connection cannot try more than a few times a second
+ * even when every attempt is throttled and costs no hash; with the cap on
+ * strangers per address this bounds what one address can make the
+ * database do. */
+
+typedef struct held_answer {
+    request_t *req; /* borrowed until answered */
+    Aixin__V1__ErrorCode code;
+    char message[200];
+} held_answer_t;
+
+static void login_on_held(evutil_socket_t fd, short what, void *arg)
+{
+    held_answer_t *h = arg;
+    request_t *req = h->req;
+    req->worker->answers_held--;
+    request_reply_error(req, h->code, NULL, "%s", h->message);
+}
+
+__attribute__((format(printf, 3, 4))) static void
+login_refuse_late(request_t *req, Aixin__V1__ErrorCode code, const char *fmt,
+                  ...)
+{
+    held_answer_t *h = pb_arena_alloc(&req->arena, sizeof(*h));
+    if (h == NULL) {
+        db_result_reply_oom(req);
+        return;
+    }
+    h->req = req;
+    h->code = code;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(h->message, sizeof(h->message), fmt, ap);
+    va_end(ap);
+    int ms = req_config(req)->login_failure_delay_ms;
+    struct timeval tv = {ms / 1000, (ms % 1000) * 1000};
+    if (ms == 0 ||
+        event_base_once(req->worker->base, -1, EV_TIMEOUT, login_on_held, h,
+                        &tv) != 0) {
+        request_reply_error(req, code, NULL, "%s", h->message);
+        return;
+    }
+    req->worker->answers_held++;
+}
+
 static void login_on_failure_counted(void *arg, db_outcome_t outcome,
                                      const PGresult *res)
 {
@@ -154,8 +202,8 @@ static void login_on_failure_counted(void *arg, db_outcome_t outcome,
                   strcmp(db_result_text(res, 0, 1), "t") == 0;
     log_info("req=%" PRIu64 " event=login_failed user=%s locked=%s",
              req->serial, req->msg->login->username, locked ? "yes" : "no");
-    request_reply_error(req, AIXIN__V1__ERROR_CODE__ERROR_CODE_UNAUTHENTICATED,
-                        NULL, "wrong username or password");
+    login_refuse_late(req, AIXIN__V1__ERROR_CODE__ERROR_CODE_UNAUTHENTICATED,
+                      "wrong username or password");
 }
 
 static void login_on_verified(void *arg, bool ok, const char *unused)
@@ -209,14 +257,14 @@ static void login_on_begin(void *arg, db_outcome_t outcome,
         log_info("req=%" PRIu64 " event=login_throttled locked=%s wait_s=%" PRId64,
                  req->serial, locked ? "yes" : "no", secs);
         if (locked)
-            request_reply_error(
-                req, AIXIN__V1__ERROR_CODE__ERROR_CODE_TOO_MANY_ATTEMPTS, NULL,
+            login_refuse_late(
+                req, AIXIN__V1__ERROR_CODE__ERROR_CODE_TOO_MANY_ATTEMPTS,
                 "too many failed logins: locked for %" PRId64 " s (or until an "
                 "administrator unlocks the account)",
                 secs);
         else
-            request_reply_error(
-                req, AIXIN__V1__ERROR_CODE__ERROR_CODE_TOO_MANY_ATTEMPTS, NULL,
+            login_refuse_late(
+                req, AIXIN__V1__ERROR_CODE__ERROR_CODE_TOO_MANY_ATTEMPTS,
                 "too many failed logins: try again in %" PRId64 " s", secs);
         return;
     }
@@ -231,8 +279,8 @@ static void login_on_begin(void *arg, db_outcome_t outcome,
     if (!pwhash_verify(req->worker->pwhash, st->address,
                        req->msg->login->password, stored, login_on_verified,
                        req))
-        request_reply_error(req, AIXIN__V1__ERROR_CODE__ERROR_CODE_UNAVAILABLE,
-                            NULL, "too many logins at once; retry");
+        login_refuse_late(req, AIXIN__V1__ERROR_CODE__ERROR_CODE_UNAVAILABLE,
+                          "too many logins at once from your address; retry");
 }
 
 void handle_login(request_t *req)

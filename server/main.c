@@ -54,7 +54,8 @@ static void usage(FILE *out)
             "login_timeout_ms max_unauthenticated max_connections_per_address\n"
             "max_unauthenticated_per_address login_delay_after login_delay_max_ms\n"
             "login_lock_after login_lock_s login_address_factor pwhash_per_address\n"
-            "session_recheck_ms serve_role allow_privileged_role\n"
+            "session_recheck_ms login_failure_delay_ms serve_role\n"
+            "allow_privileged_role\n"
             "(see deploy/aixind.conf.sample).\n");
 }
 

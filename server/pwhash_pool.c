@@ -42,7 +42,8 @@ struct pwhash_pool {
     int nkeys, keys_cap;
     struct pwhash_key_count {
         char key[PWHASH_KEY_SIZE];
-        int jobs;
+        int jobs;    /* queued or running */
+        int running; /* of which on a thread now */
     } *keys; /* owned */
 };
 
@@ -58,6 +59,7 @@ static struct pwhash_key_count *pwhash_key_slot(pwhash_pool_t *pool,
     struct pwhash_key_count *k = &pool->keys[pool->nkeys++];
     snprintf(k->key, sizeof(k->key), "%s", key);
     k->jobs = 0;
+    k->running = 0;
     return k;
 }
 
@@ -67,8 +69,55 @@ static void pwhash_key_done(pwhash_pool_t *pool, const char *key)
     if (key[0] == '\0')
         return;
     struct pwhash_key_count *k = pwhash_key_slot(pool, key, false);
-    if (k != NULL && --k->jobs <= 0)
+    if (k == NULL)
+        return;
+    k->running--;
+    if (--k->jobs <= 0)
         *k = pool->keys[--pool->nkeys];
+}
+
+/* Hashes running now for the job's key (0 without a key). */
+static int pwhash_key_running(pwhash_pool_t *pool, const pwhash_job_t *job)
+{
+    if (job->key[0] == '\0')
+        return 0;
+    struct pwhash_key_count *k = pwhash_key_slot(pool, job->key, false);
+    return k != NULL ? k->running : 0;
+}
+
+/*
+ * Under pool->lock, queue not empty: take the oldest job among those whose
+ * key has the fewest hashes running, so that an address flooding the
+ * queue gets a thread only after every other address had its turn.
+ */
+static pwhash_job_t *pwhash_take_fair(pwhash_pool_t *pool)
+{
+    pwhash_job_t *best = NULL, *best_prev = NULL, *prev = NULL;
+    int best_running = 0;
+    for (pwhash_job_t *j = pool->head; j != NULL; prev = j, j = j->next) {
+        int r = pwhash_key_running(pool, j);
+        if (best == NULL || r < best_running) {
+            best = j;
+            best_prev = prev;
+            best_running = r;
+            if (r == 0)
+                break;
+        }
+    }
+    if (best_prev != NULL)
+        best_prev->next = best->next;
+    else
+        pool->head = best->next;
+    if (pool->tail == best)
+        pool->tail = best_prev;
+    best->next = NULL;
+    pool->queued--;
+    if (best->key[0] != '\0') {
+        struct pwhash_key_count *k = pwhash_key_slot(pool, best->key, false);
+        if (k != NULL)
+            k->running++;
+    }
+    return best;
 }
 
 struct pwhash_waiter {
@@ -109,11 +158,7 @@ static void *pwhash_thread(void *arg)
             pthread_mutex_unlock(&pool->lock);
             return NULL;
         }
-        pwhash_job_t *job = pool->head;
-        pool->head = job->next;
-        if (pool->head == NULL)
-            pool->tail = NULL;
-        pool->queued--;
+        pwhash_job_t *job = pwhash_take_fair(pool);
         pthread_mutex_unlock(&pool->lock);
 
         pwhash_run(pool, job);

@@ -134,6 +134,7 @@ void worker_retire_conn(worker_t *w, conn_t *c)
 void worker_check_idle(worker_t *w)
 {
     if (w->stopping && w->conns == NULL && w->closed == NULL &&
+        w->answers_held == 0 &&
         (w->db == NULL || db_pool_busy(w->db) == 0))
         event_base_loopexit(w->base, NULL);
 }

@@ -54,6 +54,7 @@ typedef struct worker {
     struct event *publish_timer;    /* owned; copies pool figures to metrics */
     metrics_t metrics;              /* read by the admin HTTP port */
     uint64_t requests;              /* for the exit log */
+    int answers_held;               /* refused logins waiting to be answered */
 } worker_t;
 
 /* Set up a worker (loop, db pool). */

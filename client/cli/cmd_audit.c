@@ -86,7 +86,7 @@ static cli_exit_t audit_show(const cli_context_t *ctx, int argc, char **argv)
         }
     }
     cli_exit_t rc = cli_check_no_operands("audit show", argc, argv);
-    if (rc == CLI_EXIT_OK && body.division_code != NULL)
+    if (rc == CLI_EXIT_OK && body.division_code[0] != '\0')
         rc = input_check_division_code(body.division_code, "division_code");
     if (rc != CLI_EXIT_OK)
         return rc;
