@@ -447,3 +447,26 @@ BEGIN
      LIMIT greatest(1, least(coalesce(p_limit, 1000), 10000));
 END;
 $$;
+
+-- ---------------------------------------------------------------------------
+-- Input rules, as in common/text_check.c and common/idcard.c.
+-- ---------------------------------------------------------------------------
+
+-- As in 0001, plus: no line or paragraph separator, no bidirectional
+-- formatting control (they make text display unlike what it holds).
+CREATE OR REPLACE FUNCTION aixin.label_ok(p_text text, p_max_len int) RETURNS boolean
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT p_text IS NOT NULL
+     AND char_length(p_text) BETWEEN 1 AND p_max_len
+     AND p_text !~ '[\u0001-\u001f\u007f-\u009f\u2028-\u202e\u2066-\u2069]'
+     AND p_text !~ '^\s|\s$'
+$$;
+
+-- As in 0001, plus: the address code begins with a province of GB/T 2260.
+CREATE OR REPLACE FUNCTION aixin.id_number_valid(p_id text) RETURNS boolean
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT p_id ~ '^[0-9]{17}[0-9X]$'
+     AND left(p_id, 2) ~ '^(1[1-5]|2[1-3]|3[1-7]|4[1-6]|5[0-4]|6[1-5]|71|8[12])$'
+     AND aixin.id_check_char(left(p_id, 17)) = substr(p_id, 18, 1)
+     AND aixin.id_birth_date(p_id) IS NOT NULL
+$$;

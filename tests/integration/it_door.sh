@@ -12,7 +12,9 @@
 #  6. the daemon serves as a role that can only execute the functions: it
 #     cannot read or change a table, and refuses to serve as a superuser;
 #  4. refusals are audited apart from the refused work, and the audit log's
-#     hash chain shows the first row changed by hand.
+#     hash chain shows the first row changed by hand;
+#  7. single-line text refuses separators and bidi controls, ID numbers a
+#     region code without a real province.
 # Sizes are small, to prove the point; the figures are printed by the probe.
 source "$(dirname "$0")/lib.sh"
 
@@ -100,6 +102,16 @@ it_log "$(it_last_stdout)"
 it_expect_exit 0 "$PROBE" revoke 127.0.0.1 "$port" logout clerk01 "$clerk_pw"
 it_expect_exit 0 "$PROBE" revoke 127.0.0.1 "$port" password clerk02 "$clerk_pw"
 it_expect_exit 0 "$PROBE" revoke 127.0.0.1 "$port" disable clerk03 "$clerk_pw" admin "$IT_ADMIN_PASSWORD"
+
+# --- 7. input ----------------------------------------------------------------------
+MAKE_ID=$AIXIN_BIN_DIR/tests/make_id
+# make_id refuses address 000000 itself: the check character from SQL.
+zero_id=00000019880304011$(it_psql -c "SELECT aixin.id_check_char('00000019880304011')")
+it_expect_exit 0 "$PROBE" input 127.0.0.1 "$port" victim01 "$clerk_pw" \
+  "$("$MAKE_ID" 360821 19880304 011 M)" "$zero_id"
+it_assert_eq "f|f|t" "$(it_psql -c "SELECT aixin.id_number_valid('$zero_id'),
+                                    aixin.label_ok(E'a\u2028b', 64), aixin.label_ok('ab', 64)")" \
+  "the database refuses them too"
 
 # --- 4. refusals audited, chain verified ---------------------------------------
 refused_before=$(it_psql -c "SELECT count(*) FROM aixin.audit_log WHERE action LIKE 'refused.%'")

@@ -538,6 +538,73 @@ static int scenario_revoke(const char *mode, const char *user, const char *pw,
     return 0;
 }
 
+/* ---- input ---- */
+
+/* RegisterHousehold with one guardian; the answer's code. */
+static int register_one(probe_conn_t *c, const char *id, const char *name)
+{
+    Aixin__V1__Guardian g = AIXIN__V1__GUARDIAN__INIT;
+    g.id_number = (char *)id;
+    g.name = (char *)name;
+    Aixin__V1__Guardian *gs[1] = {&g};
+    Aixin__V1__RegisterHousehold rh = AIXIN__V1__REGISTER_HOUSEHOLD__INIT;
+    rh.township_code = "360821100";
+    rh.kind = AIXIN__V1__HOUSEHOLD_KIND__HOUSEHOLD_KIND_ONLY_CHILD;
+    rh.certificate_no = "DOOR-1";
+    rh.n_guardians = 1;
+    rh.guardians = gs;
+    uint8_t key[16];
+    random_key(key);
+    Aixin__V1__Request req = AIXIN__V1__REQUEST__INIT;
+    req.body_case = AIXIN__V1__REQUEST__BODY_REGISTER_HOUSEHOLD;
+    req.register_household = &rh;
+    req.idempotency_key.data = key;
+    req.idempotency_key.len = sizeof(key);
+    return send_body(c, &req) ? answer_code(c, 10000, NULL, 0) : -1;
+}
+
+/*
+ * input HOST PORT USER PASSWORD GOOD_ID ZERO_REGION_ID: names with a line
+ * separator or a bidi override, and an ID number whose address code is
+ * 000000 (check character right), are refused INVALID_ARGUMENT; the same
+ * household with clean input is accepted.
+ */
+static int scenario_input(const char *user, const char *pw, const char *good,
+                          const char *zero)
+{
+    probe_conn_t c;
+    if (!probe_connect_from(&c, HONEST_SOURCE, host, port) ||
+        !probe_login(&c, user, pw))
+        return fail("cannot log in as %s", user);
+    static const struct {
+        const char *name;
+        bool id_zero;
+        const char *why;
+    } bad[] = {
+        {"\xe5\x88\x98\xe2\x80\xa8\xe5\xbb\xba", false, "U+2028 in a name"},
+        {"\xe5\x88\x98\xe2\x80\xa9", false, "U+2029 in a name"},
+        {"abc\xe2\x80\xae" "fed", false, "U+202E in a name"},
+        {"\xe2\x81\xa6x\xe2\x81\xa9", false, "U+2066/U+2069 in a name"},
+        {"\xe5\x88\x98\xe5\xbb\xba", true, "address code 000000"},
+    };
+    int failures = 0;
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        int code = register_one(&c, bad[i].id_zero ? zero : good, bad[i].name);
+        if (code != AIXIN__V1__ERROR_CODE__ERROR_CODE_INVALID_ARGUMENT) {
+            fprintf(stderr, "door_probe: %s answered %d\n", bad[i].why, code);
+            failures++;
+        }
+    }
+    int code = register_one(&c, good, "\xe5\x88\x98\xe5\xbb\xba");
+    probe_close(&c);
+    if (code != 0)
+        return fail("the clean household was answered %d", code);
+    if (failures > 0)
+        return fail("%d bad inputs were not refused", failures);
+    printf("separators, bidi controls and address code 000000 refused\n");
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 4) {
@@ -560,6 +627,8 @@ int main(int argc, char **argv)
     if (strcmp(s, "revoke") == 0 && (argc == 7 || argc == 9))
         return scenario_revoke(argv[4], argv[5], argv[6], argc == 9 ? argv[7] : NULL,
                                argc == 9 ? argv[8] : NULL);
+    if (strcmp(s, "input") == 0 && argc == 8)
+        return scenario_input(argv[4], argv[5], argv[6], argv[7]);
     fprintf(stderr, "door_probe: unknown scenario or wrong arguments\n");
     return 2;
 }
