@@ -496,8 +496,8 @@ void conn_evict(conn_t *c)
         return;
     c->quiet_close = true;
     conn_close(c, AIXIN__V1__ERROR_CODE__ERROR_CODE_UNAVAILABLE,
-               "too many connections that have not logged in; this, the "
-               "oldest, makes room");
+               "too many connections that have not logged in; this one "
+               "makes room");
 }
 
 void conn_on_signed_in(conn_t *c)

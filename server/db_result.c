@@ -153,7 +153,7 @@ bool db_result_ok(request_t *req, db_outcome_t outcome, const PGresult *res)
                                     sizeof(field), message, sizeof(message)))
         return true;
     /* A refusal rolled back with its transaction: record it apart. */
-    if (code == AIXIN__V1__ERROR_CODE__ERROR_CODE_PERMISSION_DENIED)
+    if (audit_refusal_wanted(req, code))
         audit_record_refusal(req, message);
     request_reply_error(req, code, field[0] ? field : NULL, "%s", message);
     return false;

@@ -147,6 +147,8 @@ static const db_statement_t statements[DB_STMT_COUNT] = {
     [DB_STMT_AUDIT_LIST] =
         {"audit_list",
          "SELECT * FROM aixin.audit_list($1, $2, $3, $4, $5, $6)", 6},
+    [DB_STMT_SESSION_VALID] =
+        {"session_valid", "SELECT * FROM aixin.session_valid($1)", 1},
     [DB_STMT_LIST_POLICIES] =
         {"list_policies", "SELECT * FROM aixin.list_policies($1, $2, $3)", 3},
 };

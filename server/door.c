@@ -158,10 +158,21 @@ static void strangers_remove(door_t *d, door_slot_t *s)
     s->addr->unauthenticated--;
 }
 
-/* The oldest stranger stops counting; its worker is told to close it. */
+/*
+ * A stranger stops counting and its worker is told to close it: the
+ * oldest one of the address that holds the most strangers, so that one
+ * address flooding the door evicts its own connections, not the office
+ * next door that is halfway through its login.
+ */
 static void evict_oldest(door_t *d, uint64_t *evict_id, int *evict_worker)
 {
+    int most = 0;
+    for (door_slot_t *t = d->oldest; t != NULL; t = t->newer)
+        if (t->addr->unauthenticated > most)
+            most = t->addr->unauthenticated;
     door_slot_t *s = d->oldest;
+    while (s->addr->unauthenticated != most)
+        s = s->newer;
     strangers_remove(d, s);
     s->evicted = true;
     d->connections--;

@@ -1,9 +1,11 @@
 /*
  * The door: who may hold a connection. Strangers (connections that have
  * not logged in) have a cap of their own and a cap per source address;
- * when the strangers' cap or the connection limit is reached, the oldest
- * stranger makes room, so an office that has logged in is never refused
- * because of strangers (OpenSSH's MaxStartups, pgbouncer's limits).
+ * when the strangers' cap or the connection limit is reached, a stranger
+ * makes room: the oldest of the address that holds the most strangers.
+ * An office that has logged in is never refused because of strangers,
+ * and one address flooding the door evicts its own connections
+ * (OpenSSH's MaxStartups, pgbouncer's limits).
  *
  * Shared by the acceptor (main thread) and the workers: every call takes
  * the door's lock, briefly. Refusals and evictions are counted here and

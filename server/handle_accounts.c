@@ -94,6 +94,7 @@ typedef struct change_state {
     char username[40];
     uint8_t keep_token[32]; /* this connection's session stays */
     char address[48];
+    char stored_hash[128]; /* the account's argon2id string */
 } change_state_t;
 
 static void change_on_stored(void *arg, db_outcome_t outcome,
@@ -130,18 +131,64 @@ static void change_on_hashed(void *arg, bool ok, const char *hash)
     db_result_submit(req, q);
 }
 
+static void change_on_failure_counted(void *arg, db_outcome_t outcome,
+                                      const PGresult *res)
+{
+    request_t *req = arg;
+    if (!db_result_ok(req, outcome, res))
+        return;
+    log_info("req=%" PRIu64 " event=password_change_refused", req->serial);
+    request_reply_error(req, AIXIN__V1__ERROR_CODE__ERROR_CODE_INVALID_ARGUMENT,
+                        "old_password", "the old password is wrong");
+}
+
 static void change_on_verified(void *arg, bool ok, const char *unused)
 {
     request_t *req = arg;
     if (!ok) {
-        log_info("req=%" PRIu64 " event=password_change_refused", req->serial);
-        request_reply_error(req, AIXIN__V1__ERROR_CODE__ERROR_CODE_INVALID_ARGUMENT,
-                            "old_password", "the old password is wrong");
+        /* A wrong old password counts as a failed login: a stolen session
+         * must not become a way to guess the password unthrottled. */
+        const change_state_t *st = req->step_state;
+        const server_config_t *cfg = req->worker->shared->config;
+        db_query_t *q = db_result_query(req, DB_STMT_LOGIN_FAILED,
+                                        change_on_failure_counted);
+        if (q == NULL)
+            return;
+        db_query_add_text(q, st->username);
+        db_query_add_text(q, st->address);
+        db_query_add_int64(q, cfg->login_delay_after);
+        db_query_add_int64(q, cfg->login_delay_max_ms);
+        db_query_add_int64(q, cfg->login_lock_after);
+        db_query_add_int64(q, cfg->login_lock_s);
+        db_query_add_int64(q, cfg->login_address_factor);
+        db_result_submit(req, q);
         return;
     }
     if (!pwhash_hash(req->worker->pwhash,
                      req->msg->change_password->new_password, change_on_hashed,
                      req))
+        request_reply_error(req, AIXIN__V1__ERROR_CODE__ERROR_CODE_UNAVAILABLE,
+                            NULL, "server busy; retry");
+}
+
+static void change_on_throttle_checked(void *arg, db_outcome_t outcome,
+                                       const PGresult *res)
+{
+    request_t *req = arg;
+    if (!db_result_ok(req, outcome, res))
+        return;
+    if (PQntuples(res) == 1 && db_result_int64(res, 0, 2) > 0) {
+        request_reply_error(req,
+                            AIXIN__V1__ERROR_CODE__ERROR_CODE_TOO_MANY_ATTEMPTS,
+                            NULL, "too many wrong passwords: try again in %" PRId64
+                                  " s",
+                            (db_result_int64(res, 0, 2) + 999) / 1000);
+        return;
+    }
+    change_state_t *st = req->step_state;
+    if (!pwhash_verify(req->worker->pwhash, st->address,
+                       req->msg->change_password->old_password,
+                       st->stored_hash, change_on_verified, req))
         request_reply_error(req, AIXIN__V1__ERROR_CODE__ERROR_CODE_UNAVAILABLE,
                             NULL, "server busy; retry");
 }
@@ -160,11 +207,16 @@ static void change_on_current(void *arg, db_outcome_t outcome,
     change_state_t *st = req->step_state;
     snprintf(st->username, sizeof(st->username), "%s",
              db_result_text(res, 0, 0));
-    if (!pwhash_verify(req->worker->pwhash, st->address,
-                       req->msg->change_password->old_password,
-                       db_result_text(res, 0, 1), change_on_verified, req))
-        request_reply_error(req, AIXIN__V1__ERROR_CODE__ERROR_CODE_UNAVAILABLE,
-                            NULL, "server busy; retry");
+    snprintf(st->stored_hash, sizeof(st->stored_hash), "%s",
+             db_result_text(res, 0, 1));
+    /* Throttled like a login, before any hash is spent. */
+    db_query_t *q =
+        db_result_query(req, DB_STMT_LOGIN_BEGIN, change_on_throttle_checked);
+    if (q == NULL)
+        return;
+    db_query_add_text(q, st->username);
+    db_query_add_text(q, st->address);
+    db_result_submit(req, q);
 }
 
 void handle_change_password(request_t *req)

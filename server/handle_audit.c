@@ -18,6 +18,21 @@ static void refusal_recorded(void *arg, db_outcome_t outcome,
         log_warn("event=audit_refusal_failed outcome=%d", (int)outcome);
 }
 
+bool audit_refusal_wanted(const request_t *req, int code)
+{
+    if (code == AIXIN__V1__ERROR_CODE__ERROR_CODE_PERMISSION_DENIED)
+        return true;
+    if (code != AIXIN__V1__ERROR_CODE__ERROR_CODE_NOT_FOUND || req->msg == NULL)
+        return false;
+    switch (req->msg->body_case) {
+    case AIXIN__V1__REQUEST__BODY_GET_CLAIM:
+    case AIXIN__V1__REQUEST__BODY_CLAIM_HISTORY:
+        return true;
+    default:
+        return false;
+    }
+}
+
 void audit_record_refusal(const request_t *req, const char *message)
 {
     if (req->actor_id == 0 || req->worker == NULL)

@@ -552,7 +552,7 @@ void session_check_then(request_t *req, void (*next)(request_t *))
         atomic_load(&req->worker->shared->session_generation);
     req->step_next = next;
     db_query_t *q =
-        db_result_query(req, DB_STMT_SESSION_RESUME, session_on_checked);
+        db_result_query(req, DB_STMT_SESSION_VALID, session_on_checked);
     if (q == NULL)
         return;
     db_query_add_bytea(q, req->conn->auth.token_hash,

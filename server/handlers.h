@@ -41,6 +41,10 @@ void handle_verify_audit(request_t *req);
 /* A request was refused (PERMISSION_DENIED): record it in the audit log,
  * in a transaction of its own (the refused one rolled back). */
 void audit_record_refusal(const request_t *req, const char *message);
+/* Whether the database's refusal `code` of req is to be recorded so:
+ * every PERMISSION_DENIED, and NOT_FOUND of a read of personal data (a
+ * claim out of scope is answered NOT_FOUND, like a missing one). */
+bool audit_refusal_wanted(const request_t *req, int code);
 
 /* handle_registry.c */
 void handle_list_divisions(request_t *req);

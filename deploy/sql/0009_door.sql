@@ -159,6 +159,18 @@ BEGIN
 END;
 $$;
 
+-- Whether a session is still live, for the daemon's re-check before a
+-- request (after a revocation somewhere): a read, so it costs no commit
+-- to disk, unlike session_resume.
+CREATE FUNCTION aixin.session_valid(p_token_hash bytea)
+RETURNS TABLE (account_id bigint)
+LANGUAGE sql STABLE AS $$
+  SELECT s.account_id
+    FROM aixin.sessions s
+    JOIN aixin.accounts a ON a.id = s.account_id
+   WHERE s.token_hash = p_token_hash AND s.expires_at > now() AND NOT a.disabled
+$$;
+
 -- ---------------------------------------------------------------------------
 -- Account administration: each change ends the account's sessions.
 -- ---------------------------------------------------------------------------

@@ -2,8 +2,9 @@
  * The door (server/door.c) under any sequence of arrivals, logins, logouts,
  * evictions and departures, from a handful of addresses, against a model:
  * the counts match, arrivals never pass the caps, an address over its
- * cap is refused, a stranger is evicted only to make room, the oldest first,
- * and a logged-in connection is never evicted. Then every Login-shaped
+ * cap is refused, a stranger is evicted only to make room (the oldest of
+ * the address holding the most strangers), and a logged-in connection is
+ * never evicted. Then every Login-shaped
  * request in the input goes through the request checks that guard the
  * login path.
  */
@@ -63,12 +64,21 @@ static void fuzz_door(const uint8_t *data, size_t size)
             door_verdict_t v = door_admit(d, (struct sockaddr *)&sa, 0, &id,
                                           &evict_id, &evict_worker);
             if (evict_id != 0) {
-                /* Only a stranger, and the oldest one, makes room. */
+                /* Only a stranger makes room: the oldest of the address
+                 * holding the most strangers. */
+                int strangers_of[ADDRESSES] = {0}, most = 0;
+                for (int k = 0; k < n; k++)
+                    if (!live[k].authenticated && !live[k].evicted)
+                        strangers_of[live[k].addr]++;
+                for (int x = 0; x < ADDRESSES; x++)
+                    if (strangers_of[x] > most)
+                        most = strangers_of[x];
                 live_t *victim = NULL, *oldest = NULL;
                 for (int k = 0; k < n; k++) {
                     if (live[k].id == evict_id)
                         victim = &live[k];
                     if (!live[k].authenticated && !live[k].evicted &&
+                        strangers_of[live[k].addr] == most &&
                         (oldest == NULL ||
                          live[k].stranger_since < oldest->stranger_since))
                         oldest = &live[k];

@@ -113,6 +113,15 @@ it_assert_eq "f|f|t" "$(it_psql -c "SELECT aixin.id_number_valid('$zero_id'),
                                     aixin.label_ok(E'a\u2028b', 64), aixin.label_ok('ab', 64)")" \
   "the database refuses them too"
 
+# --- the client's commands for passwords -------------------------------------
+AIXIN_NEW_PASSWORD=reset-password-22 it_expect_exit 0 "$AIXIN_CLI" account reset-password victim01
+as_victim() { AIXIN_USER=victim01 AIXIN_SESSION_FILE=$IT_TMP/victim2-session "$@"; }
+AIXIN_PASSWORD=$clerk_pw as_victim it_expect_exit 1 "$AIXIN_CLI" year list
+AIXIN_PASSWORD=reset-password-22 AIXIN_NEW_PASSWORD=changed-password-33 \
+  as_victim it_expect_exit 0 "$AIXIN_CLI" password change
+AIXIN_PASSWORD=changed-password-33 as_victim it_expect_exit 0 "$AIXIN_CLI" year list
+it_pass "reset by the admin, then changed by the account itself"
+
 # --- 4. refusals audited, chain verified ---------------------------------------
 refused_before=$(it_psql -c "SELECT count(*) FROM aixin.audit_log WHERE action LIKE 'refused.%'")
 AIXIN_USER=clerk01 AIXIN_PASSWORD=$clerk_pw AIXIN_SESSION_FILE=$IT_TMP/clerk-session \
@@ -121,6 +130,10 @@ AIXIN_USER=clerk01 AIXIN_PASSWORD=$clerk_pw AIXIN_SESSION_FILE=$IT_TMP/clerk-ses
 refused_after=$(it_psql -c "SELECT count(*) FROM aixin.audit_log WHERE action LIKE 'refused.%'")
 (( refused_after > refused_before )) || it_fail "a refused write left no audit row"
 it_pass "a refused write is audited"
+AIXIN_USER=clerk01 AIXIN_PASSWORD=$clerk_pw AIXIN_SESSION_FILE=$IT_TMP/clerk-session \
+  it_expect_exit 1 "$AIXIN_CLI" claim show --claim 424242
+it_assert_eq 1 "$(it_psql -c "SELECT count(*) FROM aixin.audit_log WHERE action = 'refused.get_claim'")" \
+  "a refused claim read is audited"
 
 it_expect_exit 0 "$AIXIN_CLI" audit verify
 it_expect_exit 0 "$AIXIN_CLI" audit show --account admin
