@@ -13,6 +13,8 @@ static const char *const messages[IDCARD_RESULT_COUNT] = {
     [IDCARD_ERR_LENGTH] = "ID number must be 18 characters",
     [IDCARD_ERR_CHAR] =
         "ID number must be 17 digits followed by a digit or uppercase X",
+    [IDCARD_ERR_REGION] =
+        "ID number must begin with a real province code (GB/T 2260)",
     [IDCARD_ERR_DATE] = "ID number does not hold a real birth date",
     [IDCARD_ERR_CHECK] = "ID number check character is wrong",
 };
@@ -38,6 +40,24 @@ static bool is_digit(char c)
     return c >= '0' && c <= '9';
 }
 
+bool idcard_province_valid(const char *p)
+{
+    if (!is_digit(p[0]) || !is_digit(p[1]))
+        return false;
+    int tens = p[0] - '0', unit = p[1] - '0';
+    switch (tens) {
+    case 1: return unit >= 1 && unit <= 5;  /* North */
+    case 2: return unit >= 1 && unit <= 3;  /* North-east */
+    case 3: return unit >= 1 && unit <= 7;  /* East */
+    case 4: return unit >= 1 && unit <= 6;  /* Centre and south */
+    case 5: return unit >= 0 && unit <= 4;  /* South-west */
+    case 6: return unit >= 1 && unit <= 5;  /* North-west */
+    case 7: return unit == 1;               /* Taiwan */
+    case 8: return unit == 1 || unit == 2;  /* Hong Kong, Macao */
+    default: return false;
+    }
+}
+
 idcard_result_t idcard_parse(const char *s, size_t len, idcard_info_t *out)
 {
     if (s == NULL || len != IDCARD_LENGTH)
@@ -47,6 +67,8 @@ idcard_result_t idcard_parse(const char *s, size_t len, idcard_info_t *out)
             return IDCARD_ERR_CHAR;
     if (!is_digit(s[17]) && s[17] != 'X')
         return IDCARD_ERR_CHAR;
+    if (!idcard_province_valid(s))
+        return IDCARD_ERR_REGION;
     civil_date_t birth;
     /* Reuse the strict date parser on a "YYYY-MM-DD" view of digits 7-14. */
     char text[10] = {s[6], s[7], s[8], s[9], '-', s[10],

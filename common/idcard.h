@@ -12,6 +12,7 @@
 #ifndef AIXIN_IDCARD_H
 #define AIXIN_IDCARD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #define IDCARD_LENGTH 18
@@ -23,6 +24,8 @@ typedef enum idcard_result {
     IDCARD_ERR_LENGTH, /* not exactly 18 bytes */
     IDCARD_ERR_CHAR,   /* a non-digit in 1-17, or 18 not a digit or 'X'
                           (lowercase 'x' is refused: 'X' is canonical) */
+    IDCARD_ERR_REGION, /* digits 1-2 are not a province of GB/T 2260
+                          (so never 000000) */
     IDCARD_ERR_DATE,   /* digits 7-14 are not a real date from 1900-01-01 to
                           2999-12-31 */
     IDCARD_ERR_CHECK,  /* the check character does not match */
@@ -40,11 +43,17 @@ typedef struct idcard_info {
  * Check s[0..len) and extract the birth date and sex. Errors are reported
  * in the order of the enum above (length first, check character last), so
  * the reason is the most basic one. *out is written only on IDCARD_OK and
- * may be NULL. Whether the date lies in the future, and whether the
- * address code is a real division, is for the caller to judge.
+ * may be NULL. The address code must start with a province of GB/T 2260
+ * (idcard_province_valid); whether the date lies in the future, and
+ * whether the whole address code is a real division, is for the caller to
+ * judge.
  */
 __attribute__((warn_unused_result)) idcard_result_t
 idcard_parse(const char *s, size_t len, idcard_info_t *out);
+
+/* Whether the two digits at p are a province-level code of GB/T 2260:
+ * 11-15, 21-23, 31-37, 41-46, 50-54, 61-65, 71, 81, 82. */
+bool idcard_province_valid(const char *p);
 
 /* Short constant English reason, e.g. "ID number check character is
  * wrong", for error messages. */

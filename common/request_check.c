@@ -384,6 +384,10 @@ bool request_body_is_mutating(Aixin__V1__Request__BodyCase body)
     case AIXIN__V1__REQUEST__BODY_PAY_CLAIM:
     case AIXIN__V1__REQUEST__BODY_RECORD_VISIT:
     case AIXIN__V1__REQUEST__BODY_ADD_SUPPLEMENTARY_PAYOUT:
+    case AIXIN__V1__REQUEST__BODY_UNLOCK_ACCOUNT:
+    case AIXIN__V1__REQUEST__BODY_DISABLE_ACCOUNT:
+    case AIXIN__V1__REQUEST__BODY_CHANGE_PASSWORD:
+    case AIXIN__V1__REQUEST__BODY_RESET_PASSWORD:
         return true;
     default:
         return false;
@@ -460,6 +464,12 @@ const char *request_body_name(Aixin__V1__Request__BodyCase body)
         return "list_due_claims";
     case AIXIN__V1__REQUEST__BODY_CLAIM_HISTORY:
         return "claim_history";
+    case AIXIN__V1__REQUEST__BODY_UNLOCK_ACCOUNT: return "unlock_account";
+    case AIXIN__V1__REQUEST__BODY_DISABLE_ACCOUNT: return "disable_account";
+    case AIXIN__V1__REQUEST__BODY_CHANGE_PASSWORD: return "change_password";
+    case AIXIN__V1__REQUEST__BODY_RESET_PASSWORD: return "reset_password";
+    case AIXIN__V1__REQUEST__BODY_LIST_AUDIT: return "list_audit";
+    case AIXIN__V1__REQUEST__BODY_VERIFY_AUDIT: return "verify_audit";
 
     default: return "unknown";
     }
@@ -560,7 +570,35 @@ bool request_check(const Aixin__V1__Request *req, request_problem_t *p)
                                  true);
     }
     case AIXIN__V1__REQUEST__BODY_CERTIFICATE_LOGIN:
+    case AIXIN__V1__REQUEST__BODY_VERIFY_AUDIT:
         return true;
+    case AIXIN__V1__REQUEST__BODY_UNLOCK_ACCOUNT:
+        return check_username(p, "username", req->unlock_account->username);
+    case AIXIN__V1__REQUEST__BODY_DISABLE_ACCOUNT:
+        return check_username(p, "username", req->disable_account->username);
+    case AIXIN__V1__REQUEST__BODY_CHANGE_PASSWORD:
+        return check_password(p, "old_password",
+                              req->change_password->old_password, 1) &&
+               check_password(p, "new_password",
+                              req->change_password->new_password,
+                              REQUEST_PASSWORD_MIN_CHARS);
+    case AIXIN__V1__REQUEST__BODY_RESET_PASSWORD:
+        return check_username(p, "username", req->reset_password->username) &&
+               check_password(p, "new_password",
+                              req->reset_password->new_password,
+                              REQUEST_PASSWORD_MIN_CHARS);
+    case AIXIN__V1__REQUEST__BODY_LIST_AUDIT: {
+        const Aixin__V1__ListAudit *m = req->list_audit;
+        if (rc_str(m->username)[0] != '\0' &&
+            !check_username(p, "username", m->username))
+            return false;
+        if (m->from < 0 || m->to < 0 || (m->to != 0 && m->to < m->from))
+            return rc_fail(p, CODE_INVALID, "to",
+                           "from and to are unix seconds, from before to");
+        return rc_str(m->division_code)[0] == '\0' ||
+               rc_check_division(p, "division_code", m->division_code, true,
+                                 true);
+    }
     case AIXIN__V1__REQUEST__BODY_BIND_CERTIFICATE: {
         const char *sha = rc_str(req->bind_certificate->sha256);
         size_t n = strlen(sha);

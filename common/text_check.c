@@ -2,10 +2,12 @@
 
 #include <stdint.h>
 
-/* Code points a single-line field must not hold: C0, DEL and C1. */
+/* Code points a single-line field must not hold: C0, DEL and C1; line and
+ * paragraph separators; bidirectional embeddings, overrides and isolates. */
 static bool is_control(uint32_t cp)
 {
-    return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F);
+    return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) ||
+           (cp >= 0x2028 && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
 }
 
 bool text_check_utf8(const char *s, size_t len)

@@ -17,7 +17,11 @@
  *   - no control characters at all: no NUL, no C0 (U+0000..U+001F, tab
  *     and newline included), no DEL (U+007F), no C1 (U+0080..U+009F).
  *     Every field this protocol carries is a single line, and refusing
- *     controls keeps log lines and terminals safe.
+ *     controls keeps log lines and terminals safe;
+ *   - no line or paragraph separator (U+2028, U+2029), which some
+ *     viewers break lines on, and no bidirectional formatting control
+ *     (U+202A-U+202E, U+2066-U+2069), which can make a name or a log line
+ *     display differently from what it holds.
  * The empty string is valid (length rules are the caller's). s may be NULL
  * only when len is 0. Never reads past len.
  */

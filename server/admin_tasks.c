@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db_privileges.h"
 #include "log.h"
 #include "pwhash_pool.h"
 
@@ -191,6 +192,8 @@ bool admin_migrate(const server_config_t *cfg)
                 applied += ok;
             }
         }
+        /* Every run, so that functions of every migration are covered. */
+        ok = ok && db_privileges_apply(pg, cfg->serve_role);
         if (ok)
             printf("database schema up to date (%zu applied now, %zu in all)\n",
                    applied, n);
@@ -286,6 +289,7 @@ bool admin_check_durability(const server_config_t *cfg)
         }
     }
     PQclear(r);
+    ok = ok && db_privileges_check_serving(pg, cfg->allow_privileged_role);
     PQfinish(pg);
     return ok;
 }

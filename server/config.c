@@ -84,6 +84,23 @@ static const config_key_t config_keys[] = {
     INT_KEY("idempotency_retention_days", idempotency_retention_days, "730",
             400, 36500, LIVE),
     BOOL_KEY("allow_remote_plain", allow_remote_plain, "false", RESTART),
+    /* The door (door.c) copies these when the daemon starts. */
+    INT_KEY("login_timeout_ms", login_timeout_ms, "30000", 10, 600000, RESTART),
+    INT_KEY("max_unauthenticated", max_unauthenticated, "256", 1, 1000000, RESTART),
+    INT_KEY("max_connections_per_address", max_connections_per_address, "512",
+            1, 1000000, RESTART),
+    INT_KEY("max_unauthenticated_per_address",
+            max_unauthenticated_per_address, "32", 1, 1000000, RESTART),
+    INT_KEY("login_delay_after", login_delay_after, "3", 0, 1000, RESTART),
+    INT_KEY("login_delay_max_ms", login_delay_max_ms, "30000", 0, 3600000, RESTART),
+    INT_KEY("login_lock_after", login_lock_after, "10", 1, 100000, RESTART),
+    INT_KEY("login_lock_s", login_lock_s, "900", 1, 86400 * 7, RESTART),
+    INT_KEY("login_address_factor", login_address_factor, "5", 1, 1000, RESTART),
+    INT_KEY("pwhash_per_address", pwhash_per_address, "2", 1, 1000, RESTART),
+    INT_KEY("session_recheck_ms", session_recheck_ms, "5000", 0, 3600000, RESTART),
+    INT_KEY("login_failure_delay_ms", login_failure_delay_ms, "250", 0, 10000, RESTART),
+    STR_KEY("serve_role", serve_role, "aixin_serve", RESTART),
+    BOOL_KEY("allow_privileged_role", allow_privileged_role, "false", RESTART),
 };
 
 #define CONFIG_KEY_COUNT (sizeof(config_keys) / sizeof(config_keys[0]))

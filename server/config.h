@@ -46,6 +46,21 @@ typedef struct server_config {
     int housekeeping_batch;         /* rows per purge transaction */
     int idempotency_retention_days; /* keys kept at least this (>= 400) */
     bool allow_remote_plain;  /* accept plain TCP on a non-loopback address */
+    /* The door (door.h): strangers, deadlines, password guessing. */
+    int login_timeout_ms;     /* accept until logged in */
+    int max_unauthenticated;  /* connections not logged in, all loops */
+    int max_connections_per_address;
+    int max_unauthenticated_per_address;
+    int login_delay_after;    /* failures of an account before delays */
+    int login_delay_max_ms;   /* the longest delay between attempts */
+    int login_lock_after;     /* failures that lock the account */
+    int login_lock_s;         /* how long a lock lasts */
+    int login_address_factor; /* an address may fail this many times more */
+    int pwhash_per_address;   /* password hashes queued per address */
+    int session_recheck_ms;   /* a session is re-read at least this often */
+    int login_failure_delay_ms; /* a refused login is answered this late */
+    char serve_role[64];      /* --migrate grants EXECUTE to this role */
+    bool allow_privileged_role; /* serve as superuser or schema owner */
 } server_config_t;
 
 /* Defaults for every key. */

@@ -58,10 +58,12 @@ static void conn_finalize(conn_t *c)
         c->bev = NULL;
     }
     evtimer_del(c->handshake_timer);
+    evtimer_del(c->login_timer);
     evtimer_del(c->frame_timer);
     evtimer_del(c->idle_timer);
     evtimer_del(c->drain_timer);
     atomic_fetch_sub(&c->worker->shared->connections, 1);
+    door_release(c->worker->shared->door, c->door_id);
     worker_retire_conn(c->worker, c);
 }
 
@@ -132,7 +134,7 @@ void conn_close(conn_t *c, Aixin__V1__ErrorCode code, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(reason, sizeof(reason), fmt, ap);
     va_end(ap);
-    if (code != 0)
+    if (code != 0 && !c->quiet_close)
         log_info("conn=%" PRIu64 " event=close peer=%s code=%s reason=\"%s\"",
                  c->id, c->peer,
                  protobuf_c_enum_descriptor_get_value(
@@ -238,7 +240,10 @@ static void conn_flush(conn_t *c)
                 conn_close(c, 0, "shutdown");
             return;
         }
-        timer_arm(c->idle_timer, conn_config(c)->idle_timeout_ms);
+        /* Only a logged-in office earns idle time; a stranger has its
+         * login deadline, which nothing it sends extends. */
+        if (c->auth.authenticated)
+            timer_arm(c->idle_timer, conn_config(c)->idle_timeout_ms);
     }
     conn_maybe_resume_reading(c);
 }
@@ -474,6 +479,45 @@ static void conn_on_handshake_timeout(evutil_socket_t fd, short what, void *arg)
                "no Hello within %d ms", conn_config(c)->handshake_timeout_ms);
 }
 
+static void conn_on_login_timeout(evutil_socket_t fd, short what, void *arg)
+{
+    conn_t *c = arg;
+    if (c->auth.authenticated)
+        return;
+    door_count_deadline(c->worker->shared->door);
+    c->quiet_close = true;
+    conn_close(c, AIXIN__V1__ERROR_CODE__ERROR_CODE_TIMEOUT,
+               "not logged in within %d ms", conn_config(c)->login_timeout_ms);
+}
+
+void conn_evict(conn_t *c)
+{
+    if (c->state != CONN_HANDSHAKE && c->state != CONN_OPEN)
+        return;
+    c->quiet_close = true;
+    conn_close(c, AIXIN__V1__ERROR_CODE__ERROR_CODE_UNAVAILABLE,
+               "too many connections that have not logged in; this one "
+               "makes room");
+}
+
+void conn_on_signed_in(conn_t *c)
+{
+    evtimer_del(c->login_timer);
+    /* False: chosen for eviction a moment ago; the eviction closes it. */
+    (void)door_authenticated(c->worker->shared->door, c->door_id);
+}
+
+void conn_on_signed_out(conn_t *c)
+{
+    bool was = c->auth.authenticated;
+    memset(&c->auth, 0, sizeof(c->auth));
+    if (!was || (c->state != CONN_OPEN && c->state != CONN_HANDSHAKE))
+        return;
+    evtimer_del(c->idle_timer);
+    door_unauthenticated(c->worker->shared->door, c->door_id);
+    timer_arm(c->login_timer, conn_config(c)->login_timeout_ms);
+}
+
 static void conn_on_frame_timeout(evutil_socket_t fd, short what, void *arg)
 {
     conn_t *c = arg;
@@ -499,14 +543,16 @@ static void conn_on_drain_timeout(evutil_socket_t fd, short what, void *arg)
 /* ---------- life cycle ---------- */
 
 conn_t *conn_new(worker_t *w, evutil_socket_t fd, const struct sockaddr *sa,
-                 int salen)
+                 int salen, uint64_t door_id)
 {
     conn_t *c = calloc(1, sizeof(*c));
     if (c == NULL) {
+        door_release(w->shared->door, door_id);
         evutil_closesocket(fd);
         return NULL;
     }
     c->worker = w;
+    c->door_id = door_id;
     c->id = atomic_fetch_add(&w->shared->next_conn_id, 1);
     c->state = CONN_HANDSHAKE;
     if (sa->sa_family == AF_INET) {
@@ -514,13 +560,16 @@ conn_t *conn_new(worker_t *w, evutil_socket_t fd, const struct sockaddr *sa,
         char ip[INET_ADDRSTRLEN];
         inet_ntop(AF_INET, &in->sin_addr, ip, sizeof(ip));
         snprintf(c->peer, sizeof(c->peer), "%s:%u", ip, ntohs(in->sin_port));
+        snprintf(c->peer_ip, sizeof(c->peer_ip), "%s", ip);
     } else if (sa->sa_family == AF_INET6) {
         const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)sa;
         char ip[INET6_ADDRSTRLEN];
         inet_ntop(AF_INET6, &in6->sin6_addr, ip, sizeof(ip));
         snprintf(c->peer, sizeof(c->peer), "[%s]:%u", ip, ntohs(in6->sin6_port));
+        snprintf(c->peer_ip, sizeof(c->peer_ip), "%s", ip);
     } else {
         snprintf(c->peer, sizeof(c->peer), "unknown");
+        snprintf(c->peer_ip, sizeof(c->peer_ip), "unknown");
     }
     (void)salen;
     /* Answers are small and a client may wait for each one: never hold
@@ -544,17 +593,21 @@ conn_t *conn_new(worker_t *w, evutil_socket_t fd, const struct sockaddr *sa,
         c->bev = bufferevent_socket_new(w->base, fd, bev_opts);
     }
     c->handshake_timer = evtimer_new(w->base, conn_on_handshake_timeout, c);
+    c->login_timer = evtimer_new(w->base, conn_on_login_timeout, c);
     c->frame_timer = evtimer_new(w->base, conn_on_frame_timeout, c);
     c->idle_timer = evtimer_new(w->base, conn_on_idle_timeout, c);
     c->drain_timer = evtimer_new(w->base, conn_on_drain_timeout, c);
     if (c->bev == NULL || c->handshake_timer == NULL || c->frame_timer == NULL ||
-        c->idle_timer == NULL || c->drain_timer == NULL) {
+        c->idle_timer == NULL || c->drain_timer == NULL || c->login_timer == NULL) {
+        door_release(w->shared->door, door_id);
         if (c->bev)
             bufferevent_free(c->bev);
         else
             evutil_closesocket(fd);
         if (c->handshake_timer)
             event_free(c->handshake_timer);
+        if (c->login_timer)
+            event_free(c->login_timer);
         if (c->frame_timer)
             event_free(c->frame_timer);
         if (c->idle_timer)
@@ -571,6 +624,7 @@ conn_t *conn_new(worker_t *w, evutil_socket_t fd, const struct sockaddr *sa,
     bufferevent_setcb(c->bev, conn_on_read, conn_on_write, conn_on_event, c);
     bufferevent_enable(c->bev, EV_READ | EV_WRITE);
     timer_arm(c->handshake_timer, cfg->handshake_timeout_ms);
+    timer_arm(c->login_timer, cfg->login_timeout_ms);
     atomic_fetch_add(&w->shared->connections, 1);
     c->next = w->conns;
     if (w->conns)
@@ -597,6 +651,7 @@ void conn_free(conn_t *c)
 {
     assert(c->state == CONN_CLOSED);
     event_free(c->handshake_timer);
+    event_free(c->login_timer);
     event_free(c->frame_timer);
     event_free(c->idle_timer);
     event_free(c->drain_timer);

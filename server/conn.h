@@ -33,14 +33,20 @@ typedef struct conn_auth {
     bool has_token;
     uint8_t token_hash[32]; /* sha256 of the session token */
     int64_t expires_at;
+    /* The session was last read from the database under this revocation
+     * generation, at this time (monotonic microseconds). */
+    uint64_t checked_generation;
+    uint64_t checked_at_us;
 } conn_auth_t;
 
 struct conn {
     uint64_t id;
+    uint64_t door_id; /* the door's name for it (door.h) */
     worker_t *worker; /* borrowed */
     conn_state_t state;
     struct bufferevent *bev; /* owned */
     char peer[64];
+    char peer_ip[48]; /* peer without the port: the throttling key */
     conn_auth_t auth;
     uint32_t protocol_version;
     bool tls;                     /* the socket speaks TLS */
@@ -52,7 +58,9 @@ struct conn {
     bool pumping;  /* inside conn_pump: finished requests wait to be sent */
     bool peer_eof; /* the client half-closed: answer, then close */
     bool stop_input; /* a closing answer is queued: take no more frames */
+    bool quiet_close; /* a door decision: counted in the summary, not logged */
     struct event *handshake_timer; /* owned */
+    struct event *login_timer;     /* owned: the login deadline */
     struct event *frame_timer;     /* owned */
     struct event *idle_timer;      /* owned */
     struct event *drain_timer;     /* owned */
@@ -61,7 +69,16 @@ struct conn {
 
 /* Take over an accepted socket. NULL (and the fd closed) on failure. */
 conn_t *conn_new(worker_t *w, evutil_socket_t fd, const struct sockaddr *sa,
-                 int salen);
+                 int salen, uint64_t door_id);
+
+/* The connection logged in (auth filled): its login deadline ends and it
+ * is no longer a stranger at the door. */
+void conn_on_signed_in(conn_t *c);
+/* The connection's session ended (logout, revoked): a stranger again,
+ * with a fresh login deadline. auth is cleared here. */
+void conn_on_signed_out(conn_t *c);
+/* The door chose this stranger to make room: close it quietly. */
+void conn_evict(conn_t *c);
 
 /*
  * Close: with code != 0 an error response (request id 0) is sent first.

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "conn.h"
+#include "handlers.h"
 #include "log.h"
 #include "worker.h"
 #include "request_check.h"
@@ -173,6 +174,9 @@ bool db_result_ok(request_t *req, db_outcome_t outcome, const PGresult *res)
                                     request_is_mutating(req->msg), &code, field,
                                     sizeof(field), message, sizeof(message)))
         return true;
+    /* A refusal rolled back with its transaction: record it apart. */
+    if (audit_refusal_wanted(req, code))
+        audit_record_refusal(req, message);
     request_reply_error(req, code, field[0] ? field : NULL, "%s", message);
     return false;
 }

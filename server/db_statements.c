@@ -128,6 +128,32 @@ static const db_statement_t statements[DB_STMT_COUNT] = {
         {"list_policy_years", "SELECT * FROM aixin.list_policy_years($1)", 1},
     [DB_STMT_ENROLL] =
         {"enroll", "SELECT * FROM aixin.enroll($1, $2, $3, $4, $5)", 5},
+    [DB_STMT_LOGIN_BEGIN] =
+        {"login_begin", "SELECT * FROM aixin.login_begin($1, $2)", 2},
+    [DB_STMT_LOGIN_FAILED] =
+        {"login_failed",
+         "SELECT * FROM aixin.login_failed($1, $2, $3, $4, $5, $6, $7)", 7},
+    [DB_STMT_AUDIT_REFUSAL] =
+        {"audit_refusal", "SELECT aixin.audit_refusal($1, $2, $3, $4, $5)", 5},
+    [DB_STMT_ACCOUNT_UNLOCK] =
+        {"account_unlock", "SELECT * FROM aixin.account_unlock($1, $2, $3, $4)",
+         4},
+    [DB_STMT_ACCOUNT_DISABLE] =
+        {"account_disable",
+         "SELECT * FROM aixin.account_disable($1, $2, $3, $4)", 4},
+    [DB_STMT_ACCOUNT_SET_PASSWORD] =
+        {"account_set_password",
+         "SELECT * FROM aixin.account_set_password($1, $2, $3, $4, $5, $6)", 6},
+    [DB_STMT_ACTOR_PASSWORD_HASH] =
+        {"actor_password_hash", "SELECT * FROM aixin.actor_password_hash($1)",
+         1},
+    [DB_STMT_AUDIT_VERIFY] =
+        {"audit_verify", "SELECT * FROM aixin.audit_verify($1)", 1},
+    [DB_STMT_AUDIT_LIST] =
+        {"audit_list",
+         "SELECT * FROM aixin.audit_list($1, $2, $3, $4, $5, $6)", 6},
+    [DB_STMT_SESSION_VALID] =
+        {"session_valid", "SELECT * FROM aixin.session_valid($1)", 1},
     [DB_STMT_LIST_POLICIES] =
         {"list_policies", "SELECT * FROM aixin.list_policies($1, $2, $3)", 3},
     [DB_STMT_SERVER_IDENTITY] =

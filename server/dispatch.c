@@ -110,6 +110,19 @@ static const route_t routes[] = {
      handle_claim_history},
     {AIXIN__V1__REQUEST__BODY_GET_REPORT, "get_report", false, true, READERS,
      handle_get_report},
+    {AIXIN__V1__REQUEST__BODY_UNLOCK_ACCOUNT, "unlock_account", false, true,
+     CITY_ADMIN_ONLY, handle_unlock_account},
+    {AIXIN__V1__REQUEST__BODY_DISABLE_ACCOUNT, "disable_account", false, true,
+     CITY_ADMIN_ONLY, handle_disable_account},
+    /* Ends the account's other sessions; this one stays. */
+    {AIXIN__V1__REQUEST__BODY_CHANGE_PASSWORD, "change_password", false, true,
+     ANY_ROLE, handle_change_password},
+    {AIXIN__V1__REQUEST__BODY_RESET_PASSWORD, "reset_password", false, true,
+     CITY_ADMIN_ONLY, handle_reset_password},
+    {AIXIN__V1__REQUEST__BODY_LIST_AUDIT, "list_audit", false, true,
+     ROLE_BIT(CITY_ADMIN) | ROLE_BIT(AUDITOR), handle_list_audit},
+    {AIXIN__V1__REQUEST__BODY_VERIFY_AUDIT, "verify_audit", false, true,
+     ROLE_BIT(CITY_ADMIN) | ROLE_BIT(AUDITOR), handle_verify_audit},
 };
 
 #define ROUTE_COUNT (sizeof(routes) / sizeof(routes[0]))
@@ -154,9 +167,19 @@ void dispatch_request(request_t *req)
                                 NULL, "session expired: log in again");
             return;
         }
+        req->actor_id = auth->account_id;
+        memcpy(req->actor_division, auth->division_code,
+               sizeof(req->actor_division));
         if (!(r->roles & (1u << auth->role))) {
+            audit_record_refusal(req, "role may not do this");
             request_reply_error(req, AIXIN__V1__ERROR_CODE__ERROR_CODE_PERMISSION_DENIED,
                                 NULL, "role may not %s", r->name);
+            return;
+        }
+        /* A session revoked on another connection (or by another daemon)
+         * ends here too, before any work is done under it. */
+        if (session_needs_check(req)) {
+            session_check_then(req, r->handler);
             return;
         }
     }

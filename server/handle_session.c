@@ -1,5 +1,6 @@
 /* Hello, Login, Authenticate, Logout and CreateAccount. */
 #include <inttypes.h>
+#include <stdarg.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -144,6 +145,10 @@ static void session_established(request_t *req, const char *token,
         a->has_token = true;
         memcpy(a->token_hash, hash, 32);
         a->expires_at = expires_at;
+        a->checked_generation = req->step_generation;
+        a->checked_at_us = request_now_us();
+        if (a->authenticated)
+            conn_on_signed_in(req->conn);
         log_info("conn=%" PRIu64 " event=session user=%s role=%s division=%s",
                  req->conn->id, username, role, division);
     }
@@ -164,12 +169,22 @@ static void session_established(request_t *req, const char *token,
 typedef struct login_state {
     char token[TOKEN_TEXT_SIZE];
     uint8_t hash[32];
+    char address[48]; /* the client's address, for throttling */
 } login_state_t;
 
-/* The token lives in the request's arena until the reply is packed. */
+/* Scratch for the session handlers, in the request's arena until the reply
+ * is packed. NULL when out of memory. */
 static login_state_t *login_state(request_t *req)
 {
-    return pb_arena_alloc(&req->arena, sizeof(login_state_t));
+    login_state_t *st = pb_arena_alloc(&req->arena, sizeof(login_state_t));
+    if (st != NULL) {
+        memset(st, 0, sizeof(*st));
+        if (req->conn != NULL)
+            snprintf(st->address, sizeof(st->address), "%s",
+                     req->conn->peer_ip);
+        req->step_state = st;
+    }
+    return st;
 }
 
 static void login_on_session(void *arg, db_outcome_t outcome,
@@ -189,38 +204,101 @@ static void login_on_session(void *arg, db_outcome_t outcome,
                         db_result_text(res, 0, 2), db_result_int64(res, 0, 3));
 }
 
-/* A fresh session token (random, base64url) and its hash, kept in the
- * request's arena until the reply is packed. NULL when out of memory. */
-static login_state_t *session_token_new(request_t *req)
+/* A fresh session token (random, base64url) and its hash, in `st`. */
+static void session_token_new(login_state_t *st)
 {
-    login_state_t *st = login_state(req);
-    if (st == NULL)
-        return NULL;
     uint8_t raw[TOKEN_BYTES];
     randombytes_buf(raw, sizeof(raw));
     sodium_bin2base64(st->token, sizeof(st->token), raw, sizeof(raw),
                       sodium_base64_VARIANT_URLSAFE_NO_PADDING);
     sodium_memzero(raw, sizeof(raw));
     token_hash(st->token, st->hash);
-    req->step_state = st;
-    return st;
+}
+
+/* ---- Refused logins are answered late ----
+ * A guesser gets its answer after login_failure_delay_ms (OpenSSH does the
+ * same), so that one connection cannot try more than a few times a second
+ * even when every attempt is throttled and costs no hash; with the cap on
+ * strangers per address this bounds what one address can make the
+ * database do. */
+
+typedef struct held_answer {
+    request_t *req; /* borrowed until answered */
+    Aixin__V1__ErrorCode code;
+    char message[200];
+} held_answer_t;
+
+static void login_on_held(evutil_socket_t fd, short what, void *arg)
+{
+    held_answer_t *h = arg;
+    request_t *req = h->req;
+    req->worker->answers_held--;
+    request_reply_error(req, h->code, NULL, "%s", h->message);
+}
+
+__attribute__((format(printf, 3, 4))) static void
+login_refuse_late(request_t *req, Aixin__V1__ErrorCode code, const char *fmt,
+                  ...)
+{
+    held_answer_t *h = pb_arena_alloc(&req->arena, sizeof(*h));
+    if (h == NULL) {
+        db_result_reply_oom(req);
+        return;
+    }
+    h->req = req;
+    h->code = code;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(h->message, sizeof(h->message), fmt, ap);
+    va_end(ap);
+    int ms = req_config(req)->login_failure_delay_ms;
+    struct timeval tv = {ms / 1000, (ms % 1000) * 1000};
+    if (ms == 0 ||
+        event_base_once(req->worker->base, -1, EV_TIMEOUT, login_on_held, h,
+                        &tv) != 0) {
+        request_reply_error(req, code, NULL, "%s", h->message);
+        return;
+    }
+    req->worker->answers_held++;
+}
+
+static void login_on_failure_counted(void *arg, db_outcome_t outcome,
+                                     const PGresult *res)
+{
+    request_t *req = arg;
+    if (!db_result_ok(req, outcome, res))
+        return;
+    bool locked = PQntuples(res) == 1 &&
+                  strcmp(db_result_text(res, 0, 1), "t") == 0;
+    log_info("req=%" PRIu64 " event=login_failed user=%s locked=%s",
+             req->serial, req->msg->login->username, locked ? "yes" : "no");
+    login_refuse_late(req, AIXIN__V1__ERROR_CODE__ERROR_CODE_UNAUTHENTICATED,
+                      "wrong username or password");
 }
 
 static void login_on_verified(void *arg, bool ok, const char *unused)
 {
     request_t *req = arg;
+    login_state_t *st = (login_state_t *)req->step_state;
     if (!ok) {
-        log_info("req=%" PRIu64 " event=login_failed user=%s", req->serial,
-                 req->msg->login->username);
-        request_reply_error(req, AIXIN__V1__ERROR_CODE__ERROR_CODE_UNAUTHENTICATED,
-                            NULL, "wrong username or password");
+        /* Counted (and audited) before the answer, so that the next
+         * attempt already sees the failure. */
+        const server_config_t *cfg = req_config(req);
+        db_query_t *q = db_result_query(req, DB_STMT_LOGIN_FAILED,
+                                        login_on_failure_counted);
+        if (q == NULL)
+            return;
+        db_query_add_text(q, req->msg->login->username);
+        db_query_add_text(q, st->address);
+        db_query_add_int64(q, cfg->login_delay_after);
+        db_query_add_int64(q, cfg->login_delay_max_ms);
+        db_query_add_int64(q, cfg->login_lock_after);
+        db_query_add_int64(q, cfg->login_lock_s);
+        db_query_add_int64(q, cfg->login_address_factor);
+        db_result_submit(req, q);
         return;
     }
-    login_state_t *st = session_token_new(req);
-    if (st == NULL) {
-        db_result_reply_oom(req);
-        return;
-    }
+    session_token_new(st);
     db_query_t *q = db_result_query(req, DB_STMT_SESSION_OPEN, login_on_session);
     if (q == NULL)
         return;
@@ -230,31 +308,65 @@ static void login_on_verified(void *arg, bool ok, const char *unused)
     db_result_submit(req, q);
 }
 
-static void login_on_account(void *arg, db_outcome_t outcome,
-                             const PGresult *res)
+static void login_on_begin(void *arg, db_outcome_t outcome,
+                           const PGresult *res)
 {
     request_t *req = arg;
     if (!db_result_ok(req, outcome, res))
         return;
+    if (PQntuples(res) != 1) {
+        request_reply_error(req, AIXIN__V1__ERROR_CODE__ERROR_CODE_INTERNAL, NULL,
+                            "login check gave no answer");
+        return;
+    }
+    int64_t wait_ms = db_result_int64(res, 0, 2);
+    if (wait_ms > 0) {
+        /* Throttled: answered without spending a hash on it. */
+        bool locked = strcmp(db_result_text(res, 0, 3), "t") == 0;
+        int64_t secs = (wait_ms + 999) / 1000;
+        log_info("req=%" PRIu64 " event=login_throttled locked=%s wait_s=%" PRId64,
+                 req->serial, locked ? "yes" : "no", secs);
+        if (locked)
+            login_refuse_late(
+                req, AIXIN__V1__ERROR_CODE__ERROR_CODE_TOO_MANY_ATTEMPTS,
+                "too many failed logins: locked for %" PRId64 " s (or until an "
+                "administrator unlocks the account)",
+                secs);
+        else
+            login_refuse_late(
+                req, AIXIN__V1__ERROR_CODE__ERROR_CODE_TOO_MANY_ATTEMPTS,
+                "too many failed logins: try again in %" PRId64 " s", secs);
+        return;
+    }
     const char *stored = NULL;
-    if (PQntuples(res) == 1) {
+    if (!db_result_is_null(res, 0, 0)) {
         req->step_account_id = db_result_int64(res, 0, 0);
         stored = db_result_text(res, 0, 1);
     }
-    /* Unknown users are verified against a dummy hash: same time taken. */
-    if (!pwhash_verify(req->worker->pwhash, req->msg->login->password, stored,
-                       login_on_verified, req))
-        request_reply_error(req, AIXIN__V1__ERROR_CODE__ERROR_CODE_UNAVAILABLE,
-                            NULL, "too many logins at once; retry");
+    login_state_t *st = (login_state_t *)req->step_state;
+    /* Unknown users are verified against a dummy hash: same time taken.
+     * One address may have only a few hashes queued at once. */
+    if (!pwhash_verify(req->worker->pwhash, st->address,
+                       req->msg->login->password, stored, login_on_verified,
+                       req))
+        login_refuse_late(req, AIXIN__V1__ERROR_CODE__ERROR_CODE_UNAVAILABLE,
+                          "too many logins at once from your address; retry");
 }
 
 void handle_login(request_t *req)
 {
-    db_query_t *q =
-        db_result_query(req, DB_STMT_ACCOUNT_FOR_LOGIN, login_on_account);
+    login_state_t *st = login_state(req);
+    if (st == NULL) {
+        db_result_reply_oom(req);
+        return;
+    }
+    req->step_generation =
+        atomic_load(&req->worker->shared->session_generation);
+    db_query_t *q = db_result_query(req, DB_STMT_LOGIN_BEGIN, login_on_begin);
     if (q == NULL)
         return;
     db_query_add_text(q, req->msg->login->username);
+    db_query_add_text(q, st->address);
     db_result_submit(req, q);
 }
 
@@ -285,8 +397,9 @@ void handle_authenticate(request_t *req)
         db_result_reply_oom(req);
         return;
     }
+    req->step_generation =
+        atomic_load(&req->worker->shared->session_generation);
     token_hash(req->msg->authenticate->token, st->hash);
-    req->step_state = st;
     db_query_t *q = db_result_query(req, DB_STMT_SESSION_RESUME,
                                     authenticate_on_session);
     if (q == NULL)
@@ -322,11 +435,14 @@ void handle_certificate_login(request_t *req)
                                   "connection");
         return;
     }
-    login_state_t *st = session_token_new(req);
+    login_state_t *st = login_state(req);
     if (st == NULL) {
         db_result_reply_oom(req);
         return;
     }
+    req->step_generation =
+        atomic_load(&req->worker->shared->session_generation);
+    session_token_new(st);
     db_query_t *q = db_result_query(req, DB_STMT_SESSION_OPEN_BY_CERTIFICATE,
                                     certificate_login_on_session);
     if (q == NULL)
@@ -345,6 +461,9 @@ static void logout_on_closed(void *arg, db_outcome_t outcome,
     request_t *req = arg;
     if (!db_result_ok(req, outcome, res))
         return;
+    /* Other connections holding this token check it before their next
+     * request. */
+    atomic_fetch_add(&req->worker->shared->session_generation, 1);
     Aixin__V1__Empty empty = AIXIN__V1__EMPTY__INIT;
     Aixin__V1__Response resp = AIXIN__V1__RESPONSE__INIT;
     resp.body_case = AIXIN__V1__RESPONSE__BODY_EMPTY;
@@ -359,7 +478,7 @@ void handle_logout(request_t *req)
     bool had_token = a->has_token;
     memcpy(hash, a->token_hash, sizeof(hash));
     /* The connection is signed out at once, whatever the database says. */
-    memset(a, 0, sizeof(*a));
+    conn_on_signed_out(req->conn);
     if (!had_token) {
         logout_on_closed(req, DB_OUTCOME_RESULT, NULL);
         return;
@@ -380,6 +499,11 @@ static void create_account_on_done(void *arg, db_outcome_t outcome,
     request_t *req = arg;
     if (!db_result_ok(req, outcome, res))
         return;
+    session_reply_account(req, res);
+}
+
+void session_reply_account(request_t *req, const PGresult *res)
+{
     if (PQntuples(res) != 1) {
         request_reply_error(req, AIXIN__V1__ERROR_CODE__ERROR_CODE_INTERNAL, NULL,
                             "account not found after the change");
@@ -443,4 +567,65 @@ void handle_create_account(request_t *req)
                      create_account_on_hashed, req))
         request_reply_error(req, AIXIN__V1__ERROR_CODE__ERROR_CODE_UNAVAILABLE,
                             NULL, "server busy; retry");
+}
+
+/* ---- Revocation: a session is read again when it may have ended ---- */
+
+bool session_needs_check(const request_t *req)
+{
+    const conn_t *c = req->conn;
+    if (c == NULL || !c->auth.authenticated || !c->auth.has_token)
+        return false;
+    uint64_t gen = atomic_load(&req->worker->shared->session_generation);
+    if (c->auth.checked_generation != gen)
+        return true;
+    int recheck_ms = req_config(req)->session_recheck_ms;
+    return recheck_ms > 0 &&
+           request_now_us() - c->auth.checked_at_us > (uint64_t)recheck_ms * 1000;
+}
+
+static void session_on_checked(void *arg, db_outcome_t outcome,
+                               const PGresult *res)
+{
+    request_t *req = arg;
+    if (!db_result_ok(req, outcome, res))
+        return;
+    conn_t *c = req->conn;
+    if (c == NULL) { /* orphaned: answering frees it */
+        request_reply_error(req, AIXIN__V1__ERROR_CODE__ERROR_CODE_UNAVAILABLE,
+                            NULL, "connection closed");
+        return;
+    }
+    bool same = PQntuples(res) == 1 && c->auth.authenticated &&
+                db_result_int64(res, 0, 0) == c->auth.account_id;
+    if (!same) {
+        log_info("conn=%" PRIu64 " event=session_ended user=%s", c->id,
+                 c->auth.username);
+        conn_on_signed_out(c);
+        request_reply_error(req, AIXIN__V1__ERROR_CODE__ERROR_CODE_UNAUTHENTICATED,
+                            NULL, "the session has ended (logged out, account "
+                                  "disabled or password changed): log in again");
+        return;
+    }
+    c->auth.checked_generation = req->step_generation;
+    c->auth.checked_at_us = request_now_us();
+    void (*next)(request_t *) = req->step_next;
+    req->step_next = NULL;
+    next(req);
+}
+
+void session_check_then(request_t *req, void (*next)(request_t *))
+{
+    /* Read before the query: a revocation that commits after the query's
+     * snapshot moves the generation past this value, so it is seen. */
+    req->step_generation =
+        atomic_load(&req->worker->shared->session_generation);
+    req->step_next = next;
+    db_query_t *q =
+        db_result_query(req, DB_STMT_SESSION_VALID, session_on_checked);
+    if (q == NULL)
+        return;
+    db_query_add_bytea(q, req->conn->auth.token_hash,
+                       sizeof(req->conn->auth.token_hash));
+    db_result_submit(req, q);
 }

@@ -8,6 +8,8 @@
 
 #include "request.h"
 
+struct pg_result; /* libpq's PGresult */
+
 /* handle_session.c */
 void handle_hello(request_t *req);
 void handle_login(request_t *req);
@@ -16,6 +18,33 @@ void handle_logout(request_t *req);
 void handle_create_account(request_t *req);
 void handle_certificate_login(request_t *req);
 void handle_bind_certificate(request_t *req);
+/* Whether the connection's session must be read from the database again
+ * before req runs: a session was revoked somewhere since it was last read
+ * (the shared generation moved), or session_recheck_ms passed (another
+ * daemon may have revoked it). */
+bool session_needs_check(const request_t *req);
+/* Read the session again, then run next(req); or sign the connection out
+ * and answer UNAUTHENTICATED when the session has ended. */
+void session_check_then(request_t *req, void (*next)(request_t *));
+/* Answer with the Account of an account_render() row. */
+void session_reply_account(request_t *req, const struct pg_result *res);
+
+/* handle_accounts.c: administration that ends sessions */
+void handle_unlock_account(request_t *req);
+void handle_disable_account(request_t *req);
+void handle_change_password(request_t *req);
+void handle_reset_password(request_t *req);
+
+/* handle_audit.c */
+void handle_list_audit(request_t *req);
+void handle_verify_audit(request_t *req);
+/* A request was refused (PERMISSION_DENIED): record it in the audit log,
+ * in a transaction of its own (the refused one rolled back). */
+void audit_record_refusal(const request_t *req, const char *message);
+/* Whether the database's refusal `code` of req is to be recorded so:
+ * every PERMISSION_DENIED, and NOT_FOUND of a read of personal data (a
+ * claim out of scope is answered NOT_FOUND, like a missing one). */
+bool audit_refusal_wanted(const request_t *req, int code);
 
 /* handle_registry.c */
 void handle_list_divisions(request_t *req);

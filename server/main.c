@@ -18,6 +18,7 @@
 #include "config.h"
 #include "domain_gauges.h"
 #include "housekeeping.h"
+#include "door.h"
 #include "log.h"
 #include "pwhash_pool.h"
 #include "service_notify.h"
@@ -61,6 +62,11 @@ static void usage(FILE *out)
             "shutdown_grace_ms session_ttl_s pwhash_threads allow_remote_plain\n"
             "housekeeping_interval_s housekeeping_batch idempotency_retention_days\n"
             "tls_cert_file tls_key_file tls_client_ca_file report_database\n"
+            "login_timeout_ms max_unauthenticated max_connections_per_address\n"
+            "max_unauthenticated_per_address login_delay_after login_delay_max_ms\n"
+            "login_lock_after login_lock_s login_address_factor pwhash_per_address\n"
+            "session_recheck_ms login_failure_delay_ms serve_role\n"
+            "allow_privileged_role\n"
             "(see deploy/aixind.conf.sample).\n");
 }
 
@@ -364,8 +370,15 @@ static int serve(const server_config_t *cfg, int argc, char **argv)
         if (s.shared.tls == NULL)
             return 1;
     }
-    s.shared.pwhash = pwhash_pool_new(cfg->pwhash_threads, 256);
-    if (s.shared.pwhash == NULL) {
+    s.shared.pwhash = pwhash_pool_new(cfg->pwhash_threads, 256,
+                                      cfg->pwhash_per_address);
+    door_limits_t limits = {cfg->max_connections, cfg->max_unauthenticated,
+                            cfg->max_connections_per_address,
+                            cfg->max_unauthenticated_per_address};
+    s.shared.door = door_new(&limits);
+    if (s.shared.pwhash == NULL || s.shared.door == NULL) {
+        pwhash_pool_free(s.shared.pwhash);
+        door_free(s.shared.door);
         SSL_CTX_free(s.shared.tls);
         return 1;
     }
@@ -457,6 +470,7 @@ static int serve(const server_config_t *cfg, int argc, char **argv)
     db_timer_stop(gauges);
     for (int i = 0; i < s.nworkers; i++)
         worker_destroy(&s.workers[i]);
+    door_free(s.shared.door);
     SSL_CTX_free(s.shared.tls);
     server_free_retired(&s);
     if (sighup)

@@ -1,6 +1,7 @@
 #include "pwhash_pool.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 
 #define PWHASH_MAX_PASSWORD 256
 #define PWHASH_STR_SIZE 128
+#define PWHASH_KEY_SIZE 48
 
 typedef enum pwhash_kind { PWHASH_VERIFY, PWHASH_HASH } pwhash_kind_t;
 
@@ -21,6 +23,7 @@ typedef struct pwhash_job {
     pwhash_cb cb;
     void *arg;
     pwhash_waiter_t *waiter; /* borrowed: where to hand the result */
+    char key[PWHASH_KEY_SIZE]; /* "" = not counted per key */
     struct pwhash_job *next;
 } pwhash_job_t;
 
@@ -34,7 +37,88 @@ struct pwhash_pool {
     int nthreads;
     pthread_t *threads;
     char dummy_hash[PWHASH_STR_SIZE]; /* verified for unknown users */
+    /* Jobs queued or running per key; at most queue_max + nthreads keys. */
+    int per_key_max;
+    int nkeys, keys_cap;
+    struct pwhash_key_count {
+        char key[PWHASH_KEY_SIZE];
+        int jobs;    /* queued or running */
+        int running; /* of which on a thread now */
+    } *keys; /* owned */
 };
+
+/* Under pool->lock. The slot of key, created when `create`. */
+static struct pwhash_key_count *pwhash_key_slot(pwhash_pool_t *pool,
+                                                const char *key, bool create)
+{
+    for (int i = 0; i < pool->nkeys; i++)
+        if (strcmp(pool->keys[i].key, key) == 0)
+            return &pool->keys[i];
+    if (!create || pool->nkeys >= pool->keys_cap)
+        return NULL;
+    struct pwhash_key_count *k = &pool->keys[pool->nkeys++];
+    snprintf(k->key, sizeof(k->key), "%s", key);
+    k->jobs = 0;
+    k->running = 0;
+    return k;
+}
+
+/* Under pool->lock: a job of this key is finished. */
+static void pwhash_key_done(pwhash_pool_t *pool, const char *key)
+{
+    if (key[0] == '\0')
+        return;
+    struct pwhash_key_count *k = pwhash_key_slot(pool, key, false);
+    if (k == NULL)
+        return;
+    k->running--;
+    if (--k->jobs <= 0)
+        *k = pool->keys[--pool->nkeys];
+}
+
+/* Hashes running now for the job's key (0 without a key). */
+static int pwhash_key_running(pwhash_pool_t *pool, const pwhash_job_t *job)
+{
+    if (job->key[0] == '\0')
+        return 0;
+    struct pwhash_key_count *k = pwhash_key_slot(pool, job->key, false);
+    return k != NULL ? k->running : 0;
+}
+
+/*
+ * Under pool->lock, queue not empty: take the oldest job among those whose
+ * key has the fewest hashes running, so that an address flooding the
+ * queue gets a thread only after every other address had its turn.
+ */
+static pwhash_job_t *pwhash_take_fair(pwhash_pool_t *pool)
+{
+    pwhash_job_t *best = NULL, *best_prev = NULL, *prev = NULL;
+    int best_running = 0;
+    for (pwhash_job_t *j = pool->head; j != NULL; prev = j, j = j->next) {
+        int r = pwhash_key_running(pool, j);
+        if (best == NULL || r < best_running) {
+            best = j;
+            best_prev = prev;
+            best_running = r;
+            if (r == 0)
+                break;
+        }
+    }
+    if (best_prev != NULL)
+        best_prev->next = best->next;
+    else
+        pool->head = best->next;
+    if (pool->tail == best)
+        pool->tail = best_prev;
+    best->next = NULL;
+    pool->queued--;
+    if (best->key[0] != '\0') {
+        struct pwhash_key_count *k = pwhash_key_slot(pool, best->key, false);
+        if (k != NULL)
+            k->running++;
+    }
+    return best;
+}
 
 struct pwhash_waiter {
     pwhash_pool_t *pool;
@@ -74,14 +158,13 @@ static void *pwhash_thread(void *arg)
             pthread_mutex_unlock(&pool->lock);
             return NULL;
         }
-        pwhash_job_t *job = pool->head;
-        pool->head = job->next;
-        if (pool->head == NULL)
-            pool->tail = NULL;
-        pool->queued--;
+        pwhash_job_t *job = pwhash_take_fair(pool);
         pthread_mutex_unlock(&pool->lock);
 
         pwhash_run(pool, job);
+        pthread_mutex_lock(&pool->lock);
+        pwhash_key_done(pool, job->key);
+        pthread_mutex_unlock(&pool->lock);
 
         pwhash_waiter_t *w = job->waiter;
         pthread_mutex_lock(&w->lock);
@@ -92,13 +175,18 @@ static void *pwhash_thread(void *arg)
     }
 }
 
-pwhash_pool_t *pwhash_pool_new(int threads, int queue_max)
+pwhash_pool_t *pwhash_pool_new(int threads, int queue_max, int per_key_max)
 {
     pwhash_pool_t *pool = calloc(1, sizeof(*pool));
     if (pool == NULL)
         return NULL;
     pool->threads = calloc((size_t)threads, sizeof(pthread_t));
-    if (pool->threads == NULL) {
+    pool->keys_cap = queue_max + threads;
+    pool->keys = calloc((size_t)pool->keys_cap, sizeof(*pool->keys));
+    pool->per_key_max = per_key_max;
+    if (pool->threads == NULL || pool->keys == NULL) {
+        free(pool->threads);
+        free(pool->keys);
         free(pool);
         return NULL;
     }
@@ -115,6 +203,7 @@ pwhash_pool_t *pwhash_pool_new(int threads, int queue_max)
         pthread_mutex_destroy(&pool->lock);
         pthread_cond_destroy(&pool->cond);
         free(pool->threads);
+        free(pool->keys);
         free(pool);
         return NULL;
     }
@@ -153,6 +242,7 @@ void pwhash_pool_free(pwhash_pool_t *pool)
     pthread_mutex_destroy(&pool->lock);
     pthread_cond_destroy(&pool->cond);
     free(pool->threads);
+    free(pool->keys);
     free(pool);
 }
 
@@ -201,8 +291,8 @@ void pwhash_waiter_free(pwhash_waiter_t *w)
 }
 
 static bool pwhash_submit(pwhash_waiter_t *w, pwhash_kind_t kind,
-                          const char *password, const char *stored_hash,
-                          pwhash_cb cb, void *arg)
+                          const char *key, const char *password,
+                          const char *stored_hash, pwhash_cb cb, void *arg)
 {
     pwhash_pool_t *pool = w->pool;
     size_t plen = strlen(password);
@@ -222,8 +312,15 @@ static bool pwhash_submit(pwhash_waiter_t *w, pwhash_kind_t kind,
     job->cb = cb;
     job->arg = arg;
     job->waiter = w;
+    if (key != NULL)
+        snprintf(job->key, sizeof(job->key), "%s", key);
     pthread_mutex_lock(&pool->lock);
-    if (pool->queued >= pool->queue_max || pool->stopping) {
+    struct pwhash_key_count *k =
+        job->key[0] != '\0' ? pwhash_key_slot(pool, job->key, true) : NULL;
+    if (pool->queued >= pool->queue_max || pool->stopping ||
+        (job->key[0] != '\0' && (k == NULL || k->jobs >= pool->per_key_max))) {
+        if (k != NULL && k->jobs == 0)
+            *k = pool->keys[--pool->nkeys];
         pthread_mutex_unlock(&pool->lock);
         sodium_memzero(job, sizeof(*job));
         free(job);
@@ -235,19 +332,22 @@ static bool pwhash_submit(pwhash_waiter_t *w, pwhash_kind_t kind,
         pool->head = job;
     pool->tail = job;
     pool->queued++;
+    if (k != NULL)
+        k->jobs++;
     pthread_cond_signal(&pool->cond);
     pthread_mutex_unlock(&pool->lock);
     return true;
 }
 
-bool pwhash_verify(pwhash_waiter_t *w, const char *password,
+bool pwhash_verify(pwhash_waiter_t *w, const char *key, const char *password,
                    const char *stored_hash, pwhash_cb cb, void *arg)
 {
-    return pwhash_submit(w, PWHASH_VERIFY, password, stored_hash, cb, arg);
+    return pwhash_submit(w, PWHASH_VERIFY, key, password, stored_hash, cb,
+                         arg);
 }
 
 bool pwhash_hash(pwhash_waiter_t *w, const char *password, pwhash_cb cb,
                  void *arg)
 {
-    return pwhash_submit(w, PWHASH_HASH, password, NULL, cb, arg);
+    return pwhash_submit(w, PWHASH_HASH, NULL, password, NULL, cb, arg);
 }

@@ -19,7 +19,10 @@ typedef struct pwhash_waiter pwhash_waiter_t;
  */
 typedef void (*pwhash_cb)(void *arg, bool ok, const char *hash_out);
 
-pwhash_pool_t *pwhash_pool_new(int threads, int queue_max);
+/* per_key_max: jobs one key (a source address) may have queued or
+ * running at once, so that one address flooding logins cannot fill the
+ * queue and starve the others. */
+pwhash_pool_t *pwhash_pool_new(int threads, int queue_max, int per_key_max);
 /* Joins the threads; jobs not yet run are failed back to their waiters.
  * Call before freeing the waiters (a running job reports to its waiter). */
 void pwhash_pool_free(pwhash_pool_t *pool);
@@ -35,8 +38,9 @@ void pwhash_waiter_free(pwhash_waiter_t *w);
  * loop. For a verify with stored_hash NULL (unknown user) a dummy hash is
  * checked so that unknown and known users take the same time.
  */
+/* key: who asks (the source address); NULL: not limited per key. */
 __attribute__((warn_unused_result)) bool
-pwhash_verify(pwhash_waiter_t *w, const char *password,
+pwhash_verify(pwhash_waiter_t *w, const char *key, const char *password,
               const char *stored_hash, pwhash_cb cb, void *arg);
 __attribute__((warn_unused_result)) bool
 pwhash_hash(pwhash_waiter_t *w, const char *password, pwhash_cb cb,

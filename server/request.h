@@ -47,6 +47,8 @@ typedef struct request {
     int64_t step_account_id;
     int64_t step_value; /* a figure carried from one query to the next */
     void *step_state; /* handler's own, allocated in arena */
+    uint64_t step_generation; /* session generation read before a check */
+    void (*step_next)(struct request *); /* handler to run after a check */
     struct request *next; /* connection FIFO */
 } request_t;
 

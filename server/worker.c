@@ -17,14 +17,35 @@ static void timer_arm_ms(struct event *ev, int ms)
 
 /* A socket accepted by the acceptor, waiting in the worker's inbox. */
 typedef struct worker_handoff {
-    evutil_socket_t fd;
+    evutil_socket_t fd; /* -1: an eviction of door_id */
+    uint64_t door_id;
     struct sockaddr_storage addr;
     int addrlen;
     struct worker_handoff *next;
 } worker_handoff_t;
 
+static void worker_post(worker_t *w, struct worker_handoff *h)
+{
+    pthread_mutex_lock(&w->inbox_lock);
+    h->next = w->inbox;
+    w->inbox = h;
+    pthread_mutex_unlock(&w->inbox_lock);
+    event_active(w->inbox_ev, EV_READ, 0);
+}
+
+bool worker_evict(worker_t *w, uint64_t door_id)
+{
+    worker_handoff_t *h = calloc(1, sizeof(*h));
+    if (h == NULL)
+        return false;
+    h->fd = -1;
+    h->door_id = door_id;
+    worker_post(w, h);
+    return true;
+}
+
 bool worker_hand_off(worker_t *w, evutil_socket_t fd, const struct sockaddr *sa,
-                     int salen)
+                     int salen, uint64_t door_id)
 {
     worker_handoff_t *h = calloc(1, sizeof(*h));
     if (h == NULL || salen < 0 || (size_t)salen > sizeof(h->addr)) {
@@ -32,13 +53,10 @@ bool worker_hand_off(worker_t *w, evutil_socket_t fd, const struct sockaddr *sa,
         return false;
     }
     h->fd = fd;
+    h->door_id = door_id;
     memcpy(&h->addr, sa, (size_t)salen);
     h->addrlen = salen;
-    pthread_mutex_lock(&w->inbox_lock);
-    h->next = w->inbox;
-    w->inbox = h;
-    pthread_mutex_unlock(&w->inbox_lock);
-    event_active(w->inbox_ev, EV_READ, 0);
+    worker_post(w, h);
     return true;
 }
 
@@ -53,12 +71,21 @@ static void worker_on_inbox(evutil_socket_t unused, short what, void *arg)
     while (list != NULL) {
         worker_handoff_t *h = list;
         list = h->next;
-        if (w->stopping) {
+        if (h->fd < 0) {
+            for (conn_t *c = w->conns; c != NULL; c = c->next) {
+                if (c->door_id == h->door_id) {
+                    conn_evict(c);
+                    break;
+                }
+            }
+        } else if (w->stopping) {
+            door_release(w->shared->door, h->door_id);
             evutil_closesocket(h->fd);
         } else {
             atomic_fetch_add_explicit(&w->metrics.accepted, 1,
                                       memory_order_relaxed);
-            conn_new(w, h->fd, (struct sockaddr *)&h->addr, h->addrlen);
+            conn_new(w, h->fd, (struct sockaddr *)&h->addr, h->addrlen,
+                     h->door_id);
         }
         free(h);
     }
@@ -110,6 +137,7 @@ void worker_retire_conn(worker_t *w, conn_t *c)
 void worker_check_idle(worker_t *w)
 {
     if (w->stopping && w->conns == NULL && w->closed == NULL &&
+        w->answers_held == 0 &&
         (w->db == NULL || db_pool_busy(w->db) == 0) &&
         (w->report_db == NULL || db_pool_busy(w->report_db) == 0))
         event_base_loopexit(w->base, NULL);

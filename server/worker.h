@@ -14,6 +14,7 @@
 #include "config.h"
 #include "conn.h"
 #include "db_pool.h"
+#include "door.h"
 #include "metrics.h"
 #include "pwhash_pool.h"
 
@@ -25,6 +26,11 @@ typedef struct server_shared {
     pwhash_pool_t *pwhash;
     struct ssl_ctx_st *_Atomic tls; /* NULL: plain TCP */
     atomic_int connections;         /* open client connections, all workers */
+    door_t *door;                   /* owned by main: who may hold a connection */
+    /* Bumped after every session revocation (logout, disable, password
+     * change): a connection whose session was checked under an older
+     * value checks it again before its next request. */
+    atomic_uint_fast64_t session_generation;
     atomic_uint_fast64_t next_conn_id;
     atomic_uint_fast64_t next_request_serial;
 } server_shared_t;
@@ -51,6 +57,7 @@ typedef struct worker {
     struct event *publish_timer;    /* owned; copies pool figures to metrics */
     metrics_t metrics;              /* read by the admin HTTP port */
     uint64_t requests;              /* for the exit log */
+    int answers_held;               /* refused logins waiting to be answered */
 } worker_t;
 
 /* Set up a worker (loop, db pool). */
@@ -59,7 +66,9 @@ bool worker_init(worker_t *w, int index, server_shared_t *shared);
 /* Thread-safe: give an accepted socket to the worker (which then owns
  * it). False (socket still the caller's) when out of memory. */
 bool worker_hand_off(worker_t *w, evutil_socket_t fd, const struct sockaddr *sa,
-                     int salen);
+                     int salen, uint64_t door_id);
+/* Thread-safe: close the stranger the door chose to make room. */
+bool worker_evict(worker_t *w, uint64_t door_id);
 bool worker_start(worker_t *w);
 /* Thread-safe: ask the worker to finish in-flight work and stop. */
 void worker_request_stop(worker_t *w);

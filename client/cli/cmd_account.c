@@ -304,5 +304,12 @@ const cli_command_t cmd_account_verbs[] = {
     {"create", N_("create an account (city admin)"), account_create, NULL},
     {"bind-certificate", N_("bind a TLS client certificate to an account"),
      account_bind_certificate, NULL},
+    {"unlock", "forget an account's failed logins (city admin)",
+     cmd_account_unlock, NULL},
+    {"disable", "disable an account and end its sessions (city admin)",
+     cmd_account_disable, NULL},
+    {"reset-password",
+     "give an account a new password and end its sessions (city admin)",
+     cmd_account_reset_password, NULL},
     {NULL, NULL, NULL, NULL},
 };

@@ -51,6 +51,12 @@ cli_exit_t cmd_report_with_format(const cli_context_t *ctx,
 /* Whether `name` is a format of `report` (table, json, csv, html). */
 bool cmd_report_format_known(const char *name);
 
+/* cmd_account_admin.c: account unlock, disable, reset-password */
+cli_exit_t cmd_account_unlock(const cli_context_t *ctx, int argc, char **argv);
+cli_exit_t cmd_account_disable(const cli_context_t *ctx, int argc, char **argv);
+cli_exit_t cmd_account_reset_password(const cli_context_t *ctx, int argc,
+                                      char **argv);
+
 /* Verbs of the groups; each table ends with a NULL name. */
 extern const cli_command_t cmd_account_verbs[];
 extern const cli_command_t cmd_year_verbs[];
@@ -61,5 +67,7 @@ extern const cli_command_t cmd_census_verbs[];
 extern const cli_command_t cmd_disbursement_verbs[];
 extern const cli_command_t cmd_import_verbs[];
 extern const cli_command_t cmd_claim_verbs[];
+extern const cli_command_t cmd_password_verbs[]; /* cmd_password.c */
+extern const cli_command_t cmd_audit_verbs[];    /* cmd_audit.c */
 
 #endif

@@ -92,6 +92,8 @@ cli_exit_t rpc_exit_for_error(Aixin__V1__ErrorCode code)
     /* Someone else changed the record first (a claim decided by another
      * adjuster): refused, not a failure to retry. */
     case AIXIN__V1__ERROR_CODE__ERROR_CODE_CONFLICT:
+    /* Login throttled or locked: waiting or an administrator helps. */
+    case AIXIN__V1__ERROR_CODE__ERROR_CODE_TOO_MANY_ATTEMPTS:
         return CLI_EXIT_REJECTED;
     default:
         return CLI_EXIT_UNAVAILABLE;

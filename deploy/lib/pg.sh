@@ -161,3 +161,22 @@ aixin_pg_throwaway_stop() {
   fi
   AIXIN_PG_TMP=
 }
+
+# The two roles of least privilege on the server reached through
+# ADMIN_CONNINFO (a superuser): OWNER owns the schema and runs
+# `aixind --migrate`; SERVE is what aixind serves as, and may only execute
+# the aixin.* functions (the grants are made by --migrate). Neither has a
+# password: they log in over the local socket only. Idempotent, and safe
+# when several scripts run it at once.
+aixin_pg_create_roles() {
+  local admin_conninfo=$1 owner=${2:-aixin_owner} serve=${3:-aixin_serve} r
+  for r in "$owner" "$serve"; do
+    [[ $r =~ ^[a-z_][a-z0-9_]*$ ]] || aixin_die "bad role name: $r"
+    aixin_psql "$admin_conninfo" >/dev/null -c "DO \$\$ BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '$r') THEN
+    CREATE ROLE $r LOGIN;
+  END IF;
+EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+END \$\$"
+  done
+}

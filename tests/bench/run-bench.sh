@@ -37,13 +37,16 @@ trap cleanup EXIT
 aixin_ensure_account
 aixin_pg_throwaway_start 2>/dev/null
 DB="dbname=aixin_bench"
-psql -X -q -d postgres -c "CREATE DATABASE aixin_bench"
-"$BIN/server/aixind" --migrate --sql-dir "$ROOT/deploy/sql" --database "$DB" >/dev/null
+# As deployed: the schema's owner migrates, aixind serves as a role that
+# may only execute the functions; bench_enroll reads as the superuser.
+aixin_pg_create_roles "dbname=postgres" aixin_owner aixin_serve
+psql -X -q -d postgres -c "CREATE DATABASE aixin_bench OWNER aixin_owner"
+"$BIN/server/aixind" --migrate --sql-dir "$ROOT/deploy/sql" --database "$DB user=aixin_owner" >/dev/null
 aixin_load_divisions "$DB" "$ROOT/deploy/divisions-360800.csv" 2>/dev/null
 export AIXIN_USER=admin AIXIN_PASSWORD=bench-admin-password-1
 AIXIN_ADMIN_PASSWORD=$AIXIN_PASSWORD "$BIN/server/aixind" --create-admin admin --database "$DB" >/dev/null
 
-"$BIN/server/aixind" --listen 127.0.0.1:0 --listen-file "$WORK/listen.addr" --database "$DB" --threads "$THREADS" \
+"$BIN/server/aixind" --listen 127.0.0.1:0 --listen-file "$WORK/listen.addr" --database "$DB user=aixin_serve" --threads "$THREADS" \
   --set "db_pool_size=$POOL" --set max_connections=1000 --log-level warn \
   >"$WORK/aixind.log" 2>&1 </dev/null &
 DAEMON_PID=$!

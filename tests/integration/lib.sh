@@ -34,6 +34,13 @@ IT_TMP=$(mktemp -d "${TMPDIR:-/tmp}/aixin-$IT_NAME.XXXXXX")
 IT_ADMIN_PASSWORD=${IT_ADMIN_PASSWORD:-it-admin-password-1}
 IT_DB=
 IT_CONNINFO=
+# The daemon serves as a role that may only execute the aixin.* functions;
+# the schema belongs to IT_OWNER, which only migrates (see
+# aixin_pg_create_roles). IT_CONNINFO is the superuser's, for checks.
+IT_OWNER=aixin_owner
+IT_SERVE=aixin_serve
+IT_OWNER_CONNINFO=
+IT_SERVE_CONNINFO=
 IT_DAEMON_PID=
 IT_DAEMON_PORT=
 IT_DAEMON_ARGS=()
@@ -114,9 +121,13 @@ it_create_db() {
   name=$(printf 'aixin_it_%s_%s' "${IT_NAME#it_}" "$$" | tr '[:upper:]' '[:lower:]' | tr -c 'a-z0-9_\n' '_')
   IT_DB=${name:0:63}
   IT_CONNINFO="dbname=$IT_DB"
-  psql -X -q -v ON_ERROR_STOP=1 -d postgres -c "CREATE DATABASE \"$IT_DB\"" \
+  IT_OWNER_CONNINFO="dbname=$IT_DB user=$IT_OWNER"
+  IT_SERVE_CONNINFO="dbname=$IT_DB user=$IT_SERVE"
+  aixin_pg_create_roles "dbname=postgres" "$IT_OWNER" "$IT_SERVE" \
+    || it_fail "cannot create the database roles"
+  psql -X -q -v ON_ERROR_STOP=1 -d postgres -c "CREATE DATABASE \"$IT_DB\" OWNER $IT_OWNER" \
     || it_fail "cannot create database $IT_DB"
-  if ! "$AIXIND" --migrate --sql-dir "$AIXIN_SOURCE_DIR/deploy/sql" --database "$IT_CONNINFO" \
+  if ! "$AIXIND" --migrate --sql-dir "$AIXIN_SOURCE_DIR/deploy/sql" --database "$IT_OWNER_CONNINFO" \
       >"$IT_TMP/migrate.log" 2>&1; then
     cat "$IT_TMP/migrate.log"
     it_fail "aixind --migrate"
@@ -144,7 +155,7 @@ it_start_daemon() {
   rm -f "$addr_file"
   printf -- '--- start %s\n' "$(date '+%H:%M:%S')" >>"$IT_DAEMON_LOG"
   "$AIXIND" --listen "127.0.0.1:${IT_DAEMON_PORT:-0}" --listen-file "$addr_file" \
-    --database "$IT_CONNINFO" "$@" >>"$IT_DAEMON_LOG" 2>&1 </dev/null &
+    --database "$IT_SERVE_CONNINFO" "$@" >>"$IT_DAEMON_LOG" 2>&1 </dev/null &
   IT_DAEMON_PID=$!
   if ! addr=$(aixin_wait_addr_file "$IT_DAEMON_PID" "$addr_file" 30); then
     tail -n 30 "$IT_DAEMON_LOG"

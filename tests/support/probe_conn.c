@@ -25,6 +25,33 @@ void probe_connect(probe_conn_t *c, const char *host, int port)
     frame_decoder_init(&c->decoder, 0);
 }
 
+bool probe_connect_from(probe_conn_t *c, const char *src, const char *host,
+                        int port)
+{
+    memset(c, 0, sizeof(*c));
+    c->next_id = 1;
+    c->fd = socket(AF_INET, SOCK_STREAM, 0);
+    frame_decoder_init(&c->decoder, 0);
+    if (c->fd < 0)
+        return false;
+    struct sockaddr_in sa = {0};
+    sa.sin_family = AF_INET;
+    sa.sin_port = htons((uint16_t)port);
+    bool ok = inet_pton(AF_INET, host, &sa.sin_addr) == 1;
+    if (ok && src != NULL) {
+        struct sockaddr_in from = {0};
+        from.sin_family = AF_INET;
+        ok = inet_pton(AF_INET, src, &from.sin_addr) == 1 &&
+             bind(c->fd, (struct sockaddr *)&from, sizeof(from)) == 0;
+    }
+    ok = ok && connect(c->fd, (struct sockaddr *)&sa, sizeof(sa)) == 0;
+    if (!ok) {
+        close(c->fd);
+        c->fd = -1;
+    }
+    return ok;
+}
+
 void probe_close(probe_conn_t *c)
 {
     if (c->fd >= 0)

@@ -21,6 +21,10 @@ typedef struct probe_conn {
 /* Connect to host:port (IPv4); exits the process on failure. */
 void probe_connect(probe_conn_t *c, const char *host, int port);
 void probe_close(probe_conn_t *c);
+/* Connect from source address src (NULL: any) to host:port (IPv4); false
+ * (c->fd = -1) when refused or failed, nothing printed. */
+bool probe_connect_from(probe_conn_t *c, const char *src, const char *host,
+                        int port);
 
 /* Write all bytes; false when the peer has gone. */
 bool probe_send_raw(probe_conn_t *c, const void *p, size_t n);

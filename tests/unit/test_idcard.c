@@ -73,6 +73,12 @@ static const invalid_case_t invalid_cases[] = {
     {"36082A200801011230", 0, IDCARD_ERR_CHAR, "letter in address"},
     {"360821 00801011230", 0, IDCARD_ERR_CHAR, "space"},
     {"-36082120080101123", 0, IDCARD_ERR_CHAR, "sign"},
+    {"000000200801011230", 0, IDCARD_ERR_REGION, "address 000000"},
+    {"100000200801011230", 0, IDCARD_ERR_REGION, "province 10"},
+    {"160101200801011230", 0, IDCARD_ERR_REGION, "province 16"},
+    {"550101200801011230", 0, IDCARD_ERR_REGION, "province 55"},
+    {"720101200801011230", 0, IDCARD_ERR_REGION, "province 72"},
+    {"990101200801011230", 0, IDCARD_ERR_REGION, "province 99"},
     {"360821200802300019", 0, IDCARD_ERR_DATE, "Feb 30"},
     {"360821200702290010", 0, IDCARD_ERR_DATE, "Feb 29, common year"},
     {"360821190002290011", 0, IDCARD_ERR_DATE, "Feb 29, 1900 not leap"},
@@ -88,6 +94,27 @@ static const invalid_case_t invalid_cases[] = {
     {"110105194912310020", 0, IDCARD_ERR_CHECK, "0 where X belongs"},
     {"360821200801011320", 0, IDCARD_ERR_CHECK, "two digits swapped"},
 };
+
+/* Every two-digit prefix: exactly the 34 province-level codes. */
+static void test_provinces(void **state)
+{
+    (void)state;
+    static const char *const real[] = {
+        "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34",
+        "35", "36", "37", "41", "42", "43", "44", "45", "46", "50", "51", "52",
+        "53", "54", "61", "62", "63", "64", "65", "71", "81", "82"};
+    int valid = 0;
+    for (int i = 0; i < 100; i++) {
+        char p[3] = {(char)('0' + i / 10), (char)('0' + i % 10), '\0'};
+        bool want = false;
+        for (size_t k = 0; k < sizeof(real) / sizeof(real[0]); k++)
+            want = want || strcmp(real[k], p) == 0;
+        assert_int_equal(idcard_province_valid(p), want);
+        valid += want;
+    }
+    assert_int_equal(valid, 34);
+    assert_false(idcard_province_valid("3X"));
+}
 
 static void test_invalid(void **state)
 {
@@ -184,7 +211,8 @@ static void test_mask_bounds(void **state)
         idcard_mask(buf, len, out);
         assert_int_equal(strlen(out), IDCARD_LENGTH);
         assert_int_equal(idcard_parse(buf, len, NULL),
-                         len == 18 ? IDCARD_ERR_DATE : IDCARD_ERR_LENGTH);
+                         len == 18 ? IDCARD_ERR_REGION /* 77 */
+                                   : IDCARD_ERR_LENGTH);
         test_free(buf);
     }
 }
@@ -194,6 +222,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_valid),
         cmocka_unit_test(test_invalid),
+        cmocka_unit_test(test_provinces),
         cmocka_unit_test(test_embedded_nul),
         cmocka_unit_test(test_messages),
         cmocka_unit_test(test_mask),

@@ -46,6 +46,16 @@ static const utf8_case_t utf8_cases[] = {
     {"\xed\xa0\x80", 0, false, 0, "surrogate U+D800"},
     {"\xed\xbf\xbf", 0, false, 0, "surrogate U+DFFF"},
     {"\xf4\x90\x80\x80", 0, false, 0, "U+110000"},
+    {"a\xe2\x80\xa8" "b", 0, false, 0, "U+2028 line separator"},
+    {"a\xe2\x80\xa9" "b", 0, false, 0, "U+2029 paragraph separator"},
+    {"\xe2\x80\xaa", 0, false, 0, "U+202A LRE"},
+    {"abc\xe2\x80\xae" "cba", 0, false, 0, "U+202E RLO"},
+    {"\xe2\x81\xa6", 0, false, 0, "U+2066 LRI"},
+    {"\xe2\x81\xa9", 0, false, 0, "U+2069 PDI"},
+    {"\xe2\x80\xa7", 0, true, 1, "U+2027, before the separators"},
+    {"\xe2\x80\xaf", 0, true, 1, "U+202F, after the overrides"},
+    {"\xe2\x81\xa5", 0, true, 1, "U+2065, before the isolates"},
+    {"\xe2\x81\xaa", 0, true, 1, "U+206A, after the isolates"},
     {"\xf5\x80\x80\x80", 0, false, 0, "lead F5"},
     {"\xff", 0, false, 0, "byte FF"},
     {"\xfe", 0, false, 0, "byte FE"},
@@ -119,7 +129,9 @@ static void test_utf8_exhaustive(void **state)
             n = 4;
         }
         bool want = !(cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) ||
-                      (cp >= 0xD800 && cp <= 0xDFFF));
+                      (cp >= 0xD800 && cp <= 0xDFFF) ||
+                      (cp >= 0x2028 && cp <= 0x202E) ||
+                      (cp >= 0x2066 && cp <= 0x2069));
         if (text_check_utf8((const char *)b, n) != want)
             fail_msg("U+%04X: want %d", (unsigned)cp, want);
     }
