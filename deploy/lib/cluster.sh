@@ -38,11 +38,11 @@ cluster_port() {
 # with prefer-standby, a standby if there is one: for reports, whose
 # connections are named aixind-reports).
 cluster_conninfo() {
-  local dir=$1 base=$2 attrs=${3:-read-write} extra=
+  local dir=$1 base=$2 attrs=${3:-read-write} user=${4:-$AIXIN_USER_ACCOUNT} extra=
   [[ $attrs == read-write ]] || extra=" application_name=aixind-reports"
   printf "host=127.0.0.1,127.0.0.1,127.0.0.1 port=%s,%s,%s user=%s dbname=aixin passfile=%s target_session_attrs=%s connect_timeout=2%s" \
     "$(cluster_port "$base" pg0)" "$(cluster_port "$base" pg1)" "$(cluster_port "$base" pg2)" \
-    "$AIXIN_USER_ACCOUNT" "$dir/secrets/pgpass" "$attrs" "$extra"
+    "$user" "$dir/secrets/pgpass" "$attrs" "$extra"
 }
 
 cluster_base() {
@@ -308,8 +308,8 @@ cluster_start_daemon() {
   cluster_pid "$dir" "$d" >/dev/null && return 0
   cluster_spawn "$dir" "$d" "$aixind" --listen "127.0.0.1:$(cluster_port "$base" "$d")" \
     --set "admin_listen=127.0.0.1:$(cluster_port "$base" "admin-$d")" \
-    --database "$(cluster_conninfo "$dir" "$base")" \
-    --set "report_database=$(cluster_conninfo "$dir" "$base" prefer-standby)" \
+    --database "$(cluster_conninfo "$dir" "$base" read-write aixin_serve)" \
+    --set "report_database=$(cluster_conninfo "$dir" "$base" prefer-standby aixin_serve)" \
     --set threads=2 --set db_pool_size=4 "$@"
   cluster_wait 30 cluster_daemon_ready "$base" "$d"
 }
@@ -344,7 +344,21 @@ cluster_prepare_database() {
   # refuses: a standby listed first that has not replayed CREATE DATABASE
   # yet ends the attempt, so wait until every member has it.
   cluster_wait 60 cluster_members_have_database "$dir" "$base" || return 1
-  "$aixind" --migrate --sql-dir "$AIXIN_ROOT/deploy/sql" --database "$conninfo" >>"$dir/log/migrate.log" 2>&1 \
+  # Least privilege, as deploy/up: the schema belongs to aixin_owner (used
+  # by --migrate only); the daemons serve as aixin_serve, which may only
+  # call the aixin.* functions.  Both log in over TCP with the cluster's
+  # generated password, kept in its pgpass.
+  local pw postgres_ci=${conninfo/dbname=aixin/dbname=postgres} r
+  pw=$(sed -n "s/^\*:\*:\*:$AIXIN_USER_ACCOUNT://p" "$dir/secrets/pgpass" | head -n 1)
+  aixin_pg_create_roles "$postgres_ci" aixin_owner aixin_serve || return 1
+  for r in aixin_owner aixin_serve; do
+    aixin_psql "$postgres_ci" >/dev/null -c "ALTER ROLE $r PASSWORD '$pw'" || return 1
+    grep -q "^\*:\*:\*:$r:" "$dir/secrets/pgpass" ||
+      printf '*:*:*:%s:%s\n' "$r" "$pw" >>"$dir/secrets/pgpass"
+  done
+  aixin_psql "$postgres_ci" >/dev/null -c "ALTER DATABASE aixin OWNER TO aixin_owner" || return 1
+  "$aixind" --migrate --sql-dir "$AIXIN_ROOT/deploy/sql" \
+    --database "${conninfo/user=$AIXIN_USER_ACCOUNT/user=aixin_owner}" >>"$dir/log/migrate.log" 2>&1 \
     || { tail -n 20 "$dir/log/migrate.log" >&2; return 1; }
   aixin_load_divisions "$conninfo" "$AIXIN_ROOT/deploy/divisions-360800.csv"
   out=$("$aixind" --create-admin admin --database "$conninfo") || return 1

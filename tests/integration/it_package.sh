@@ -59,8 +59,11 @@ sh -n "$control/postinst" && sh -n "$control/postrm" || it_fail "maintainer scri
 # The installed daemon on a fresh database, with its own migrations.
 IT_DB=$(printf 'aixin_it_package_%s' "$$")
 IT_CONNINFO="dbname=$IT_DB"
-psql -X -q -v ON_ERROR_STOP=1 -d postgres -c "CREATE DATABASE \"$IT_DB\"" || it_fail "createdb"
-(cd / && it_expect_exit 0 "$AIXIND" --migrate --database "$IT_CONNINFO")
+IT_OWNER_CONNINFO="dbname=$IT_DB user=$IT_OWNER"
+IT_SERVE_CONNINFO="dbname=$IT_DB user=$IT_SERVE"
+aixin_pg_create_roles "dbname=postgres" "$IT_OWNER" "$IT_SERVE" || it_fail "roles"
+psql -X -q -v ON_ERROR_STOP=1 -d postgres -c "CREATE DATABASE \"$IT_DB\" OWNER $IT_OWNER" || it_fail "createdb"
+(cd / && it_expect_exit 0 "$AIXIND" --migrate --database "$IT_OWNER_CONNINFO")
 it_assert_contains "$(it_last_stdout)" "migrations from $root/usr/share/aixin/sql" \
   "the installed daemon takes the installed migrations"
 it_assert_eq "$(find "$root/usr/share/aixin/sql" -name '*.sql' | wc -l)" \
