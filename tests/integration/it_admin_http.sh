@@ -66,6 +66,6 @@ it_stop_daemon
 
 rc=0
 timeout 20 "$AIXIND" --listen 127.0.0.1:0 --set "admin_listen=0.0.0.0:$admin_port" \
-  --database "$IT_CONNINFO" >"$IT_TMP/admin-remote.log" 2>&1 || rc=$?
+  --database "$IT_SERVE_CONNINFO" >"$IT_TMP/admin-remote.log" 2>&1 || rc=$?
 [[ $rc != 0 && $rc != 124 ]] || it_fail "the admin port was opened off loopback (status $rc)"
 it_assert_contains "$(cat "$IT_TMP/admin-remote.log")" "loopback" "admin port off loopback refused"

@@ -30,7 +30,7 @@ it_psql -c "INSERT INTO aixin.sessions (token_hash, account_id, created_at, expi
                     sha256('r'::bytea), NULL, now() - interval '500 days')"
 
 rc=0
-timeout 20 "$AIXIND" --listen 127.0.0.1:0 --database "$IT_CONNINFO" \
+timeout 20 "$AIXIND" --listen 127.0.0.1:0 --database "$IT_SERVE_CONNINFO" \
   --set idempotency_retention_days=399 >"$IT_TMP/short.log" 2>&1 || rc=$?
 [[ $rc != 0 && $rc != 124 ]] || it_fail "aixind accepted a retention of 399 days"
 it_assert_contains "$(cat "$IT_TMP/short.log")" "idempotency_retention_days" "a retention under 400 days refused"

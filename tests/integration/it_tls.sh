@@ -68,7 +68,7 @@ it_stop_daemon
 
 # Plain TCP is for loopback only unless configured otherwise.
 rc=0
-timeout 20 "$AIXIND" --listen 0.0.0.0:0 --database "$IT_CONNINFO" \
+timeout 20 "$AIXIND" --listen 0.0.0.0:0 --database "$IT_SERVE_CONNINFO" \
   >"$IT_TMP/plain.log" 2>&1 || rc=$?
 [[ $rc != 0 && $rc != 124 ]] || it_fail "aixind served plain TCP on 0.0.0.0 (status $rc)"
 it_assert_contains "$(cat "$IT_TMP/plain.log")" "not loopback" "plain TCP on a non-loopback address refused"
