@@ -1,0 +1,936 @@
+-- Enrollment near the machine's limit: one set-based function applies a
+-- whole ImportEnrollments batch (aixin.import_enrollments_bulk), the
+-- per-row import is that function on a batch of one, and the single
+-- enrollment (aixin.enroll) is one lean PL/pgSQL body.
+--
+-- Applied by `aixind --migrate` inside one transaction; no BEGIN/COMMIT here.
+-- Error codes, columns and messages are those of 0003/0004: a row refused
+-- here is refused with the same code, field and reason as before.
+--
+-- Where the rules live
+--   * aixin.import_row_problem: the checks of one import row that need no
+--     table row of its own (township, scope, fields);
+--   * aixin.enrollment_problem: the enrollment rules (year open, child not
+--     enrolled yet, county terms set, age 0-6 on the reference date);
+--     shared by the import and by aixin.enroll;
+--   * aixin.import_apply: everything else of an import (idempotency, the
+--     household and child matching, the household composition, the
+--     writes and the audit), set-wise over rows that share nothing;
+--   * aixin.import_enrollments_bulk: orders a batch into waves of rows
+--     that share nothing (no key, certificate, guardian or child), so that
+--     the batch behaves as if its rows ran one after the other in order;
+--   * aixin.import_enrollment: a batch of one, raising its refusal.
+--
+-- The freeze without share locks
+--   An enrollment used to take FOR SHARE locks on its year and its county
+--   terms, so that a concurrent change of the terms waited for it; every
+--   enrollment thus wrote a lock (a MultiXact under concurrency) on two
+--   shared rows.  Now policy_years.frozen and county_terms.frozen are set
+--   once, by the first enrollment of the year or county-year, with an
+--   UPDATE that conflicts with the row lock a change of the terms takes
+--   (update_policy_year, set_county_terms); once frozen, enrollments read
+--   the terms without a lock, and the guards refuse any change of frozen
+--   terms.  Same promise, one write per year and county instead of one
+--   per enrollment.
+
+-- ---------------------------------------------------------------------------
+-- Frozen flags.
+-- ---------------------------------------------------------------------------
+
+ALTER TABLE aixin.policy_years ADD COLUMN frozen boolean NOT NULL DEFAULT false;
+ALTER TABLE aixin.county_terms ADD COLUMN frozen boolean NOT NULL DEFAULT false;
+
+COMMENT ON COLUMN aixin.policy_years.frozen IS
+  'Set by the first enrollment of the year; the year''s terms never change afterwards';
+COMMENT ON COLUMN aixin.county_terms.frozen IS
+  'Set by the first enrollment of the county in the year; the terms never change afterwards';
+
+-- As in 0003; the freeze itself (frozen false -> true, nothing else) is
+-- not a change of the terms, and frozen terms refuse changes even when
+-- their policies were deleted by hand.
+CREATE OR REPLACE FUNCTION aixin.county_terms_rules() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+  yr aixin.policy_years;
+  n bigint;
+BEGIN
+  IF TG_OP = 'UPDATE' AND NEW.frozen AND NOT OLD.frozen
+     AND (NEW.county_code, NEW.county_level, NEW.policy_year, NEW.county_share_fen,
+          NEW.insurer_id, NEW.set_at, NEW.set_by)
+         IS NOT DISTINCT FROM
+         (OLD.county_code, OLD.county_level, OLD.policy_year, OLD.county_share_fen,
+          OLD.insurer_id, OLD.set_at, OLD.set_by) THEN
+    RETURN NEW;
+  END IF;
+  IF TG_OP IN ('UPDATE', 'DELETE') THEN
+    IF TG_OP = 'UPDATE' THEN
+      IF NEW.county_code <> OLD.county_code OR NEW.policy_year <> OLD.policy_year THEN
+        RAISE EXCEPTION 'the county and year of county terms cannot change'
+          USING ERRCODE = 'AXB01', COLUMN = 'county_code';
+      END IF;
+    END IF;
+    n := aixin.county_policies(OLD.county_code, OLD.policy_year);
+    IF n > 0 OR OLD.frozen THEN
+      RAISE EXCEPTION 'county % is frozen for %: % policies already enrolled',
+          OLD.county_code, OLD.policy_year, n
+        USING ERRCODE = 'AXR01', COLUMN = 'policy_year';
+    END IF;
+    IF TG_OP = 'DELETE' THEN
+      RETURN OLD;
+    END IF;
+  END IF;
+
+  SELECT * INTO yr FROM aixin.policy_years y WHERE y.year = NEW.policy_year FOR SHARE;
+  IF NOT FOUND THEN
+    RETURN NEW;  -- the foreign key reports it
+  END IF;
+  PERFORM aixin.check_county_share(yr, NEW.county_share_fen);
+  RETURN NEW;
+END;
+$$;
+
+-- As in 0003, plus: frozen terms never change (nor thaw).
+CREATE OR REPLACE FUNCTION aixin.policy_years_guard() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+  n bigint;
+  ct aixin.county_terms;
+BEGIN
+  IF NEW.year = OLD.year AND NEW.reference_date = OLD.reference_date
+     AND NEW.premium_fen = OLD.premium_fen AND NEW.city_subsidy_fen = OLD.city_subsidy_fen
+     AND NEW.county_share_min_fen = OLD.county_share_min_fen
+     AND NEW.county_share_max_fen = OLD.county_share_max_fen
+     AND (NEW.frozen OR NOT OLD.frozen) THEN
+    RETURN NEW;
+  END IF;
+  SELECT count(*) INTO n FROM aixin.policies p WHERE p.policy_year = OLD.year;
+  IF n > 0 OR OLD.frozen THEN
+    RAISE EXCEPTION 'policy year % is frozen: % policies already enrolled', OLD.year, n
+      USING ERRCODE = 'AXR01', COLUMN = 'year';
+  END IF;
+
+  SELECT * INTO ct FROM aixin.county_terms t
+   WHERE t.policy_year = OLD.year
+     AND (t.county_share_fen NOT BETWEEN NEW.county_share_min_fen AND NEW.county_share_max_fen
+          OR NEW.premium_fen - NEW.city_subsidy_fen - t.county_share_fen < 0)
+   ORDER BY t.county_code COLLATE "C"
+   LIMIT 1;
+  IF FOUND THEN
+    IF ct.county_share_fen < NEW.county_share_min_fen THEN
+      RAISE EXCEPTION 'county % has a share of % yuan in %, below the new minimum of % yuan',
+          ct.county_code, aixin.yuan(ct.county_share_fen), OLD.year,
+          aixin.yuan(NEW.county_share_min_fen)
+        USING ERRCODE = 'AXR01', COLUMN = 'county_share_min_fen';
+    ELSIF ct.county_share_fen > NEW.county_share_max_fen THEN
+      RAISE EXCEPTION 'county % has a share of % yuan in %, above the new maximum of % yuan',
+          ct.county_code, aixin.yuan(ct.county_share_fen), OLD.year,
+          aixin.yuan(NEW.county_share_max_fen)
+        USING ERRCODE = 'AXR01', COLUMN = 'county_share_max_fen';
+    END IF;
+    RAISE EXCEPTION 'township share in county % would be negative: premium % - city subsidy % - county share % = % yuan',
+        ct.county_code, aixin.yuan(NEW.premium_fen), aixin.yuan(NEW.city_subsidy_fen),
+        aixin.yuan(ct.county_share_fen),
+        aixin.yuan(NEW.premium_fen - NEW.city_subsidy_fen - ct.county_share_fen)
+      USING ERRCODE = 'AXR01',
+            COLUMN = CASE WHEN NEW.city_subsidy_fen > OLD.city_subsidy_fen
+                          THEN 'city_subsidy_fen' ELSE 'premium_fen' END;
+  END IF;
+  RETURN NEW;
+END;
+$$;
+
+-- Terms already in use are frozen now.
+UPDATE aixin.policy_years y SET frozen = true
+ WHERE EXISTS (SELECT 1 FROM aixin.policies p WHERE p.policy_year = y.year);
+UPDATE aixin.county_terms t SET frozen = true
+ WHERE aixin.county_policies(t.county_code, t.policy_year) > 0;
+
+-- Freeze the terms of a year and of a county in it (no-op once frozen).
+-- The UPDATE waits for a change of the terms in flight and then sees it,
+-- so the caller reads the terms after this and copies what holds.
+CREATE FUNCTION aixin.terms_freeze(p_year int, p_county text) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE aixin.policy_years y SET frozen = true WHERE y.year = p_year AND NOT y.frozen;
+  UPDATE aixin.county_terms t SET frozen = true
+   WHERE t.county_code = p_county AND t.policy_year = p_year AND NOT t.frozen;
+END;
+$$;
+
+-- As in 0003 (eligibility, premium, split, nothing of a policy changes),
+-- without share locks: the terms are frozen (once) before they are read.
+CREATE OR REPLACE FUNCTION aixin.policies_rules() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+  yr aixin.policy_years;
+  ct aixin.county_terms;
+  has_terms boolean;
+  county text;
+  born date;
+  age_years int;
+BEGIN
+  IF TG_OP = 'UPDATE' THEN
+    IF NEW.policy_year <> OLD.policy_year OR NEW.child_id <> OLD.child_id
+       OR NEW.premium_fen <> OLD.premium_fen THEN
+      RAISE EXCEPTION 'the year, child and premium of policy % cannot change', OLD.id
+        USING ERRCODE = 'AXB01', COLUMN = 'policy_year';
+    END IF;
+    IF NEW.city_share_fen IS DISTINCT FROM OLD.city_share_fen
+       OR NEW.county_share_fen IS DISTINCT FROM OLD.county_share_fen
+       OR NEW.township_share_fen IS DISTINCT FROM OLD.township_share_fen
+       OR NEW.insurer_id IS DISTINCT FROM OLD.insurer_id THEN
+      RAISE EXCEPTION 'the premium split and insurer of policy % are frozen at enrollment', OLD.id
+        USING ERRCODE = 'AXR01', COLUMN = 'premium_fen';
+    END IF;
+    RETURN NEW;
+  END IF;
+
+  SELECT * INTO yr FROM aixin.policy_years y WHERE y.year = NEW.policy_year;
+  IF NOT FOUND THEN
+    RETURN NEW;  -- the foreign key reports it
+  END IF;
+  SELECT d.county_code INTO county FROM aixin.divisions d WHERE d.code = NEW.township_code;
+  SELECT * INTO ct FROM aixin.county_terms t
+   WHERE t.county_code = county AND t.policy_year = yr.year;
+  has_terms := FOUND;
+  IF NOT yr.frozen OR (has_terms AND NOT ct.frozen) THEN
+    PERFORM aixin.terms_freeze(yr.year, county);
+    SELECT * INTO yr FROM aixin.policy_years y WHERE y.year = NEW.policy_year;
+    SELECT * INTO ct FROM aixin.county_terms t
+     WHERE t.county_code = county AND t.policy_year = yr.year;
+    has_terms := FOUND;
+  END IF;
+
+  IF NEW.premium_fen IS NULL THEN
+    NEW.premium_fen := yr.premium_fen;
+  ELSIF NEW.premium_fen <> yr.premium_fen THEN
+    RAISE EXCEPTION 'the premium of a % policy is % fen', yr.year, yr.premium_fen
+      USING ERRCODE = 'AXB01', COLUMN = 'premium_fen';
+  END IF;
+
+  SELECT c.birth_date INTO born FROM aixin.children c WHERE c.id = NEW.child_id;
+  IF NOT FOUND THEN
+    RETURN NEW;  -- the foreign key reports it
+  END IF;
+  IF born > yr.reference_date THEN
+    RAISE EXCEPTION 'child is not yet born on %', to_char(yr.reference_date, 'YYYY-MM-DD')
+      USING ERRCODE = 'AXR01', COLUMN = 'child_id_number';
+  END IF;
+  age_years := extract(year FROM age(yr.reference_date, born))::int;
+  IF age_years >= 7 THEN
+    RAISE EXCEPTION 'child is 7 or older on % (age %); only ages 0-6 are covered',
+        to_char(yr.reference_date, 'YYYY-MM-DD'), age_years
+      USING ERRCODE = 'AXR01', COLUMN = 'child_id_number';
+  END IF;
+
+  IF county IS NULL THEN
+    RETURN NEW;  -- the foreign keys report it
+  END IF;
+  IF NOT has_terms THEN
+    RAISE EXCEPTION 'county % has no share and insurer set for %', county, yr.year
+      USING ERRCODE = 'AXR01', COLUMN = 'policy_year';
+  END IF;
+  IF NEW.city_share_fen IS NULL AND NEW.county_share_fen IS NULL
+     AND NEW.township_share_fen IS NULL AND NEW.insurer_id IS NULL THEN
+    NEW.city_share_fen := yr.city_subsidy_fen;
+    NEW.county_share_fen := ct.county_share_fen;
+    NEW.township_share_fen := yr.premium_fen - yr.city_subsidy_fen - ct.county_share_fen;
+    NEW.insurer_id := ct.insurer_id;
+  ELSIF NEW.city_share_fen IS DISTINCT FROM yr.city_subsidy_fen THEN
+    RAISE EXCEPTION 'the city share of a % policy is % fen', yr.year, yr.city_subsidy_fen
+      USING ERRCODE = 'AXB01', COLUMN = 'city_share_fen';
+  ELSIF NEW.county_share_fen IS DISTINCT FROM ct.county_share_fen THEN
+    RAISE EXCEPTION 'the county share of a % policy in county % is % fen',
+        yr.year, county, ct.county_share_fen
+      USING ERRCODE = 'AXB01', COLUMN = 'county_share_fen';
+  ELSIF NEW.township_share_fen IS DISTINCT FROM
+        yr.premium_fen - yr.city_subsidy_fen - ct.county_share_fen THEN
+    RAISE EXCEPTION 'the township share of a % policy in county % is % fen',
+        yr.year, county, yr.premium_fen - yr.city_subsidy_fen - ct.county_share_fen
+      USING ERRCODE = 'AXB01', COLUMN = 'township_share_fen';
+  ELSIF NEW.insurer_id IS DISTINCT FROM ct.insurer_id THEN
+    RAISE EXCEPTION 'the insurer of county % in % is insurer %', county, yr.year, ct.insurer_id
+      USING ERRCODE = 'AXB01', COLUMN = 'insurer_code';
+  END IF;
+  RETURN NEW;
+END;
+$$;
+
+-- ---------------------------------------------------------------------------
+-- The rules, as expressions (inlined into the queries that use them).
+-- A problem is {SQLSTATE, field, message}, or NULL when there is none.
+-- ---------------------------------------------------------------------------
+
+-- The enrollment rules, in the order they were always checked: the year is
+-- open, the child has no policy of the year, the county has terms for the
+-- year, the child is born on the reference date and not yet 7.
+CREATE FUNCTION aixin.enrollment_problem(p_year int, p_reference_date date,
+                                         p_already_enrolled boolean, p_county text,
+                                         p_has_terms boolean, p_born date)
+RETURNS text[]
+LANGUAGE sql STABLE AS $$
+  SELECT CASE
+    WHEN p_reference_date IS NULL
+      THEN ARRAY['AXN01', 'policy_year', format('policy year %s not found', p_year)]
+    WHEN p_already_enrolled
+      THEN ARRAY['AXE01', 'child_id_number', format('child already enrolled for %s', p_year)]
+    WHEN NOT p_has_terms
+      THEN ARRAY['AXR01', 'policy_year',
+                 format('county %s has no share and insurer set for %s', p_county, p_year)]
+    WHEN p_born > p_reference_date
+      THEN ARRAY['AXR01', 'child_id_number',
+                 format('child is not yet born on %s', to_char(p_reference_date, 'YYYY-MM-DD'))]
+    WHEN extract(year FROM age(p_reference_date, p_born)) >= 7
+      THEN ARRAY['AXR01', 'child_id_number',
+                 format('child is 7 or older on %s (age %s); only ages 0-6 are covered',
+                        to_char(p_reference_date, 'YYYY-MM-DD'),
+                        extract(year FROM age(p_reference_date, p_born))::int)]
+  END
+$$;
+
+COMMENT ON FUNCTION aixin.enrollment_problem(int, date, boolean, text, boolean, date) IS
+  'Why a child cannot be enrolled for a year (SQLSTATE, field, message), or NULL';
+
+-- The checks of an import row before any household or child is looked at:
+-- the township (found, a township, in the actor's scope), then the fields
+-- (kind, certificate, guardian, child, sex and birth date against the ID).
+-- p_guardian_id and p_child_id are upper-cased by the caller.
+CREATE FUNCTION aixin.import_row_problem(p_township_code text, p_township_found boolean,
+                                         p_in_scope boolean, p_kind text, p_certificate_no text,
+                                         p_guardian_id text, p_guardian_name text,
+                                         p_child_id text, p_child_name text, p_child_sex text,
+                                         p_child_birth_date date)
+RETURNS text[]
+LANGUAGE sql STABLE AS $$
+  SELECT CASE
+    WHEN NOT p_township_found
+      THEN ARRAY['AXN01', 'township_code', format('township %s not found', p_township_code)]
+    WHEN NOT p_in_scope
+      THEN ARRAY['AXP01', 'township_code',
+                 format('township %s is outside your division', p_township_code)]
+    WHEN p_kind IS NULL OR p_kind NOT IN ('only_child', 'two_daughters')
+      THEN ARRAY['AXB01', 'household_kind', 'household kind must be only_child or two_daughters']
+    WHEN p_certificate_no IS NULL OR p_certificate_no !~ '^[!-~]{1,32}$'
+      THEN ARRAY['AXB01', 'certificate_no',
+                 'certificate number must be 1-32 printable ASCII characters without spaces']
+    WHEN p_guardian_id IS NULL OR NOT aixin.id_number_valid(p_guardian_id)
+      THEN ARRAY['AXB01', 'guardian.id_number', 'invalid ID number']
+    WHEN NOT aixin.label_ok(p_guardian_name, 64)
+      THEN ARRAY['AXB01', 'guardian.name',
+                 'name must be 1-64 characters, without control characters or surrounding spaces']
+    WHEN p_child_id IS NULL OR NOT aixin.id_number_valid(p_child_id)
+      THEN ARRAY['AXB01', 'child_id_number', 'invalid ID number']
+    WHEN NOT aixin.label_ok(p_child_name, 64)
+      THEN ARRAY['AXB01', 'child_name',
+                 'name must be 1-64 characters, without control characters or surrounding spaces']
+    WHEN nullif(p_child_sex, '') IS NOT NULL AND upper(p_child_sex) <> aixin.id_sex(p_child_id)
+      THEN ARRAY['AXB01', 'child_sex', 'sex does not agree with the ID number']
+    WHEN p_child_birth_date IS NOT NULL AND p_child_birth_date <> aixin.id_birth_date(p_child_id)
+      THEN ARRAY['AXB01', 'child_birth_date', 'birth date does not agree with the ID number']
+    WHEN aixin.id_birth_date(p_child_id) > aixin.local_today()
+      THEN ARRAY['AXB01', 'child_id_number', 'the birth date in the ID number is in the future']
+  END
+$$;
+
+COMMENT ON FUNCTION aixin.import_row_problem(text, boolean, boolean, text, text, text, text, text,
+                                             text, text, date) IS
+  'Why an import row is refused before its household is looked at, or NULL';
+
+-- ---------------------------------------------------------------------------
+-- The import, set-wise.
+-- ---------------------------------------------------------------------------
+
+-- One row of a batch as sent (ord = its position in the batch, from 1).
+CREATE TYPE aixin.import_row AS (
+  ord               int,
+  key               bytea,
+  line              int,
+  policy_year       int,
+  township_code     text,
+  kind              text,
+  certificate_no    text,
+  guardian_id       text,
+  guardian_name     text,
+  child_id          text,
+  child_name        text,
+  child_sex         text,
+  child_birth_date  date
+);
+
+-- A row after its checks: refused (problem), a replay (prior = the stored
+-- answer), or to be written (household_id / child_id NULL = new).
+CREATE TYPE aixin.import_judged AS (
+  ord            int,
+  key            bytea,
+  line           int,
+  policy_year    int,
+  township_code  text,
+  county_code    text,
+  kind           text,
+  certificate_no text,
+  guardian_id    text,
+  guardian_name  text,
+  child_id       text,
+  child_name     text,
+  request_hash   bytea,
+  problem        text[],
+  prior          jsonb,
+  household_id   bigint,
+  child_row_id   bigint
+);
+
+-- What became of a row.
+CREATE TYPE aixin.import_outcome AS (
+  ord               int,
+  problem           text[],
+  replayed          boolean,
+  household_created boolean,
+  child_created     boolean,
+  policy_id         bigint
+);
+
+-- Apply rows that share no key, certificate, guardian or child: each is
+-- judged against the database as it is, exactly as it would be alone, and
+-- the accepted ones are written with one statement per table.  A write
+-- that meets a row committed meanwhile by another transaction (a unique
+-- key taken) raises 40001: the caller retries, and the retry judges the
+-- row against what is now there.
+CREATE FUNCTION aixin.import_apply(p_actor bigint, p_request_id bigint, p_scope text,
+                                   p_rows aixin.import_row[])
+RETURNS SETOF aixin.import_outcome
+LANGUAGE plpgsql AS $$
+DECLARE
+  judged aixin.import_judged[];
+  todo int;
+  n int;
+  new_certs text[];
+  new_households bigint[];
+  new_child_ids text[];
+  new_children bigint[];
+  pol_children bigint[];
+  pol_ids bigint[];
+BEGIN
+  SELECT array_agg(ROW(
+           r.ord, r.key, r.line, r.policy_year, r.township_code, d.county_code, r.kind,
+           r.certificate_no, upper(r.guardian_id), r.guardian_name, upper(r.child_id),
+           r.child_name, x.request_hash,
+           CASE
+             WHEN r.key IS NULL OR length(r.key) <> 16
+               THEN ARRAY['AXB01', 'idempotency_key', 'idempotency key must be 16 bytes']
+             WHEN k.key IS NOT NULL
+                  AND (k.account_id <> p_actor OR k.operation <> 'import.enrollment'
+                       OR k.request_hash <> x.request_hash)
+               THEN ARRAY['AXK01', 'idempotency_key',
+                          'idempotency key reused with a different request']
+             WHEN k.key IS NOT NULL AND k.result IS NULL
+               THEN ARRAY['AXK01', 'idempotency_key', 'idempotency key has no recorded result']
+             WHEN k.key IS NOT NULL THEN NULL
+             ELSE coalesce(
+               aixin.import_row_problem(r.township_code, coalesce(d.level = 'township', false),
+                                        coalesce(d.code = p_scope OR d.county_code = p_scope
+                                                 OR d.city_code = p_scope, false),
+                                        r.kind, r.certificate_no, upper(r.guardian_id),
+                                        r.guardian_name, upper(r.child_id), r.child_name,
+                                        r.child_sex, r.child_birth_date),
+               -- The household of the certificate: same township, kind and
+               -- guardian; or none, and then the guardian in no household.
+               CASE
+                 WHEN h.id IS NOT NULL
+                      AND (h.township_code <> r.township_code OR h.kind <> r.kind
+                           OR NOT EXISTS (SELECT 1 FROM aixin.guardians g
+                                           WHERE g.household_id = h.id
+                                             AND g.id_number = upper(r.guardian_id)))
+                   THEN ARRAY['AXR01', 'certificate_no',
+                              format('certificate %s belongs to another household',
+                                     r.certificate_no)]
+                 WHEN h.id IS NULL
+                      AND EXISTS (SELECT 1 FROM aixin.guardians g
+                                   WHERE g.id_number = upper(r.guardian_id))
+                   THEN ARRAY['AXE01', 'guardian.id_number',
+                              'the guardian is already in a household with another certificate']
+               END,
+               -- The child: of this household under this name, or new and
+               -- allowed by the household's kind (children_rules).
+               CASE
+                 WHEN c.id IS NOT NULL AND c.household_id IS DISTINCT FROM h.id
+                   THEN ARRAY['AXR01', 'child_id_number', 'this child belongs to another household']
+                 WHEN c.id IS NOT NULL AND c.name <> r.child_name
+                   THEN ARRAY['AXB01', 'child_name', 'the child is registered under another name']
+                 WHEN c.id IS NULL AND r.kind = 'only_child' AND s.siblings >= 1
+                   THEN ARRAY['AXR01', 'child_id_number',
+                              'an only-child household has at most one child']
+                 WHEN c.id IS NULL AND r.kind = 'two_daughters'
+                      AND aixin.id_sex(upper(r.child_id)) <> 'F'
+                   THEN ARRAY['AXR01', 'child_sex',
+                              'a two-daughter household registers daughters only']
+                 WHEN c.id IS NULL AND r.kind = 'two_daughters' AND s.siblings >= 2
+                   THEN ARRAY['AXR01', 'child_id_number',
+                              'a two-daughter household has at most two children']
+               END,
+               aixin.enrollment_problem(
+                 r.policy_year, y.reference_date,
+                 c.id IS NOT NULL AND EXISTS (SELECT 1 FROM aixin.policies p
+                                               WHERE p.child_id = c.id
+                                                 AND p.policy_year = r.policy_year),
+                 d.county_code, t.county_code IS NOT NULL,
+                 aixin.id_birth_date(upper(r.child_id))))
+           END,
+           CASE WHEN length(r.key) = 16 AND k.account_id = p_actor
+                     AND k.operation = 'import.enrollment' AND k.request_hash = x.request_hash
+                THEN k.result END,
+           h.id, c.id)::aixin.import_judged ORDER BY r.ord)
+    INTO judged
+    FROM unnest(p_rows) r
+    -- The request hash of aixin.idem_claim over the row's fields as sent.
+    CROSS JOIN LATERAL (
+      SELECT sha256(convert_to(jsonb_build_array('import.enrollment',
+               jsonb_build_array(r.policy_year, r.township_code, r.kind, r.certificate_no,
+                                 r.guardian_id, r.guardian_name, r.child_id, r.child_name,
+                                 r.child_sex, r.child_birth_date))::text, 'UTF8')) AS request_hash
+    ) x
+    LEFT JOIN aixin.idempotency_keys k ON k.key = r.key
+    LEFT JOIN aixin.divisions d ON d.code = r.township_code
+    LEFT JOIN aixin.households h ON h.certificate_no = r.certificate_no
+    LEFT JOIN aixin.children c ON c.id_number = upper(r.child_id)
+    LEFT JOIN LATERAL (SELECT count(*) AS siblings FROM aixin.children sc
+                        WHERE sc.household_id = h.id) s ON true
+    LEFT JOIN aixin.policy_years y ON y.year = r.policy_year
+    LEFT JOIN aixin.county_terms t
+           ON t.county_code = d.county_code AND t.policy_year = r.policy_year;
+
+  -- Replays: the first answer, audited as aixin.idem_claim does.
+  INSERT INTO aixin.audit_log (account_id, request_id, idempotency_key, action, target, detail)
+  SELECT p_actor, p_request_id, j.key, 'import.enrollment.replay', NULL, j.prior
+    FROM unnest(judged) j
+   WHERE j.prior IS NOT NULL
+   ORDER BY j.ord;
+
+  SELECT count(*) INTO todo FROM unnest(judged) j WHERE j.problem IS NULL AND j.prior IS NULL;
+  IF todo > 0 THEN
+    -- New households, each with the row's guardian.
+    WITH made AS (
+      INSERT INTO aixin.households AS hh (township_code, kind, certificate_no, created_by)
+      SELECT j.township_code, j.kind, j.certificate_no, p_actor
+        FROM unnest(judged) j
+       WHERE j.problem IS NULL AND j.prior IS NULL AND j.household_id IS NULL
+       ORDER BY j.ord
+      ON CONFLICT DO NOTHING
+      RETURNING hh.id, hh.certificate_no
+    ), guardian AS (
+      INSERT INTO aixin.guardians AS g (household_id, position, id_number, name)
+      SELECT m.id, 1, j.guardian_id, j.guardian_name
+        FROM made m
+        JOIN unnest(judged) j ON j.certificate_no = m.certificate_no
+       WHERE j.problem IS NULL AND j.prior IS NULL AND j.household_id IS NULL
+      ON CONFLICT DO NOTHING
+      RETURNING g.household_id
+    )
+    SELECT array_agg(m.certificate_no), array_agg(m.id),
+           (SELECT count(*) FROM guardian)
+      INTO new_certs, new_households, n
+      FROM made m;
+    IF n <> coalesce(cardinality(new_households), 0)
+       OR n <> (SELECT count(*) FROM unnest(judged) j
+                 WHERE j.problem IS NULL AND j.prior IS NULL AND j.household_id IS NULL) THEN
+      RAISE EXCEPTION 'a household or guardian of the batch was registered at the same time; retry'
+        USING ERRCODE = '40001';
+    END IF;
+
+    -- New children (children_rules checks each against its household).
+    WITH made AS (
+      INSERT INTO aixin.children AS ch (household_id, id_number, name, sex, birth_date,
+                                        created_by)
+      SELECT coalesce(j.household_id, nh.id), j.child_id, j.child_name,
+             aixin.id_sex(j.child_id), aixin.id_birth_date(j.child_id), p_actor
+        FROM unnest(judged) j
+        LEFT JOIN unnest(new_certs, new_households) nh(cert, id) ON nh.cert = j.certificate_no
+       WHERE j.problem IS NULL AND j.prior IS NULL AND j.child_row_id IS NULL
+       ORDER BY j.ord
+      ON CONFLICT DO NOTHING
+      RETURNING ch.id, ch.id_number
+    )
+    SELECT array_agg(m.id_number), array_agg(m.id) INTO new_child_ids, new_children FROM made m;
+    IF coalesce(cardinality(new_children), 0)
+       <> (SELECT count(*) FROM unnest(judged) j
+            WHERE j.problem IS NULL AND j.prior IS NULL AND j.child_row_id IS NULL) THEN
+      RAISE EXCEPTION 'a child of the batch was registered at the same time; retry'
+        USING ERRCODE = '40001';
+    END IF;
+
+    -- The first enrollment of a year or county-year freezes its terms.
+    PERFORM aixin.terms_freeze(f.policy_year, f.county_code)
+       FROM (SELECT DISTINCT j.policy_year, j.county_code
+               FROM unnest(judged) j
+               JOIN aixin.policy_years y ON y.year = j.policy_year
+               JOIN aixin.county_terms t
+                 ON t.county_code = j.county_code AND t.policy_year = j.policy_year
+              WHERE j.problem IS NULL AND j.prior IS NULL AND NOT (y.frozen AND t.frozen)
+              ORDER BY 1, 2) f;
+
+    -- The policies, with the split of the (now frozen) terms.
+    WITH made AS (
+      INSERT INTO aixin.policies AS p (policy_year, child_id, household_id, township_code,
+                                       premium_fen, city_share_fen, county_share_fen,
+                                       township_share_fen, insurer_id, enrolled_by)
+      SELECT j.policy_year, coalesce(j.child_row_id, nc.id), coalesce(j.household_id, nh.id),
+             j.township_code, y.premium_fen, y.city_subsidy_fen, t.county_share_fen,
+             y.premium_fen - y.city_subsidy_fen - t.county_share_fen, t.insurer_id, p_actor
+        FROM unnest(judged) j
+        LEFT JOIN unnest(new_certs, new_households) nh(cert, id) ON nh.cert = j.certificate_no
+        LEFT JOIN unnest(new_child_ids, new_children) nc(idn, id) ON nc.idn = j.child_id
+        JOIN aixin.policy_years y ON y.year = j.policy_year
+        JOIN aixin.county_terms t
+          ON t.county_code = j.county_code AND t.policy_year = j.policy_year
+       WHERE j.problem IS NULL AND j.prior IS NULL
+       ORDER BY j.ord
+      ON CONFLICT DO NOTHING
+      RETURNING p.id, p.child_id
+    )
+    SELECT array_agg(m.child_id), array_agg(m.id) INTO pol_children, pol_ids FROM made m;
+    IF coalesce(cardinality(pol_ids), 0) <> todo THEN
+      RAISE EXCEPTION 'a child of the batch was enrolled at the same time; retry'
+        USING ERRCODE = '40001';
+    END IF;
+
+    -- Keys with their answers, and the audit, row by row in one statement each.
+    INSERT INTO aixin.idempotency_keys AS k (key, account_id, operation, request_hash, result)
+    SELECT j.key, p_actor, 'import.enrollment', j.request_hash,
+           jsonb_build_object('policy_id', pp.id,
+                              'household_created', j.household_id IS NULL,
+                              'child_created', j.child_row_id IS NULL)
+      FROM unnest(judged) j
+      LEFT JOIN unnest(new_child_ids, new_children) nc(idn, id) ON nc.idn = j.child_id
+      JOIN unnest(pol_children, pol_ids) pp(child_id, id)
+        ON pp.child_id = coalesce(j.child_row_id, nc.id)
+     WHERE j.problem IS NULL AND j.prior IS NULL
+     ORDER BY j.ord
+    ON CONFLICT DO NOTHING;
+    GET DIAGNOSTICS n = ROW_COUNT;
+    IF n <> todo THEN
+      RAISE EXCEPTION 'an idempotency key of the batch was claimed at the same time; retry'
+        USING ERRCODE = '40001';
+    END IF;
+
+    INSERT INTO aixin.audit_log (account_id, request_id, idempotency_key, action, target, detail)
+    SELECT p_actor, p_request_id, j.key, 'import.enrollment', 'policy:' || p.id,
+           jsonb_build_object('child_id', p.child_id,
+                              'policy_year', p.policy_year,
+                              'premium_fen', p.premium_fen,
+                              'city_share_fen', p.city_share_fen,
+                              'county_share_fen', p.county_share_fen,
+                              'township_share_fen', p.township_share_fen,
+                              'insurer_code', i.code,
+                              'line', j.line,
+                              'household_id', p.household_id,
+                              'household_created', j.household_id IS NULL,
+                              'child_created', j.child_row_id IS NULL,
+                              'child_id_number', aixin.mask_id(j.child_id))
+      FROM unnest(judged) j
+      LEFT JOIN unnest(new_child_ids, new_children) nc(idn, id) ON nc.idn = j.child_id
+      JOIN unnest(pol_children, pol_ids) pp(child_id, id)
+        ON pp.child_id = coalesce(j.child_row_id, nc.id)
+      JOIN aixin.policies p ON p.id = pp.id
+      JOIN aixin.insurers i ON i.id = p.insurer_id
+     WHERE j.problem IS NULL AND j.prior IS NULL
+     ORDER BY j.ord;
+  END IF;
+
+  RETURN QUERY
+    SELECT j.ord, j.problem, j.prior IS NOT NULL,
+           CASE WHEN j.prior IS NOT NULL THEN (j.prior ->> 'household_created')::boolean
+                WHEN j.problem IS NULL THEN j.household_id IS NULL END,
+           CASE WHEN j.prior IS NOT NULL THEN (j.prior ->> 'child_created')::boolean
+                WHEN j.problem IS NULL THEN j.child_row_id IS NULL END,
+           CASE WHEN j.prior IS NOT NULL THEN (j.prior ->> 'policy_id')::bigint
+                WHEN j.problem IS NULL THEN (k.result ->> 'policy_id')::bigint END
+      FROM unnest(judged) j
+      LEFT JOIN aixin.idempotency_keys k ON k.key = j.key AND j.problem IS NULL AND j.prior IS NULL;
+END;
+$$;
+
+COMMENT ON FUNCTION aixin.import_apply(bigint, bigint, text, aixin.import_row[]) IS
+  'Judge and write import rows that share no key, certificate, guardian or child (one wave of a batch)';
+
+-- A whole ImportEnrollments batch, in one statement and one transaction:
+-- row i of every array is row ord = i.  Rows behave as if applied one
+-- after the other in the batch's order: a row that shares a key, a
+-- certificate, a guardian or a child with an earlier row is judged after
+-- it (a later wave), so the first row for a child wins and a later one
+-- is refused with the same reason as a rerun of that row alone.  Each row
+-- answers as aixin.import_enrollment would: a refusal (SQLSTATE, field,
+-- message; nothing of the row written, its key not stored) or the policy
+-- with the flags, replayed = true for a key already answered.
+CREATE FUNCTION aixin.import_enrollments_bulk(p_actor bigint, p_request_id bigint,
+                                              p_keys bytea[], p_lines int[], p_years int[],
+                                              p_township_codes text[], p_kinds text[],
+                                              p_certificate_nos text[], p_guardian_ids text[],
+                                              p_guardian_names text[], p_child_ids text[],
+                                              p_child_names text[], p_child_sexes text[],
+                                              p_child_birth_dates date[])
+RETURNS TABLE (ord int, replayed boolean, household_created boolean, child_created boolean,
+               error_code text, error_field text, error_message text,
+               outcome text, id bigint, policy_year int, child_id bigint,
+               child_id_number text, child_name text, household_id bigint,
+               township_code text, premium_fen bigint, enrolled_at bigint,
+               city_share_fen bigint, county_share_fen bigint, township_share_fen bigint,
+               insurer_code text)
+LANGUAGE plpgsql AS $$
+#variable_conflict use_column
+DECLARE
+  acct aixin.accounts := aixin.actor_get(p_actor);
+  n int := coalesce(cardinality(p_keys), 0);
+  batch aixin.import_row[];
+  waves int[];
+  last_wave int := 1;
+  dep record;
+  done aixin.import_outcome[] := '{}';
+BEGIN
+  PERFORM aixin.require_role(acct, aixin.writer_roles());
+  IF n = 0 THEN
+    RETURN;
+  END IF;
+  IF n > 10000
+     OR n IS DISTINCT FROM cardinality(p_lines) OR n IS DISTINCT FROM cardinality(p_years)
+     OR n IS DISTINCT FROM cardinality(p_township_codes) OR n IS DISTINCT FROM cardinality(p_kinds)
+     OR n IS DISTINCT FROM cardinality(p_certificate_nos)
+     OR n IS DISTINCT FROM cardinality(p_guardian_ids)
+     OR n IS DISTINCT FROM cardinality(p_guardian_names)
+     OR n IS DISTINCT FROM cardinality(p_child_ids)
+     OR n IS DISTINCT FROM cardinality(p_child_names)
+     OR n IS DISTINCT FROM cardinality(p_child_sexes)
+     OR n IS DISTINCT FROM cardinality(p_child_birth_dates) THEN
+    RAISE EXCEPTION 'a batch is 1-10000 rows with one value of every field per row'
+      USING ERRCODE = 'AXB01', COLUMN = 'rows';
+  END IF;
+
+  SELECT array_agg(ROW(u.ord, u.key, u.line, u.yr, u.twp, u.kind, u.cert, u.gid, u.gname,
+                       u.cid, u.cname, u.csex, u.cbirth)::aixin.import_row ORDER BY u.ord)
+    INTO batch
+    FROM unnest(p_keys, p_lines, p_years, p_township_codes, p_kinds, p_certificate_nos,
+                p_guardian_ids, p_guardian_names, p_child_ids, p_child_names, p_child_sexes,
+                p_child_birth_dates)
+           WITH ORDINALITY AS u(key, line, yr, twp, kind, cert, gid, gname, cid, cname, csex,
+                                cbirth, ord);
+
+  -- Waves: a row goes after every earlier row it shares something with.
+  -- Each row depends on the previous row of each thing it names; taking
+  -- them in order, the earlier row's wave is final when it is needed.
+  waves := array_fill(1, ARRAY[n]);
+  FOR dep IN
+    SELECT e.ord, e.prev
+      FROM (SELECT b.ord, lag(b.ord) OVER (PARTITION BY t.what, t.val ORDER BY b.ord) AS prev
+              FROM unnest(batch) b
+             CROSS JOIN LATERAL (VALUES ('key', encode(b.key, 'hex')),
+                                        ('certificate', b.certificate_no),
+                                        ('guardian', upper(b.guardian_id)),
+                                        ('child', upper(b.child_id))) t(what, val)
+             WHERE t.val IS NOT NULL) e
+     WHERE e.prev IS NOT NULL
+     ORDER BY e.ord, e.prev
+  LOOP
+    waves[dep.ord] := greatest(waves[dep.ord], waves[dep.prev] + 1);
+    last_wave := greatest(last_wave, waves[dep.ord]);
+  END LOOP;
+
+  -- Rows of one household wait for each other across batches and the
+  -- per-row path (the lock aixin.import_enrollment always took), taken in
+  -- one order so that two batches cannot deadlock on them.
+  PERFORM pg_advisory_xact_lock(hashtext('aixin.import_enrollment'), l.h)
+     FROM (SELECT DISTINCT hashtext(b.certificate_no) AS h
+             FROM unnest(batch) b
+            WHERE b.certificate_no IS NOT NULL
+            ORDER BY 1) l;
+
+  FOR w IN 1..last_wave LOOP
+    done := done || ARRAY(
+      SELECT o FROM aixin.import_apply(p_actor, p_request_id, acct.division_code,
+                                       ARRAY(SELECT b FROM unnest(batch) b
+                                              WHERE waves[b.ord] = w)) o);
+  END LOOP;
+
+  RETURN QUERY
+    SELECT o.ord, o.replayed, o.household_created, o.child_created,
+           o.problem[1], o.problem[2], o.problem[3],
+           CASE WHEN o.problem IS NULL THEN 'ok' END, p.id, p.policy_year, p.child_id,
+           c.id_number, c.name, p.household_id, p.township_code, p.premium_fen,
+           aixin.epoch(p.enrolled_at), p.city_share_fen, p.county_share_fen,
+           p.township_share_fen, i.code
+      FROM unnest(done) o
+      LEFT JOIN aixin.policies p ON p.id = o.policy_id
+      LEFT JOIN aixin.children c ON c.id = p.child_id
+      LEFT JOIN aixin.insurers i ON i.id = p.insurer_id
+     ORDER BY o.ord;
+END;
+$$;
+
+COMMENT ON FUNCTION aixin.import_enrollments_bulk(bigint, bigint, bytea[], int[], int[], text[],
+                                                  text[], text[], text[], text[], text[], text[],
+                                                  text[], date[]) IS
+  'A batch of import rows in one transaction, as if applied one by one in order; one outcome per row';
+
+-- One row: a batch of one, its refusal raised (so the transaction keeps
+-- nothing of it, as before).  Same arguments and answer as in 0004.
+CREATE OR REPLACE FUNCTION aixin.import_enrollment(p_actor bigint, p_request_id bigint,
+                                                   p_key bytea, p_line int, p_year int,
+                                                   p_township_code text, p_kind text,
+                                                   p_certificate_no text, p_guardian_id text,
+                                                   p_guardian_name text, p_child_id text,
+                                                   p_child_name text, p_child_sex text,
+                                                   p_child_birth_date date)
+RETURNS TABLE (replayed boolean, household_created boolean, child_created boolean,
+               outcome text, id bigint, policy_year int, child_id bigint,
+               child_id_number text, child_name text, household_id bigint,
+               township_code text, premium_fen bigint, enrolled_at bigint,
+               city_share_fen bigint, county_share_fen bigint, township_share_fen bigint,
+               insurer_code text)
+LANGUAGE plpgsql AS $$
+DECLARE
+  b record;
+BEGIN
+  SELECT * INTO b
+    FROM aixin.import_enrollments_bulk(p_actor, p_request_id, ARRAY[p_key], ARRAY[p_line],
+                                       ARRAY[p_year], ARRAY[p_township_code], ARRAY[p_kind],
+                                       ARRAY[p_certificate_no], ARRAY[p_guardian_id],
+                                       ARRAY[p_guardian_name], ARRAY[p_child_id],
+                                       ARRAY[p_child_name], ARRAY[p_child_sex],
+                                       ARRAY[p_child_birth_date]) x;
+  IF b.error_code IS NOT NULL THEN
+    RAISE EXCEPTION USING MESSAGE = b.error_message, ERRCODE = b.error_code,
+                          COLUMN = b.error_field;
+  END IF;
+  replayed := b.replayed;
+  household_created := b.household_created;
+  child_created := b.child_created;
+  outcome := b.outcome;
+  id := b.id;
+  policy_year := b.policy_year;
+  child_id := b.child_id;
+  child_id_number := b.child_id_number;
+  child_name := b.child_name;
+  household_id := b.household_id;
+  township_code := b.township_code;
+  premium_fen := b.premium_fen;
+  enrolled_at := b.enrolled_at;
+  city_share_fen := b.city_share_fen;
+  county_share_fen := b.county_share_fen;
+  township_share_fen := b.township_share_fen;
+  insurer_code := b.insurer_code;
+  RETURN NEXT;
+END;
+$$;
+
+-- ---------------------------------------------------------------------------
+-- The single enrollment, lean.
+-- ---------------------------------------------------------------------------
+
+-- As in 0004: the key is claimed first with its answer already in it (the
+-- policy id is drawn before the insert), the child, its township and the
+-- terms are read in one statement, the rules are aixin.enrollment_problem,
+-- and the unique (child, year) decides between concurrent enrollments
+-- through ON CONFLICT instead of a subtransaction.
+CREATE OR REPLACE FUNCTION aixin.enroll(p_actor bigint, p_request_id bigint, p_key bytea,
+                                        p_child_id_number text, p_year int)
+RETURNS SETOF aixin.policy_row
+LANGUAGE plpgsql AS $$
+DECLARE
+  acct aixin.accounts := aixin.actor_get(p_actor);
+  idn text := upper(p_child_id_number);
+  new_id bigint;
+  claimed boolean;
+  prior jsonb;
+  e record;
+  problem text[];
+BEGIN
+  IF NOT (acct.role = ANY (ARRAY['city_admin', 'county_clerk', 'township_clerk'])) THEN
+    RAISE EXCEPTION 'permission denied for role %', acct.role USING ERRCODE = 'AXP01';
+  END IF;
+  IF p_key IS NULL OR length(p_key) <> 16 THEN
+    RAISE EXCEPTION 'idempotency key must be 16 bytes'
+      USING ERRCODE = 'AXB01', COLUMN = 'idempotency_key';
+  END IF;
+  new_id := nextval(pg_get_serial_sequence('aixin.policies', 'id'));
+  INSERT INTO aixin.idempotency_keys AS k (key, account_id, operation, request_hash, result)
+  VALUES (p_key, p_actor, 'policy.enroll',
+          sha256(convert_to(jsonb_build_array('policy.enroll',
+                   jsonb_build_array(p_child_id_number, p_year))::text, 'UTF8')),
+          jsonb_build_object('policy_id', new_id))
+  ON CONFLICT (key) DO NOTHING
+  RETURNING true INTO claimed;
+  IF claimed IS NULL THEN
+    prior := aixin.idem_claim(p_key, p_actor, p_request_id, 'policy.enroll',
+                              jsonb_build_array(p_child_id_number, p_year));
+    RETURN QUERY SELECT * FROM aixin.policy_render((prior ->> 'policy_id')::bigint);
+    RETURN;
+  END IF;
+
+  IF idn IS NULL OR NOT aixin.id_number_valid(idn) THEN
+    RAISE EXCEPTION 'invalid ID number' USING ERRCODE = 'AXB01', COLUMN = 'child_id_number';
+  END IF;
+  SELECT c.id AS child_id, c.household_id, c.birth_date, c.name AS child_name,
+         h.township_code, d.county_code,
+         d.code = acct.division_code OR d.county_code = acct.division_code
+           OR d.city_code = acct.division_code AS in_scope,
+         y.year IS NOT NULL AS year_found, y.reference_date, y.frozen AS year_frozen,
+         y.premium_fen, y.city_subsidy_fen,
+         t.county_code IS NOT NULL AS has_terms, t.frozen AS terms_frozen,
+         t.county_share_fen, t.insurer_id, ins.code AS insurer_code,
+         EXISTS (SELECT 1 FROM aixin.policies p
+                  WHERE p.child_id = c.id AND p.policy_year = p_year) AS enrolled
+    INTO e
+    FROM aixin.children c
+    JOIN aixin.households h ON h.id = c.household_id
+    JOIN aixin.divisions d ON d.code = h.township_code
+    LEFT JOIN aixin.policy_years y ON y.year = p_year
+    LEFT JOIN aixin.county_terms t ON t.county_code = d.county_code AND t.policy_year = p_year
+    LEFT JOIN aixin.insurers ins ON ins.id = t.insurer_id
+   WHERE c.id_number = idn;
+  IF NOT FOUND OR NOT e.in_scope THEN
+    RAISE EXCEPTION 'child not found' USING ERRCODE = 'AXN01', COLUMN = 'child_id_number';
+  END IF;
+  problem := aixin.enrollment_problem(p_year, e.reference_date, e.enrolled, e.county_code,
+                                      e.has_terms, e.birth_date);
+  IF problem IS NOT NULL THEN
+    RAISE EXCEPTION USING ERRCODE = problem[1], COLUMN = problem[2], MESSAGE = problem[3];
+  END IF;
+  IF NOT (e.year_frozen AND e.terms_frozen) THEN
+    -- The first enrollment of the year or county: freeze, then read again.
+    PERFORM aixin.terms_freeze(p_year, e.county_code);
+    SELECT y.premium_fen, y.city_subsidy_fen, t.county_share_fen, t.insurer_id, ins.code
+      INTO e.premium_fen, e.city_subsidy_fen, e.county_share_fen, e.insurer_id, e.insurer_code
+      FROM aixin.policy_years y
+      JOIN aixin.county_terms t ON t.county_code = e.county_code AND t.policy_year = y.year
+      JOIN aixin.insurers ins ON ins.id = t.insurer_id
+     WHERE y.year = p_year;
+  END IF;
+
+  INSERT INTO aixin.policies AS p (id, policy_year, child_id, household_id, township_code,
+                                   premium_fen, city_share_fen, county_share_fen,
+                                   township_share_fen, insurer_id, enrolled_by)
+  VALUES (new_id, p_year, e.child_id, e.household_id, e.township_code, e.premium_fen,
+          e.city_subsidy_fen, e.county_share_fen,
+          e.premium_fen - e.city_subsidy_fen - e.county_share_fen, e.insurer_id, p_actor)
+  ON CONFLICT (child_id, policy_year) DO NOTHING;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'child already enrolled for %', p_year
+      USING ERRCODE = 'AXE01', COLUMN = 'child_id_number';
+  END IF;
+
+  INSERT INTO aixin.audit_log (account_id, request_id, idempotency_key, action, target, detail)
+  VALUES (p_actor, p_request_id, p_key, 'policy.enroll', 'policy:' || new_id,
+          jsonb_build_object('child_id', e.child_id, 'policy_year', p_year,
+                             'premium_fen', e.premium_fen,
+                             'city_share_fen', e.city_subsidy_fen,
+                             'county_share_fen', e.county_share_fen,
+                             'township_share_fen',
+                               e.premium_fen - e.city_subsidy_fen - e.county_share_fen,
+                             'insurer_code', e.insurer_code));
+
+  RETURN NEXT ROW('ok', new_id, p_year, e.child_id, idn, e.child_name, e.household_id,
+                  e.township_code, e.premium_fen, aixin.epoch(now()), e.city_subsidy_fen,
+                  e.county_share_fen, e.premium_fen - e.city_subsidy_fen - e.county_share_fen,
+                  e.insurer_code)::aixin.policy_row;
+END;
+$$;
+
+COMMENT ON FUNCTION aixin.enroll(bigint, bigint, bytea, text, int) IS
+  'Enroll a child aged 0-6 on the year''s reference date, freezing the premium split and insurer of its county';
