@@ -294,12 +294,15 @@ COMMENT ON FUNCTION aixin.enrollment_problem(int, date, boolean, text, boolean, 
 -- The checks of an import row before any household or child is looked at:
 -- the township (found, a township, in the actor's scope), then the fields
 -- (kind, certificate, guardian, child, sex and birth date against the ID).
--- p_guardian_id and p_child_id are upper-cased by the caller.
+-- The ID checks come computed (aixin.id_number_valid of the upper-cased
+-- IDs, the child's birth date and sex from its ID), so that the caller
+-- pays for each once per row.
 CREATE FUNCTION aixin.import_row_problem(p_township_code text, p_township_found boolean,
                                          p_in_scope boolean, p_kind text, p_certificate_no text,
-                                         p_guardian_id text, p_guardian_name text,
-                                         p_child_id text, p_child_name text, p_child_sex text,
-                                         p_child_birth_date date)
+                                         p_guardian_id_valid boolean, p_guardian_name text,
+                                         p_child_id_valid boolean, p_child_name text,
+                                         p_child_sex text, p_child_birth_date date,
+                                         p_sex_of_id text, p_born_of_id date)
 RETURNS text[]
 LANGUAGE sql STABLE AS $$
   SELECT CASE
@@ -313,27 +316,27 @@ LANGUAGE sql STABLE AS $$
     WHEN p_certificate_no IS NULL OR p_certificate_no !~ '^[!-~]{1,32}$'
       THEN ARRAY['AXB01', 'certificate_no',
                  'certificate number must be 1-32 printable ASCII characters without spaces']
-    WHEN p_guardian_id IS NULL OR NOT aixin.id_number_valid(p_guardian_id)
+    WHEN NOT coalesce(p_guardian_id_valid, false)
       THEN ARRAY['AXB01', 'guardian.id_number', 'invalid ID number']
     WHEN NOT aixin.label_ok(p_guardian_name, 64)
       THEN ARRAY['AXB01', 'guardian.name',
                  'name must be 1-64 characters, without control characters or surrounding spaces']
-    WHEN p_child_id IS NULL OR NOT aixin.id_number_valid(p_child_id)
+    WHEN NOT coalesce(p_child_id_valid, false)
       THEN ARRAY['AXB01', 'child_id_number', 'invalid ID number']
     WHEN NOT aixin.label_ok(p_child_name, 64)
       THEN ARRAY['AXB01', 'child_name',
                  'name must be 1-64 characters, without control characters or surrounding spaces']
-    WHEN nullif(p_child_sex, '') IS NOT NULL AND upper(p_child_sex) <> aixin.id_sex(p_child_id)
+    WHEN nullif(p_child_sex, '') IS NOT NULL AND upper(p_child_sex) <> p_sex_of_id
       THEN ARRAY['AXB01', 'child_sex', 'sex does not agree with the ID number']
-    WHEN p_child_birth_date IS NOT NULL AND p_child_birth_date <> aixin.id_birth_date(p_child_id)
+    WHEN p_child_birth_date IS NOT NULL AND p_child_birth_date <> p_born_of_id
       THEN ARRAY['AXB01', 'child_birth_date', 'birth date does not agree with the ID number']
-    WHEN aixin.id_birth_date(p_child_id) > aixin.local_today()
+    WHEN p_born_of_id > aixin.local_today()
       THEN ARRAY['AXB01', 'child_id_number', 'the birth date in the ID number is in the future']
   END
 $$;
 
-COMMENT ON FUNCTION aixin.import_row_problem(text, boolean, boolean, text, text, text, text, text,
-                                             text, text, date) IS
+COMMENT ON FUNCTION aixin.import_row_problem(text, boolean, boolean, text, text, boolean, text,
+                                             boolean, text, text, date, text, date) IS
   'Why an import row is refused before its household is looked at, or NULL';
 
 -- ---------------------------------------------------------------------------
@@ -358,251 +361,295 @@ CREATE TYPE aixin.import_row AS (
 );
 
 -- A row after its checks: refused (problem), a replay (prior = the stored
--- answer), or to be written (household_id / child_id NULL = new).
+-- answer), or accepted, with the ids it gets (drawn from the sequences
+-- for what is new) and the terms it copies.
 CREATE TYPE aixin.import_judged AS (
-  ord            int,
-  key            bytea,
-  line           int,
-  policy_year    int,
-  township_code  text,
-  county_code    text,
-  kind           text,
-  certificate_no text,
-  guardian_id    text,
-  guardian_name  text,
-  child_id       text,
-  child_name     text,
-  request_hash   bytea,
-  problem        text[],
-  prior          jsonb,
-  household_id   bigint,
-  child_row_id   bigint
+  ord                int,
+  key                bytea,
+  line               int,
+  policy_year        int,
+  township_code      text,
+  county_code        text,
+  kind               text,
+  certificate_no     text,
+  guardian_id        text,
+  guardian_name      text,
+  child_id           text,
+  child_name         text,
+  request_hash       bytea,
+  problem            text[],
+  prior              jsonb,
+  household_id       bigint,
+  household_created  boolean,
+  child_row_id       bigint,
+  child_created      boolean,
+  born               date,
+  policy_id          bigint,
+  terms_frozen       boolean,
+  premium_fen        bigint,
+  city_share_fen     bigint,
+  county_share_fen   bigint,
+  insurer_id         bigint,
+  insurer_code       text
 );
 
--- What became of a row.
+-- What became of a row: its refusal, or its policy as aixin.policy_row
+-- fields and the flags.
 CREATE TYPE aixin.import_outcome AS (
-  ord               int,
-  problem           text[],
-  replayed          boolean,
-  household_created boolean,
-  child_created     boolean,
-  policy_id         bigint
+  ord                int,
+  problem            text[],
+  replayed           boolean,
+  household_created  boolean,
+  child_created      boolean,
+  policy_id          bigint,
+  policy_year        int,
+  child_row_id       bigint,
+  child_id_number    text,
+  child_name         text,
+  household_id       bigint,
+  township_code      text,
+  premium_fen        bigint,
+  enrolled_at        bigint,
+  city_share_fen     bigint,
+  county_share_fen   bigint,
+  township_share_fen bigint,
+  insurer_code       text
 );
 
--- Apply rows that share no key, certificate, guardian or child: each is
--- judged against the database as it is, exactly as it would be alone, and
--- the accepted ones are written with one statement per table.  A write
--- that meets a row committed meanwhile by another transaction (a unique
--- key taken) raises 40001: the caller retries, and the retry judges the
--- row against what is now there.
+-- Judge rows that share no key, certificate, guardian or child, each
+-- against the database as it is, exactly as it would be judged alone.
+-- Accepted rows get their ids here (nextval), so that the writes need no
+-- join back.  Reads only (but for the sequences).
+CREATE FUNCTION aixin.import_judge(p_actor bigint, p_scope text, p_rows aixin.import_row[])
+RETURNS aixin.import_judged[]
+LANGUAGE plpgsql
+-- One plan per session for every batch size (see import_enrollments_bulk).
+SET plan_cache_mode = force_generic_plan
+AS $$
+BEGIN
+  RETURN (
+  SELECT array_agg(ROW(
+           x.ord, x.key, x.line, x.policy_year, x.township_code, x.county_code, x.kind,
+           x.certificate_no, x.gid, x.guardian_name, x.cid, x.child_name, x.request_hash,
+           x.problem, x.prior,
+           CASE WHEN x.problem IS NULL AND x.prior IS NULL
+                THEN coalesce(x.h_id, nextval('aixin.households_id_seq'::regclass)) END,
+           CASE WHEN x.problem IS NULL AND x.prior IS NULL THEN x.h_id IS NULL END,
+           CASE WHEN x.problem IS NULL AND x.prior IS NULL
+                THEN coalesce(x.c_id, nextval('aixin.children_id_seq'::regclass)) END,
+           CASE WHEN x.problem IS NULL AND x.prior IS NULL THEN x.c_id IS NULL END,
+           x.born,
+           CASE WHEN x.problem IS NULL AND x.prior IS NULL
+                THEN nextval('aixin.policies_id_seq'::regclass) END,
+           x.terms_frozen, x.premium_fen, x.city_subsidy_fen, x.county_share_fen,
+           x.insurer_id, x.insurer_code)::aixin.import_judged ORDER BY x.ord)
+    FROM (
+      SELECT r.ord, r.key, r.line, r.policy_year, r.township_code, d.county_code, r.kind,
+             r.certificate_no, v.gid, r.guardian_name, v.cid, r.child_name, v.request_hash,
+             CASE
+               WHEN r.key IS NULL OR length(r.key) <> 16
+                 THEN ARRAY['AXB01', 'idempotency_key', 'idempotency key must be 16 bytes']
+               WHEN k.key IS NOT NULL
+                    AND (k.account_id <> p_actor OR k.operation <> 'import.enrollment'
+                         OR k.request_hash <> v.request_hash)
+                 THEN ARRAY['AXK01', 'idempotency_key',
+                            'idempotency key reused with a different request']
+               WHEN k.key IS NOT NULL AND k.result IS NULL
+                 THEN ARRAY['AXK01', 'idempotency_key', 'idempotency key has no recorded result']
+               WHEN k.key IS NOT NULL THEN NULL
+               ELSE coalesce(
+                 aixin.import_row_problem(r.township_code, coalesce(d.level = 'township', false),
+                                          coalesce(d.code = p_scope OR d.county_code = p_scope
+                                                   OR d.city_code = p_scope, false),
+                                          r.kind, r.certificate_no, v.gid_valid, r.guardian_name,
+                                          v.cid_valid, r.child_name, r.child_sex,
+                                          r.child_birth_date, v.sex, v.born),
+                 -- The household of the certificate: same township, kind and
+                 -- guardian; or none, and then the guardian in no household.
+                 CASE
+                   WHEN h.id IS NOT NULL
+                        AND (h.township_code <> r.township_code OR h.kind <> r.kind
+                             OR g.household_id IS DISTINCT FROM h.id)
+                     THEN ARRAY['AXR01', 'certificate_no',
+                                format('certificate %s belongs to another household',
+                                       r.certificate_no)]
+                   WHEN h.id IS NULL AND g.household_id IS NOT NULL
+                     THEN ARRAY['AXE01', 'guardian.id_number',
+                                'the guardian is already in a household with another certificate']
+                 END,
+                 -- The child: of this household under this name, or new and
+                 -- allowed by the household's kind (as children_rules).
+                 CASE
+                   WHEN c.id IS NOT NULL AND c.household_id IS DISTINCT FROM h.id
+                     THEN ARRAY['AXR01', 'child_id_number', 'this child belongs to another household']
+                   WHEN c.id IS NOT NULL AND c.name <> r.child_name
+                     THEN ARRAY['AXB01', 'child_name', 'the child is registered under another name']
+                   WHEN c.id IS NULL AND r.kind = 'only_child' AND s.siblings >= 1
+                     THEN ARRAY['AXR01', 'child_id_number',
+                                'an only-child household has at most one child']
+                   WHEN c.id IS NULL AND r.kind = 'two_daughters' AND v.sex <> 'F'
+                     THEN ARRAY['AXR01', 'child_sex',
+                                'a two-daughter household registers daughters only']
+                   WHEN c.id IS NULL AND r.kind = 'two_daughters' AND s.siblings >= 2
+                     THEN ARRAY['AXR01', 'child_id_number',
+                                'a two-daughter household has at most two children']
+                 END,
+                 aixin.enrollment_problem(r.policy_year, y.reference_date, p.id IS NOT NULL,
+                                          d.county_code, t.county_code IS NOT NULL, v.born))
+             END AS problem,
+             CASE WHEN length(r.key) = 16 AND k.account_id = p_actor
+                       AND k.operation = 'import.enrollment'
+                       AND k.request_hash = v.request_hash
+                  THEN k.result END AS prior,
+             h.id AS h_id, c.id AS c_id, v.born,
+             y.frozen AND t.frozen AS terms_frozen, y.premium_fen, y.city_subsidy_fen,
+             t.county_share_fen, t.insurer_id, i.code AS insurer_code
+        FROM unnest(p_rows) r
+        -- Each ID check once per row; the request hash of aixin.idem_claim
+        -- over the row's fields as sent.
+        CROSS JOIN LATERAL (
+          SELECT u.gid, u.cid, aixin.id_number_valid(u.gid) AS gid_valid,
+                 aixin.id_number_valid(u.cid) AS cid_valid,
+                 aixin.id_birth_date(u.cid) AS born, aixin.id_sex(u.cid) AS sex,
+                 sha256(convert_to(jsonb_build_array('import.enrollment',
+                   jsonb_build_array(r.policy_year, r.township_code, r.kind, r.certificate_no,
+                                     r.guardian_id, r.guardian_name, r.child_id, r.child_name,
+                                     r.child_sex, r.child_birth_date))::text, 'UTF8'))
+                   AS request_hash
+            FROM (SELECT upper(r.guardian_id) AS gid, upper(r.child_id) AS cid) u
+        ) v
+        LEFT JOIN aixin.idempotency_keys k ON k.key = r.key
+        LEFT JOIN aixin.divisions d ON d.code = r.township_code
+        LEFT JOIN aixin.households h ON h.certificate_no = r.certificate_no
+        LEFT JOIN aixin.guardians g ON g.id_number = v.gid
+        LEFT JOIN aixin.children c ON c.id_number = v.cid
+        LEFT JOIN LATERAL (SELECT count(*) AS siblings FROM aixin.children sc
+                            WHERE sc.household_id = h.id AND c.id IS NULL) s ON true
+        LEFT JOIN aixin.policy_years y ON y.year = r.policy_year
+        LEFT JOIN aixin.county_terms t
+               ON t.county_code = d.county_code AND t.policy_year = r.policy_year
+        LEFT JOIN aixin.insurers i ON i.id = t.insurer_id
+        LEFT JOIN aixin.policies p ON p.child_id = c.id AND p.policy_year = r.policy_year
+      -- Not flattened: the outer query reads problem and prior many times.
+      OFFSET 0
+    ) x);
+END;
+$$;
+
+-- Judge and write import rows that share no key, certificate, guardian or
+-- child (one wave of a batch): one statement per table.  A write that
+-- meets a row committed meanwhile by another transaction (a unique key
+-- taken) raises 40001: the caller retries, and the retry judges the row
+-- against what is there then.
 CREATE FUNCTION aixin.import_apply(p_actor bigint, p_request_id bigint, p_scope text,
                                    p_rows aixin.import_row[])
 RETURNS SETOF aixin.import_outcome
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql
+-- One plan per session for every batch size (see import_enrollments_bulk).
+SET plan_cache_mode = force_generic_plan
+AS $$
 DECLARE
   judged aixin.import_judged[];
   todo int;
+  replays int;
+  new_households int;
+  new_children int;
   n int;
-  new_certs text[];
-  new_households bigint[];
-  new_child_ids text[];
-  new_children bigint[];
-  pol_children bigint[];
-  pol_ids bigint[];
 BEGIN
-  SELECT array_agg(ROW(
-           r.ord, r.key, r.line, r.policy_year, r.township_code, d.county_code, r.kind,
-           r.certificate_no, upper(r.guardian_id), r.guardian_name, upper(r.child_id),
-           r.child_name, x.request_hash,
-           CASE
-             WHEN r.key IS NULL OR length(r.key) <> 16
-               THEN ARRAY['AXB01', 'idempotency_key', 'idempotency key must be 16 bytes']
-             WHEN k.key IS NOT NULL
-                  AND (k.account_id <> p_actor OR k.operation <> 'import.enrollment'
-                       OR k.request_hash <> x.request_hash)
-               THEN ARRAY['AXK01', 'idempotency_key',
-                          'idempotency key reused with a different request']
-             WHEN k.key IS NOT NULL AND k.result IS NULL
-               THEN ARRAY['AXK01', 'idempotency_key', 'idempotency key has no recorded result']
-             WHEN k.key IS NOT NULL THEN NULL
-             ELSE coalesce(
-               aixin.import_row_problem(r.township_code, coalesce(d.level = 'township', false),
-                                        coalesce(d.code = p_scope OR d.county_code = p_scope
-                                                 OR d.city_code = p_scope, false),
-                                        r.kind, r.certificate_no, upper(r.guardian_id),
-                                        r.guardian_name, upper(r.child_id), r.child_name,
-                                        r.child_sex, r.child_birth_date),
-               -- The household of the certificate: same township, kind and
-               -- guardian; or none, and then the guardian in no household.
-               CASE
-                 WHEN h.id IS NOT NULL
-                      AND (h.township_code <> r.township_code OR h.kind <> r.kind
-                           OR NOT EXISTS (SELECT 1 FROM aixin.guardians g
-                                           WHERE g.household_id = h.id
-                                             AND g.id_number = upper(r.guardian_id)))
-                   THEN ARRAY['AXR01', 'certificate_no',
-                              format('certificate %s belongs to another household',
-                                     r.certificate_no)]
-                 WHEN h.id IS NULL
-                      AND EXISTS (SELECT 1 FROM aixin.guardians g
-                                   WHERE g.id_number = upper(r.guardian_id))
-                   THEN ARRAY['AXE01', 'guardian.id_number',
-                              'the guardian is already in a household with another certificate']
-               END,
-               -- The child: of this household under this name, or new and
-               -- allowed by the household's kind (children_rules).
-               CASE
-                 WHEN c.id IS NOT NULL AND c.household_id IS DISTINCT FROM h.id
-                   THEN ARRAY['AXR01', 'child_id_number', 'this child belongs to another household']
-                 WHEN c.id IS NOT NULL AND c.name <> r.child_name
-                   THEN ARRAY['AXB01', 'child_name', 'the child is registered under another name']
-                 WHEN c.id IS NULL AND r.kind = 'only_child' AND s.siblings >= 1
-                   THEN ARRAY['AXR01', 'child_id_number',
-                              'an only-child household has at most one child']
-                 WHEN c.id IS NULL AND r.kind = 'two_daughters'
-                      AND aixin.id_sex(upper(r.child_id)) <> 'F'
-                   THEN ARRAY['AXR01', 'child_sex',
-                              'a two-daughter household registers daughters only']
-                 WHEN c.id IS NULL AND r.kind = 'two_daughters' AND s.siblings >= 2
-                   THEN ARRAY['AXR01', 'child_id_number',
-                              'a two-daughter household has at most two children']
-               END,
-               aixin.enrollment_problem(
-                 r.policy_year, y.reference_date,
-                 c.id IS NOT NULL AND EXISTS (SELECT 1 FROM aixin.policies p
-                                               WHERE p.child_id = c.id
-                                                 AND p.policy_year = r.policy_year),
-                 d.county_code, t.county_code IS NOT NULL,
-                 aixin.id_birth_date(upper(r.child_id))))
-           END,
-           CASE WHEN length(r.key) = 16 AND k.account_id = p_actor
-                     AND k.operation = 'import.enrollment' AND k.request_hash = x.request_hash
-                THEN k.result END,
-           h.id, c.id)::aixin.import_judged ORDER BY r.ord)
-    INTO judged
-    FROM unnest(p_rows) r
-    -- The request hash of aixin.idem_claim over the row's fields as sent.
-    CROSS JOIN LATERAL (
-      SELECT sha256(convert_to(jsonb_build_array('import.enrollment',
-               jsonb_build_array(r.policy_year, r.township_code, r.kind, r.certificate_no,
-                                 r.guardian_id, r.guardian_name, r.child_id, r.child_name,
-                                 r.child_sex, r.child_birth_date))::text, 'UTF8')) AS request_hash
-    ) x
-    LEFT JOIN aixin.idempotency_keys k ON k.key = r.key
-    LEFT JOIN aixin.divisions d ON d.code = r.township_code
-    LEFT JOIN aixin.households h ON h.certificate_no = r.certificate_no
-    LEFT JOIN aixin.children c ON c.id_number = upper(r.child_id)
-    LEFT JOIN LATERAL (SELECT count(*) AS siblings FROM aixin.children sc
-                        WHERE sc.household_id = h.id) s ON true
-    LEFT JOIN aixin.policy_years y ON y.year = r.policy_year
-    LEFT JOIN aixin.county_terms t
-           ON t.county_code = d.county_code AND t.policy_year = r.policy_year;
+  judged := aixin.import_judge(p_actor, p_scope, p_rows);
+  -- The first enrollment of a year or county-year freezes its terms; the
+  -- rows are then judged again on the terms as frozen.
+  IF EXISTS (SELECT 1 FROM unnest(judged) j
+              WHERE j.problem IS NULL AND j.prior IS NULL AND NOT j.terms_frozen) THEN
+    PERFORM aixin.terms_freeze(f.policy_year, f.county_code)
+       FROM (SELECT DISTINCT j.policy_year, j.county_code FROM unnest(judged) j
+              WHERE j.problem IS NULL AND j.prior IS NULL AND NOT j.terms_frozen
+              ORDER BY 1, 2) f;
+    judged := aixin.import_judge(p_actor, p_scope, p_rows);
+  END IF;
+
+  SELECT count(j.policy_id), count(j.prior), count(*) FILTER (WHERE j.household_created),
+         count(*) FILTER (WHERE j.child_created)
+    INTO todo, replays, new_households, new_children
+    FROM unnest(judged) j;
 
   -- Replays: the first answer, audited as aixin.idem_claim does.
-  INSERT INTO aixin.audit_log (account_id, request_id, idempotency_key, action, target, detail)
-  SELECT p_actor, p_request_id, j.key, 'import.enrollment.replay', NULL, j.prior
-    FROM unnest(judged) j
-   WHERE j.prior IS NOT NULL
-   ORDER BY j.ord;
+  IF replays > 0 THEN
+    INSERT INTO aixin.audit_log (account_id, request_id, idempotency_key, action, target, detail)
+    SELECT p_actor, p_request_id, j.key, 'import.enrollment.replay', NULL, j.prior
+      FROM unnest(judged) j
+     WHERE j.prior IS NOT NULL
+     ORDER BY j.ord;
+  END IF;
 
-  SELECT count(*) INTO todo FROM unnest(judged) j WHERE j.problem IS NULL AND j.prior IS NULL;
   IF todo > 0 THEN
-    -- New households, each with the row's guardian.
-    WITH made AS (
-      INSERT INTO aixin.households AS hh (township_code, kind, certificate_no, created_by)
-      SELECT j.township_code, j.kind, j.certificate_no, p_actor
+    IF new_households > 0 THEN
+      INSERT INTO aixin.households (id, township_code, kind, certificate_no, created_by)
+      SELECT j.household_id, j.township_code, j.kind, j.certificate_no, p_actor
         FROM unnest(judged) j
-       WHERE j.problem IS NULL AND j.prior IS NULL AND j.household_id IS NULL
+       WHERE j.household_created
        ORDER BY j.ord
-      ON CONFLICT DO NOTHING
-      RETURNING hh.id, hh.certificate_no
-    ), guardian AS (
-      INSERT INTO aixin.guardians AS g (household_id, position, id_number, name)
-      SELECT m.id, 1, j.guardian_id, j.guardian_name
-        FROM made m
-        JOIN unnest(judged) j ON j.certificate_no = m.certificate_no
-       WHERE j.problem IS NULL AND j.prior IS NULL AND j.household_id IS NULL
-      ON CONFLICT DO NOTHING
-      RETURNING g.household_id
-    )
-    SELECT array_agg(m.certificate_no), array_agg(m.id),
-           (SELECT count(*) FROM guardian)
-      INTO new_certs, new_households, n
-      FROM made m;
-    IF n <> coalesce(cardinality(new_households), 0)
-       OR n <> (SELECT count(*) FROM unnest(judged) j
-                 WHERE j.problem IS NULL AND j.prior IS NULL AND j.household_id IS NULL) THEN
-      RAISE EXCEPTION 'a household or guardian of the batch was registered at the same time; retry'
-        USING ERRCODE = '40001';
+      ON CONFLICT DO NOTHING;
+      GET DIAGNOSTICS n = ROW_COUNT;
+      IF n <> new_households THEN
+        RAISE EXCEPTION 'a household of the batch was registered at the same time; retry'
+          USING ERRCODE = '40001';
+      END IF;
+      INSERT INTO aixin.guardians (household_id, position, id_number, name)
+      SELECT j.household_id, 1, j.guardian_id, j.guardian_name
+        FROM unnest(judged) j
+       WHERE j.household_created
+       ORDER BY j.ord
+      ON CONFLICT DO NOTHING;
+      GET DIAGNOSTICS n = ROW_COUNT;
+      IF n <> new_households THEN
+        RAISE EXCEPTION 'a guardian of the batch was registered at the same time; retry'
+          USING ERRCODE = '40001';
+      END IF;
     END IF;
 
     -- New children (children_rules checks each against its household).
-    WITH made AS (
-      INSERT INTO aixin.children AS ch (household_id, id_number, name, sex, birth_date,
-                                        created_by)
-      SELECT coalesce(j.household_id, nh.id), j.child_id, j.child_name,
-             aixin.id_sex(j.child_id), aixin.id_birth_date(j.child_id), p_actor
+    IF new_children > 0 THEN
+      INSERT INTO aixin.children (id, household_id, id_number, name, sex, birth_date,
+                                  created_by)
+      SELECT j.child_row_id, j.household_id, j.child_id, j.child_name,
+             aixin.id_sex(j.child_id), j.born, p_actor
         FROM unnest(judged) j
-        LEFT JOIN unnest(new_certs, new_households) nh(cert, id) ON nh.cert = j.certificate_no
-       WHERE j.problem IS NULL AND j.prior IS NULL AND j.child_row_id IS NULL
+       WHERE j.child_created
        ORDER BY j.ord
-      ON CONFLICT DO NOTHING
-      RETURNING ch.id, ch.id_number
-    )
-    SELECT array_agg(m.id_number), array_agg(m.id) INTO new_child_ids, new_children FROM made m;
-    IF coalesce(cardinality(new_children), 0)
-       <> (SELECT count(*) FROM unnest(judged) j
-            WHERE j.problem IS NULL AND j.prior IS NULL AND j.child_row_id IS NULL) THEN
-      RAISE EXCEPTION 'a child of the batch was registered at the same time; retry'
-        USING ERRCODE = '40001';
+      ON CONFLICT DO NOTHING;
+      GET DIAGNOSTICS n = ROW_COUNT;
+      IF n <> new_children THEN
+        RAISE EXCEPTION 'a child of the batch was registered at the same time; retry'
+          USING ERRCODE = '40001';
+      END IF;
     END IF;
 
-    -- The first enrollment of a year or county-year freezes its terms.
-    PERFORM aixin.terms_freeze(f.policy_year, f.county_code)
-       FROM (SELECT DISTINCT j.policy_year, j.county_code
-               FROM unnest(judged) j
-               JOIN aixin.policy_years y ON y.year = j.policy_year
-               JOIN aixin.county_terms t
-                 ON t.county_code = j.county_code AND t.policy_year = j.policy_year
-              WHERE j.problem IS NULL AND j.prior IS NULL AND NOT (y.frozen AND t.frozen)
-              ORDER BY 1, 2) f;
-
-    -- The policies, with the split of the (now frozen) terms.
-    WITH made AS (
-      INSERT INTO aixin.policies AS p (policy_year, child_id, household_id, township_code,
-                                       premium_fen, city_share_fen, county_share_fen,
-                                       township_share_fen, insurer_id, enrolled_by)
-      SELECT j.policy_year, coalesce(j.child_row_id, nc.id), coalesce(j.household_id, nh.id),
-             j.township_code, y.premium_fen, y.city_subsidy_fen, t.county_share_fen,
-             y.premium_fen - y.city_subsidy_fen - t.county_share_fen, t.insurer_id, p_actor
-        FROM unnest(judged) j
-        LEFT JOIN unnest(new_certs, new_households) nh(cert, id) ON nh.cert = j.certificate_no
-        LEFT JOIN unnest(new_child_ids, new_children) nc(idn, id) ON nc.idn = j.child_id
-        JOIN aixin.policy_years y ON y.year = j.policy_year
-        JOIN aixin.county_terms t
-          ON t.county_code = j.county_code AND t.policy_year = j.policy_year
-       WHERE j.problem IS NULL AND j.prior IS NULL
-       ORDER BY j.ord
-      ON CONFLICT DO NOTHING
-      RETURNING p.id, p.child_id
-    )
-    SELECT array_agg(m.child_id), array_agg(m.id) INTO pol_children, pol_ids FROM made m;
-    IF coalesce(cardinality(pol_ids), 0) <> todo THEN
+    -- The policies, with the split of the frozen terms.
+    INSERT INTO aixin.policies (id, policy_year, child_id, household_id, township_code,
+                                premium_fen, city_share_fen, county_share_fen,
+                                township_share_fen, insurer_id, enrolled_by)
+    SELECT j.policy_id, j.policy_year, j.child_row_id, j.household_id, j.township_code,
+           j.premium_fen, j.city_share_fen, j.county_share_fen,
+           j.premium_fen - j.city_share_fen - j.county_share_fen, j.insurer_id, p_actor
+      FROM unnest(judged) j
+     WHERE j.policy_id IS NOT NULL
+     ORDER BY j.ord
+    ON CONFLICT DO NOTHING;
+    GET DIAGNOSTICS n = ROW_COUNT;
+    IF n <> todo THEN
       RAISE EXCEPTION 'a child of the batch was enrolled at the same time; retry'
         USING ERRCODE = '40001';
     END IF;
 
-    -- Keys with their answers, and the audit, row by row in one statement each.
-    INSERT INTO aixin.idempotency_keys AS k (key, account_id, operation, request_hash, result)
+    -- Keys with their answers, then the audit: one statement each.
+    INSERT INTO aixin.idempotency_keys (key, account_id, operation, request_hash, result)
     SELECT j.key, p_actor, 'import.enrollment', j.request_hash,
-           jsonb_build_object('policy_id', pp.id,
-                              'household_created', j.household_id IS NULL,
-                              'child_created', j.child_row_id IS NULL)
+           jsonb_build_object('policy_id', j.policy_id,
+                              'household_created', j.household_created,
+                              'child_created', j.child_created)
       FROM unnest(judged) j
-      LEFT JOIN unnest(new_child_ids, new_children) nc(idn, id) ON nc.idn = j.child_id
-      JOIN unnest(pol_children, pol_ids) pp(child_id, id)
-        ON pp.child_id = coalesce(j.child_row_id, nc.id)
-     WHERE j.problem IS NULL AND j.prior IS NULL
+     WHERE j.policy_id IS NOT NULL
      ORDER BY j.ord
     ON CONFLICT DO NOTHING;
     GET DIAGNOSTICS n = ROW_COUNT;
@@ -612,39 +659,47 @@ BEGIN
     END IF;
 
     INSERT INTO aixin.audit_log (account_id, request_id, idempotency_key, action, target, detail)
-    SELECT p_actor, p_request_id, j.key, 'import.enrollment', 'policy:' || p.id,
-           jsonb_build_object('child_id', p.child_id,
-                              'policy_year', p.policy_year,
-                              'premium_fen', p.premium_fen,
-                              'city_share_fen', p.city_share_fen,
-                              'county_share_fen', p.county_share_fen,
-                              'township_share_fen', p.township_share_fen,
-                              'insurer_code', i.code,
+    SELECT p_actor, p_request_id, j.key, 'import.enrollment', 'policy:' || j.policy_id,
+           jsonb_build_object('child_id', j.child_row_id,
+                              'policy_year', j.policy_year,
+                              'premium_fen', j.premium_fen,
+                              'city_share_fen', j.city_share_fen,
+                              'county_share_fen', j.county_share_fen,
+                              'township_share_fen',
+                                j.premium_fen - j.city_share_fen - j.county_share_fen,
+                              'insurer_code', j.insurer_code,
                               'line', j.line,
-                              'household_id', p.household_id,
-                              'household_created', j.household_id IS NULL,
-                              'child_created', j.child_row_id IS NULL,
+                              'household_id', j.household_id,
+                              'household_created', j.household_created,
+                              'child_created', j.child_created,
                               'child_id_number', aixin.mask_id(j.child_id))
       FROM unnest(judged) j
-      LEFT JOIN unnest(new_child_ids, new_children) nc(idn, id) ON nc.idn = j.child_id
-      JOIN unnest(pol_children, pol_ids) pp(child_id, id)
-        ON pp.child_id = coalesce(j.child_row_id, nc.id)
-      JOIN aixin.policies p ON p.id = pp.id
-      JOIN aixin.insurers i ON i.id = p.insurer_id
-     WHERE j.problem IS NULL AND j.prior IS NULL
+     WHERE j.policy_id IS NOT NULL
      ORDER BY j.ord;
   END IF;
 
+  -- Accepted rows answer from what was written; replays read their policy.
   RETURN QUERY
     SELECT j.ord, j.problem, j.prior IS NOT NULL,
-           CASE WHEN j.prior IS NOT NULL THEN (j.prior ->> 'household_created')::boolean
-                WHEN j.problem IS NULL THEN j.household_id IS NULL END,
-           CASE WHEN j.prior IS NOT NULL THEN (j.prior ->> 'child_created')::boolean
-                WHEN j.problem IS NULL THEN j.child_row_id IS NULL END,
-           CASE WHEN j.prior IS NOT NULL THEN (j.prior ->> 'policy_id')::bigint
-                WHEN j.problem IS NULL THEN (k.result ->> 'policy_id')::bigint END
+           coalesce((j.prior ->> 'household_created')::boolean, j.household_created),
+           coalesce((j.prior ->> 'child_created')::boolean, j.child_created),
+           coalesce(j.policy_id, rp.id), w.policy_year, w.child_id, w.child_id_number,
+           w.child_name, w.household_id, w.township_code, w.premium_fen, w.enrolled_at,
+           w.city_share_fen, w.county_share_fen, w.township_share_fen, w.insurer_code
       FROM unnest(judged) j
-      LEFT JOIN aixin.idempotency_keys k ON k.key = j.key AND j.problem IS NULL AND j.prior IS NULL;
+      LEFT JOIN LATERAL (SELECT * FROM aixin.policy_render((j.prior ->> 'policy_id')::bigint)
+                          WHERE j.prior IS NOT NULL) rp ON true
+      LEFT JOIN LATERAL (
+        SELECT rp.policy_year, rp.child_id, rp.child_id_number, rp.child_name, rp.household_id,
+               rp.township_code, rp.premium_fen, rp.enrolled_at, rp.city_share_fen,
+               rp.county_share_fen, rp.township_share_fen, rp.insurer_code
+         WHERE j.prior IS NOT NULL
+        UNION ALL
+        SELECT j.policy_year, j.child_row_id, j.child_id, j.child_name, j.household_id,
+               j.township_code, j.premium_fen, aixin.epoch(now()), j.city_share_fen,
+               j.county_share_fen, j.premium_fen - j.city_share_fen - j.county_share_fen,
+               j.insurer_code
+         WHERE j.policy_id IS NOT NULL) w ON true;
 END;
 $$;
 
@@ -674,7 +729,13 @@ RETURNS TABLE (ord int, replayed boolean, household_created boolean, child_creat
                township_code text, premium_fen bigint, enrolled_at bigint,
                city_share_fen bigint, county_share_fen bigint, township_share_fen bigint,
                insurer_code text)
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql
+-- The statements here are planned once per session: a custom plan per call
+-- (the default for the first calls, and for as long as it looks cheaper)
+-- would plan the judging query again for every batch and every single row.
+-- The generic plan reads the tables by index, row by row of the batch.
+SET plan_cache_mode = force_generic_plan
+AS $$
 #variable_conflict use_column
 DECLARE
   acct aixin.accounts := aixin.actor_get(p_actor);
@@ -725,7 +786,7 @@ BEGIN
                                         ('guardian', upper(b.guardian_id)),
                                         ('child', upper(b.child_id))) t(what, val)
              WHERE t.val IS NOT NULL) e
-     WHERE e.prev IS NOT NULL
+     WHERE e.prev IS NOT NULL AND n > 1
      ORDER BY e.ord, e.prev
   LOOP
     waves[dep.ord] := greatest(waves[dep.ord], waves[dep.prev] + 1);
@@ -751,14 +812,11 @@ BEGIN
   RETURN QUERY
     SELECT o.ord, o.replayed, o.household_created, o.child_created,
            o.problem[1], o.problem[2], o.problem[3],
-           CASE WHEN o.problem IS NULL THEN 'ok' END, p.id, p.policy_year, p.child_id,
-           c.id_number, c.name, p.household_id, p.township_code, p.premium_fen,
-           aixin.epoch(p.enrolled_at), p.city_share_fen, p.county_share_fen,
-           p.township_share_fen, i.code
+           CASE WHEN o.problem IS NULL THEN 'ok' END, o.policy_id, o.policy_year, o.child_row_id,
+           o.child_id_number, o.child_name, o.household_id, o.township_code, o.premium_fen,
+           o.enrolled_at, o.city_share_fen, o.county_share_fen, o.township_share_fen,
+           o.insurer_code
       FROM unnest(done) o
-      LEFT JOIN aixin.policies p ON p.id = o.policy_id
-      LEFT JOIN aixin.children c ON c.id = p.child_id
-      LEFT JOIN aixin.insurers i ON i.id = p.insurer_id
      ORDER BY o.ord;
 END;
 $$;
@@ -831,7 +889,9 @@ $$;
 CREATE OR REPLACE FUNCTION aixin.enroll(p_actor bigint, p_request_id bigint, p_key bytea,
                                         p_child_id_number text, p_year int)
 RETURNS SETOF aixin.policy_row
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql
+SET plan_cache_mode = force_generic_plan
+AS $$
 DECLARE
   acct aixin.accounts := aixin.actor_get(p_actor);
   idn text := upper(p_child_id_number);
