@@ -826,8 +826,10 @@ COMMENT ON FUNCTION aixin.import_enrollments_bulk(bigint, bigint, bytea[], int[]
                                                   text[], date[]) IS
   'A batch of import rows in one transaction, as if applied one by one in order; one outcome per row';
 
--- One row: a batch of one, its refusal raised (so the transaction keeps
--- nothing of it, as before).  Same arguments and answer as in 0004.
+-- One row: a batch of one (aixin.import_apply on that row alone, with the
+-- household lock the batch takes), its refusal raised, so that the
+-- transaction keeps nothing of it, as before.  Same arguments and answer
+-- as in 0004.
 CREATE OR REPLACE FUNCTION aixin.import_enrollment(p_actor bigint, p_request_id bigint,
                                                    p_key bytea, p_line int, p_year int,
                                                    p_township_code text, p_kind text,
@@ -841,39 +843,33 @@ RETURNS TABLE (replayed boolean, household_created boolean, child_created boolea
                township_code text, premium_fen bigint, enrolled_at bigint,
                city_share_fen bigint, county_share_fen bigint, township_share_fen bigint,
                insurer_code text)
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql
+SET plan_cache_mode = force_generic_plan
+AS $$
 DECLARE
-  b record;
+  acct aixin.accounts := aixin.actor_get(p_actor);
+  o aixin.import_outcome;
 BEGIN
-  SELECT * INTO b
-    FROM aixin.import_enrollments_bulk(p_actor, p_request_id, ARRAY[p_key], ARRAY[p_line],
-                                       ARRAY[p_year], ARRAY[p_township_code], ARRAY[p_kind],
-                                       ARRAY[p_certificate_no], ARRAY[p_guardian_id],
-                                       ARRAY[p_guardian_name], ARRAY[p_child_id],
-                                       ARRAY[p_child_name], ARRAY[p_child_sex],
-                                       ARRAY[p_child_birth_date]) x;
-  IF b.error_code IS NOT NULL THEN
-    RAISE EXCEPTION USING MESSAGE = b.error_message, ERRCODE = b.error_code,
-                          COLUMN = b.error_field;
+  IF NOT (acct.role = ANY (ARRAY['city_admin', 'county_clerk', 'township_clerk'])) THEN
+    RAISE EXCEPTION 'permission denied for role %', acct.role USING ERRCODE = 'AXP01';
   END IF;
-  replayed := b.replayed;
-  household_created := b.household_created;
-  child_created := b.child_created;
-  outcome := b.outcome;
-  id := b.id;
-  policy_year := b.policy_year;
-  child_id := b.child_id;
-  child_id_number := b.child_id_number;
-  child_name := b.child_name;
-  household_id := b.household_id;
-  township_code := b.township_code;
-  premium_fen := b.premium_fen;
-  enrolled_at := b.enrolled_at;
-  city_share_fen := b.city_share_fen;
-  county_share_fen := b.county_share_fen;
-  township_share_fen := b.township_share_fen;
-  insurer_code := b.insurer_code;
-  RETURN NEXT;
+  IF p_certificate_no IS NOT NULL THEN
+    PERFORM pg_advisory_xact_lock(hashtext('aixin.import_enrollment'), hashtext(p_certificate_no));
+  END IF;
+  SELECT * INTO o
+    FROM aixin.import_apply(p_actor, p_request_id, acct.division_code,
+                            ARRAY[ROW(1, p_key, p_line, p_year, p_township_code, p_kind,
+                                      p_certificate_no, p_guardian_id, p_guardian_name,
+                                      p_child_id, p_child_name, p_child_sex,
+                                      p_child_birth_date)::aixin.import_row]);
+  IF o.problem IS NOT NULL THEN
+    RAISE EXCEPTION USING ERRCODE = o.problem[1], COLUMN = o.problem[2], MESSAGE = o.problem[3];
+  END IF;
+  RETURN QUERY SELECT o.replayed, o.household_created, o.child_created, 'ok'::text, o.policy_id,
+                      o.policy_year, o.child_row_id, o.child_id_number, o.child_name,
+                      o.household_id, o.township_code, o.premium_fen, o.enrolled_at,
+                      o.city_share_fen, o.county_share_fen, o.township_share_fen,
+                      o.insurer_code;
 END;
 $$;
 
