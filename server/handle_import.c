@@ -252,6 +252,28 @@ static void import_submit_single(import_batch_t *b)
     import_batch_reply(b);
 }
 
+/* Should the rows of a failed bulk statement run one by one? Yes when the
+ * failure may belong to some rows only: a conflict with another
+ * transaction (40), a row that broke a constraint or a type (23, 22), an
+ * unexpected error, or a schema without the bulk function. No when it
+ * belongs to the whole batch: the database unreachable or shutting down
+ * (08, 57, 53, or no answer at all) or the account refused (AX...). */
+static bool import_bulk_retry_alone(db_outcome_t outcome, const PGresult *res)
+{
+    if (outcome == DB_OUTCOME_NO_STATEMENT)
+        return true;
+    if (outcome != DB_OUTCOME_RESULT || res == NULL)
+        return false;
+    const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+    if (state == NULL)
+        return false;
+    static const char *const whole_batch[] = {"08", "57", "53", "AX"};
+    for (size_t i = 0; i < sizeof(whole_batch) / sizeof(whole_batch[0]); i++)
+        if (strncmp(state, whole_batch[i], 2) == 0)
+            return false;
+    return true;
+}
+
 /* The bulk statement has answered: one result row per sent row, or a
  * failure of the whole batch. */
 static void import_on_bulk(void *arg, db_outcome_t outcome, const PGresult *res)
@@ -294,7 +316,7 @@ static void import_on_bulk(void *arg, db_outcome_t outcome, const PGresult *res)
         import_batch_reply(b);
         return;
     }
-    if (outcome == DB_OUTCOME_RESULT || outcome == DB_OUTCOME_NO_STATEMENT) {
+    if (import_bulk_retry_alone(outcome, res)) {
         /* Nothing of the batch was kept: judge the rows one by one. */
         const char *state =
             res != NULL ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
@@ -304,7 +326,8 @@ static void import_on_bulk(void *arg, db_outcome_t outcome, const PGresult *res)
         import_submit_single(b);
         return;
     }
-    /* Unreachable or lost after sending: every row gets that answer. */
+    /* Unreachable, lost after sending, or refused for the whole batch
+     * (the account): every row gets that answer, as it would alone. */
     for (size_t k = 0; k < b->n_sent; k++) {
         import_slot_t *s = &b->slots[b->sent[k]];
         s->failed = db_result_describe_failure(req, outcome, res, true, &s->code,
