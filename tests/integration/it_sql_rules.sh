@@ -20,14 +20,6 @@ out=$(psql -X -q -v ON_ERROR_STOP=1 -d "$IT_CONNINFO" -o /dev/null \
 }
 printf '%s\n' "$out"
 
-# The ID number helpers of 0010 answer as those of 0001 they replaced.
-out=$(psql -X -q -v ON_ERROR_STOP=1 -d "$IT_CONNINFO" -o /dev/null \
-        -f "$AIXIN_SOURCE_DIR/tests/sql/id_helpers.sql" 2>&1) || {
-  printf '%s\n' "$out"
-  it_fail "tests/sql/id_helpers.sql"
-}
-printf '%s\n' "$out"
-
 out=$(psql -X -q -v ON_ERROR_STOP=1 -d "$IT_CONNINFO" -o /dev/null \
         -f "$AIXIN_SOURCE_DIR/tests/sql/rules.sql" 2>&1) || {
   printf '%s\n' "$out"
