@@ -67,6 +67,12 @@ cli insurer add --code chinalife --name 中国人寿
 for county in 360821 360824; do
   cli terms set --county "$county" --year 2027 --county-share 10.00 --insurer chinalife
 done
+# 2028 for the enroll-N modes (ages on 2027-12-31: the generated children are 0-6).
+cli year open --year 2028 --reference-date 2027-12-31 --premium 30.00 --city-subsidy 2.00 \
+  --county-share-range 5.00-20.00
+for county in 360821 360824; do
+  cli terms set --county "$county" --year 2028 --county-share 10.00 --insurer chinalife
+done
 
 if [[ ${1:-} == import ]]; then
   shift
