@@ -7,8 +7,9 @@
  * changed by another transaction meanwhile, a deadlock, a schema without
  * the function), the same rows run one at a time, in order, each as its
  * own call of aixin.import_enrollment (its own transaction), so the
- * answers stay exact. The batch is answered once every row has its result,
- * in the order sent.
+ * answers stay exact. A batch of one row goes straight to
+ * aixin.import_enrollment. The batch is answered once every row has its
+ * result, in the order sent.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -415,6 +416,13 @@ void handle_import_enrollments(request_t *req)
     }
     if (b->n_sent == 0) {
         import_batch_reply(b);
+        return;
+    }
+    if (b->n_sent == 1) {
+        /* One row: aixin.import_enrollment is the same rules on one row
+         * without the batch's ordering work. */
+        b->next_single = 0;
+        import_submit_single(b);
         return;
     }
     db_query_t *q = import_bulk_query(b);
