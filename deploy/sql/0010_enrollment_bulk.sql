@@ -1,7 +1,8 @@
 -- Enrollment near the machine's limit: one set-based function applies a
 -- whole ImportEnrollments batch (aixin.import_enrollments_bulk), the
--- per-row import is that function on a batch of one, and the single
--- enrollment (aixin.enroll) is one lean PL/pgSQL body.
+-- per-row import is the same judging and writing on a batch of one, the
+-- single enrollment (aixin.enroll) is one lean PL/pgSQL body, and the
+-- funding ledger reads the report summary instead of the policies.
 --
 -- Applied by `aixind --migrate` inside one transaction; no BEGIN/COMMIT here.
 -- Error codes, columns and messages are those of 0003/0004: a row refused
@@ -10,16 +11,19 @@
 -- Where the rules live
 --   * aixin.import_row_problem: the checks of one import row that need no
 --     table row of its own (township, scope, fields);
+--   * aixin.import_judge: one query that judges rows sharing nothing
+--     against the database (idempotency, household and child matching,
+--     household composition, the two functions above);
 --   * aixin.enrollment_problem: the enrollment rules (year open, child not
 --     enrolled yet, county terms set, age 0-6 on the reference date);
 --     shared by the import and by aixin.enroll;
---   * aixin.import_apply: everything else of an import (idempotency, the
---     household and child matching, the household composition, the
---     writes and the audit), set-wise over rows that share nothing;
+--   * aixin.import_apply: judges such rows and writes the accepted ones,
+--     one statement per table (keys, audit and the summary included);
 --   * aixin.import_enrollments_bulk: orders a batch into waves of rows
 --     that share nothing (no key, certificate, guardian or child), so that
 --     the batch behaves as if its rows ran one after the other in order;
---   * aixin.import_enrollment: a batch of one, raising its refusal.
+--   * aixin.import_enrollment: aixin.import_apply on one row, raising its
+--     refusal (so a refused row leaves nothing, as before).
 --
 -- The freeze without share locks
 --   An enrollment used to take FOR SHARE locks on its year and its county
