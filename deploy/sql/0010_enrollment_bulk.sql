@@ -1082,3 +1082,41 @@ $$;
 
 COMMENT ON FUNCTION aixin.get_ledger(bigint, int, text) IS
   'Owed, paid and outstanding per paying division and year under a root (default: the actor''s division); year 0 = every year';
+
+-- ---------------------------------------------------------------------------
+-- The same execution rights as the functions before this migration.
+-- ---------------------------------------------------------------------------
+
+-- Where the aixin.* functions run with their owner's rights (SECURITY
+-- DEFINER, with a fixed search_path), so that the serving role needs only
+-- EXECUTE, the functions created or replaced here (CREATE OR REPLACE
+-- resets both) get the same: the rights of the first such function are
+-- copied.  Where none does, nothing changes.
+DO $$
+DECLARE
+  conf text[];
+  path text;
+  f regprocedure;
+BEGIN
+  SELECT p.proconfig INTO conf
+    FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+   WHERE n.nspname = 'aixin' AND p.prosecdef
+   ORDER BY p.oid
+   LIMIT 1;
+  IF NOT FOUND THEN
+    RETURN;
+  END IF;
+  SELECT substr(c, length('search_path=') + 1) INTO path
+    FROM unnest(conf) c WHERE c LIKE 'search_path=%';
+  FOR f IN
+    SELECT p.oid::regprocedure
+      FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+     WHERE n.nspname = 'aixin' AND p.prokind = 'f' AND NOT p.prosecdef
+  LOOP
+    EXECUTE format('ALTER FUNCTION %s SECURITY DEFINER', f);
+    IF path IS NOT NULL THEN
+      EXECUTE format('ALTER FUNCTION %s SET search_path = %s', f, path);
+    END IF;
+  END LOOP;
+END
+$$;
