@@ -181,6 +181,15 @@ bool db_result_ok(request_t *req, db_outcome_t outcome, const PGresult *res)
     return false;
 }
 
+Aixin__V1__ErrorCode db_result_code_for_sqlstate(const char *state)
+{
+    for (size_t i = 0; state != NULL && i < sizeof(sqlstate_maps) / sizeof(sqlstate_maps[0]);
+         i++)
+        if (strncmp(state, sqlstate_maps[i].prefix, strlen(sqlstate_maps[i].prefix)) == 0)
+            return sqlstate_maps[i].code;
+    return AIXIN__V1__ERROR_CODE__ERROR_CODE_INTERNAL;
+}
+
 const char *db_result_text(const PGresult *res, int row, int col)
 {
     if (PQgetisnull(res, row, col))

@@ -51,6 +51,11 @@ bool db_result_describe_failure(const request_t *req, db_outcome_t outcome,
                                 size_t fieldlen, char *message,
                                 size_t messagelen);
 
+/* The protocol code of a SQLSTATE raised or reported by an aixin.*
+ * function (the same table as db_result_describe_failure); INTERNAL for
+ * one it does not know. */
+Aixin__V1__ErrorCode db_result_code_for_sqlstate(const char *state);
+
 /* Column values of a text-format result. A NULL reads as "" / 0. The
  * strings are borrowed from res. */
 const char *db_result_text(const PGresult *res, int row, int col);

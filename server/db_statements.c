@@ -75,6 +75,12 @@ static const db_statement_t statements[DB_STMT_COUNT] = {
          "SELECT * FROM aixin.import_enrollment($1, $2, $3, $4, $5, $6, $7, "
          "$8, $9, $10, $11, $12, $13, $14)",
          14},
+    /* A whole batch: one text[] per field (see handle_import.c). */
+    [DB_STMT_IMPORT_ENROLLMENTS_BULK] =
+        {"import_enrollments_bulk",
+         "SELECT * FROM aixin.import_enrollments_bulk($1, $2, $3, $4, $5, $6, "
+         "$7, $8, $9, $10, $11, $12, $13, $14)",
+         14},
     [DB_STMT_SESSION_OPEN_BY_CERTIFICATE] =
         {"session_open_by_certificate",
          "SELECT * FROM aixin.session_open_by_certificate($1, $2, $3)", 3},

@@ -67,6 +67,7 @@ typedef enum db_stmt {
     DB_STMT_AUDIT_VERIFY,
     DB_STMT_AUDIT_LIST,
     DB_STMT_SESSION_VALID,
+    DB_STMT_IMPORT_ENROLLMENTS_BULK,
     DB_STMT_COUNT
 } db_stmt_t;
 

@@ -1,9 +1,17 @@
 /*
- * ImportEnrollments: each row is checked, then runs as its own call of
- * aixin.import_enrollment (its own transaction, its own idempotency key),
- * spread over the worker's database connections. The batch is answered
- * once every row has its result, in the order sent.
+ * ImportEnrollments: the rows that pass the local checks go to PostgreSQL
+ * as ONE statement, aixin.import_enrollments_bulk, with one text[] per
+ * field: the whole batch in one transaction, judged set-wise, each row
+ * answered as it would be alone (rows applied as if one after the other
+ * in the batch's order). When that statement fails as a whole (a row
+ * changed by another transaction meanwhile, a deadlock, a schema without
+ * the function), the same rows run one at a time, in order, each as its
+ * own call of aixin.import_enrollment (its own transaction), so the
+ * answers stay exact. A batch of one row goes straight to
+ * aixin.import_enrollment. The batch is answered once every row has its
+ * result, in the order sent.
  */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +19,7 @@
 #include "aixin/v1/bulk.pb-c.h"
 #include "db_result.h"
 #include "handlers.h"
+#include "log.h"
 #include "names.h"
 #include "request_check_rules.h"
 
@@ -23,9 +32,39 @@ enum import_col {
     IMP_POLICY_COL_COUNT = 14,
 };
 
+/* Columns of aixin.import_enrollments_bulk: the row's position, its flags,
+ * its refusal (NULL when accepted), then the policy_row ones. */
+enum bulk_col {
+    BULK_ORD = 0,
+    BULK_REPLAYED,
+    BULK_HOUSEHOLD_CREATED,
+    BULK_CHILD_CREATED,
+    BULK_ERROR_CODE,
+    BULK_ERROR_FIELD,
+    BULK_ERROR_MESSAGE,
+    BULK_POLICY,
+};
+
+/* The text[] parameters of the bulk statement, in order after the actor
+ * and the request id. */
+enum bulk_param {
+    BP_KEY = 0,
+    BP_LINE,
+    BP_YEAR,
+    BP_TOWNSHIP,
+    BP_KIND,
+    BP_CERTIFICATE,
+    BP_GUARDIAN_ID,
+    BP_GUARDIAN_NAME,
+    BP_CHILD_ID,
+    BP_CHILD_NAME,
+    BP_CHILD_SEX,
+    BP_CHILD_BIRTH,
+    BP_COUNT
+};
+
 /* One row's outcome, copied out of its PGresult. */
 typedef struct import_slot {
-    struct import_batch *batch; /* borrowed back-pointer */
     bool failed;
     Aixin__V1__ErrorCode code;
     char field[64];
@@ -43,14 +82,11 @@ typedef struct import_slot {
 typedef struct import_batch {
     request_t *req; /* borrowed; the batch lives until the reply */
     size_t n;
-    size_t pending;
+    size_t *sent;  /* owned: slot index of each row sent, in batch order */
+    size_t n_sent;
+    size_t next_single; /* one-at-a-time fallback: next position in sent */
     import_slot_t slots[]; /* n of them */
 } import_batch_t;
-
-static void copy_text(char *dst, size_t len, const PGresult *res, int col)
-{
-    snprintf(dst, len, "%s", db_result_text(res, 0, col));
-}
 
 static void import_batch_reply(import_batch_t *b)
 {
@@ -64,6 +100,7 @@ static void import_batch_reply(import_batch_t *b)
         free(rptrs);
         free(errors);
         free(policies);
+        free(b->sent);
         free(b);
         db_result_reply_oom(req);
         return;
@@ -113,6 +150,7 @@ static void import_batch_reply(import_batch_t *b)
     resp.body_case = AIXIN__V1__RESPONSE__BODY_IMPORT_RESULT;
     resp.import_result = &ir;
     request_reply(req, &resp);
+    free(b->sent);
     free(b);
     free(results);
     free(rptrs);
@@ -120,77 +158,43 @@ static void import_batch_reply(import_batch_t *b)
     free(policies);
 }
 
-/* One row (or the submitting loop) is finished with the batch. */
-static void import_batch_release(import_batch_t *b)
+/* The policy columns starting at column p (outcome, id, ...) of row r. */
+static void import_slot_fill(import_slot_t *s, const PGresult *res, int r, int p,
+                             int flags)
 {
-    if (--b->pending == 0)
-        import_batch_reply(b);
+    s->replayed = strcmp(db_result_text(res, r, flags), "t") == 0;
+    s->household_created = strcmp(db_result_text(res, r, flags + 1), "t") == 0;
+    s->child_created = strcmp(db_result_text(res, r, flags + 2), "t") == 0;
+    s->id = db_result_int64(res, r, p + 1);
+    s->year = (int32_t)db_result_int64(res, r, p + 2);
+    s->child_id = db_result_int64(res, r, p + 3);
+    snprintf(s->child_id_number, sizeof(s->child_id_number), "%s",
+             db_result_text(res, r, p + 4));
+    snprintf(s->child_name, sizeof(s->child_name), "%s", db_result_text(res, r, p + 5));
+    s->household_id = db_result_int64(res, r, p + 6);
+    snprintf(s->township_code, sizeof(s->township_code), "%s",
+             db_result_text(res, r, p + 7));
+    s->premium = db_result_int64(res, r, p + 8);
+    s->enrolled_at = db_result_int64(res, r, p + 9);
+    s->city_share = db_result_int64(res, r, p + 10);
+    s->county_share = db_result_int64(res, r, p + 11);
+    s->township_share = db_result_int64(res, r, p + 12);
+    snprintf(s->insurer_code, sizeof(s->insurer_code), "%s",
+             db_result_text(res, r, p + 13));
 }
 
-static void import_slot_done(import_slot_t *s)
+static void import_slot_internal(import_slot_t *s)
 {
-    import_batch_release(s->batch);
+    s->failed = true;
+    s->code = AIXIN__V1__ERROR_CODE__ERROR_CODE_INTERNAL;
+    s->field[0] = '\0';
+    snprintf(s->message, sizeof(s->message), "row not imported");
 }
 
-static void import_on_row(void *arg, db_outcome_t outcome, const PGresult *res)
+/* Add the row's fields (as aixin.import_enrollment takes them) to q. */
+static void import_add_row_params(db_query_t *q, const request_t *req,
+                                  const Aixin__V1__EnrollmentRow *r)
 {
-    import_slot_t *s = arg;
-    request_t *req = s->batch->req;
-    if (db_result_describe_failure(req, outcome, res, true, &s->code, s->field,
-                                   sizeof(s->field), s->message,
-                                   sizeof(s->message))) {
-        s->failed = true;
-    } else if (PQntuples(res) != 1 ||
-               PQnfields(res) < IMP_POLICY + IMP_POLICY_COL_COUNT ||
-               strcmp(db_result_text(res, 0, IMP_POLICY), "ok") != 0) {
-        s->failed = true;
-        s->code = AIXIN__V1__ERROR_CODE__ERROR_CODE_INTERNAL;
-        snprintf(s->message, sizeof(s->message), "row not imported");
-    } else {
-        const int p = IMP_POLICY;
-        s->replayed = strcmp(db_result_text(res, 0, IMP_REPLAYED), "t") == 0;
-        s->household_created =
-            strcmp(db_result_text(res, 0, IMP_HOUSEHOLD_CREATED), "t") == 0;
-        s->child_created =
-            strcmp(db_result_text(res, 0, IMP_CHILD_CREATED), "t") == 0;
-        s->id = db_result_int64(res, 0, p + 1);
-        s->year = (int32_t)db_result_int64(res, 0, p + 2);
-        s->child_id = db_result_int64(res, 0, p + 3);
-        copy_text(s->child_id_number, sizeof(s->child_id_number), res, p + 4);
-        copy_text(s->child_name, sizeof(s->child_name), res, p + 5);
-        s->household_id = db_result_int64(res, 0, p + 6);
-        copy_text(s->township_code, sizeof(s->township_code), res, p + 7);
-        s->premium = db_result_int64(res, 0, p + 8);
-        s->enrolled_at = db_result_int64(res, 0, p + 9);
-        s->city_share = db_result_int64(res, 0, p + 10);
-        s->county_share = db_result_int64(res, 0, p + 11);
-        s->township_share = db_result_int64(res, 0, p + 12);
-        copy_text(s->insurer_code, sizeof(s->insurer_code), res, p + 13);
-    }
-    import_slot_done(s);
-}
-
-/* Queue one row's call; a row refused before the database is done now. */
-static void import_submit_row(import_slot_t *s, const Aixin__V1__EnrollmentRow *r)
-{
-    request_t *req = s->batch->req;
-    request_problem_t problem;
-    if (!request_check_enrollment_row(r, &problem)) {
-        s->failed = true;
-        s->code = problem.code;
-        snprintf(s->field, sizeof(s->field), "%s", problem.field);
-        snprintf(s->message, sizeof(s->message), "%s", problem.message);
-        import_slot_done(s);
-        return;
-    }
-    db_query_t *q = db_query_new(DB_STMT_IMPORT_ENROLLMENT, import_on_row, s);
-    if (q == NULL) {
-        s->failed = true;
-        s->code = AIXIN__V1__ERROR_CODE__ERROR_CODE_UNAVAILABLE;
-        snprintf(s->message, sizeof(s->message), "server out of memory; retry");
-        import_slot_done(s);
-        return;
-    }
     db_query_add_int64(q, req->actor_id);
     db_query_add_int64(q, (int64_t)req->request_id);
     db_query_add_bytea(q, r->idempotency_key.data, r->idempotency_key.len);
@@ -205,7 +209,181 @@ static void import_submit_row(import_slot_t *s, const Aixin__V1__EnrollmentRow *
     db_query_add_text(q, r->child_name);
     db_query_add_text(q, names_sex(r->child_sex));
     db_query_add_text(q, r->child_birth_date);
-    db_result_submit(req, q);
+}
+
+static void import_submit_single(import_batch_t *b);
+
+/* Fallback: one row's own call has answered; on to the next. */
+static void import_on_single(void *arg, db_outcome_t outcome, const PGresult *res)
+{
+    import_batch_t *b = arg;
+    import_slot_t *s = &b->slots[b->sent[b->next_single]];
+    if (db_result_describe_failure(b->req, outcome, res, true, &s->code, s->field,
+                                   sizeof(s->field), s->message,
+                                   sizeof(s->message)))
+        s->failed = true;
+    else if (PQntuples(res) != 1 ||
+             PQnfields(res) < IMP_POLICY + IMP_POLICY_COL_COUNT ||
+             strcmp(db_result_text(res, 0, IMP_POLICY), "ok") != 0)
+        import_slot_internal(s);
+    else
+        import_slot_fill(s, res, 0, IMP_POLICY, IMP_REPLAYED);
+    b->next_single++;
+    import_submit_single(b);
+}
+
+/* Run the next sent row alone (its own transaction), or answer the batch
+ * when none is left. One at a time keeps the batch's order. */
+static void import_submit_single(import_batch_t *b)
+{
+    while (b->next_single < b->n_sent) {
+        size_t i = b->sent[b->next_single];
+        db_query_t *q = db_query_new(DB_STMT_IMPORT_ENROLLMENT, import_on_single, b);
+        if (q != NULL) {
+            import_add_row_params(q, b->req, b->req->msg->import_enrollments->rows[i]);
+            db_result_submit(b->req, q);
+            return;
+        }
+        import_slot_t *s = &b->slots[i];
+        s->failed = true;
+        s->code = AIXIN__V1__ERROR_CODE__ERROR_CODE_UNAVAILABLE;
+        snprintf(s->message, sizeof(s->message), "server out of memory; retry");
+        b->next_single++;
+    }
+    import_batch_reply(b);
+}
+
+/* Should the rows of a failed bulk statement run one by one? Yes when the
+ * failure may belong to some rows only: a conflict with another
+ * transaction (40), a row that broke a constraint or a type (23, 22), an
+ * unexpected error, or a schema without the bulk function. No when it
+ * belongs to the whole batch: the database unreachable or shutting down
+ * (08, 57, 53, or no answer at all) or the account refused (AX...). */
+static bool import_bulk_retry_alone(db_outcome_t outcome, const PGresult *res)
+{
+    if (outcome == DB_OUTCOME_NO_STATEMENT)
+        return true;
+    if (outcome != DB_OUTCOME_RESULT || res == NULL)
+        return false;
+    const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+    if (state == NULL)
+        return false;
+    static const char *const whole_batch[] = {"08", "57", "53", "AX"};
+    for (size_t i = 0; i < sizeof(whole_batch) / sizeof(whole_batch[0]); i++)
+        if (strncmp(state, whole_batch[i], 2) == 0)
+            return false;
+    return true;
+}
+
+/* The bulk statement has answered: one result row per sent row, or a
+ * failure of the whole batch. */
+static void import_on_bulk(void *arg, db_outcome_t outcome, const PGresult *res)
+{
+    import_batch_t *b = arg;
+    request_t *req = b->req;
+    if (outcome == DB_OUTCOME_RESULT && PQresultStatus(res) == PGRES_TUPLES_OK &&
+        PQnfields(res) >= BULK_POLICY + IMP_POLICY_COL_COUNT) {
+        bool *seen = calloc(b->n_sent, sizeof(*seen));
+        if (seen == NULL) {
+            db_result_reply_oom(req);
+            free(b->sent);
+            free(b);
+            return;
+        }
+        for (int r = 0; r < PQntuples(res); r++) {
+            int64_t ord = db_result_int64(res, r, BULK_ORD);
+            if (ord < 1 || (uint64_t)ord > b->n_sent || seen[ord - 1])
+                continue;
+            seen[ord - 1] = true;
+            import_slot_t *s = &b->slots[b->sent[ord - 1]];
+            if (!db_result_is_null(res, r, BULK_ERROR_CODE)) {
+                s->failed = true;
+                s->code = db_result_code_for_sqlstate(
+                    db_result_text(res, r, BULK_ERROR_CODE));
+                snprintf(s->field, sizeof(s->field), "%s",
+                         db_result_text(res, r, BULK_ERROR_FIELD));
+                snprintf(s->message, sizeof(s->message), "%s",
+                         db_result_text(res, r, BULK_ERROR_MESSAGE));
+            } else if (strcmp(db_result_text(res, r, BULK_POLICY), "ok") != 0) {
+                import_slot_internal(s);
+            } else {
+                import_slot_fill(s, res, r, BULK_POLICY, BULK_REPLAYED);
+            }
+        }
+        for (size_t k = 0; k < b->n_sent; k++)
+            if (!seen[k])
+                import_slot_internal(&b->slots[b->sent[k]]);
+        free(seen);
+        import_batch_reply(b);
+        return;
+    }
+    if (import_bulk_retry_alone(outcome, res)) {
+        /* Nothing of the batch was kept: judge the rows one by one. */
+        const char *state =
+            res != NULL ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+        log_info("req=%" PRIu64 " event=import_bulk_fallback rows=%zu sqlstate=%s",
+                 req->serial, b->n_sent, state != NULL ? state : "none");
+        b->next_single = 0;
+        import_submit_single(b);
+        return;
+    }
+    /* Unreachable, lost after sending, or refused for the whole batch
+     * (the account): every row gets that answer, as it would alone. */
+    for (size_t k = 0; k < b->n_sent; k++) {
+        import_slot_t *s = &b->slots[b->sent[k]];
+        s->failed = db_result_describe_failure(req, outcome, res, true, &s->code,
+                                               s->field, sizeof(s->field),
+                                               s->message, sizeof(s->message));
+    }
+    import_batch_reply(b);
+}
+
+/* The bulk statement for the sent rows: one text[] per field. */
+static db_query_t *import_bulk_query(import_batch_t *b)
+{
+    const Aixin__V1__ImportEnrollments *m = b->req->msg->import_enrollments;
+    size_t n = b->n_sent;
+    char **cols = calloc(BP_COUNT * n, sizeof(*cols));
+    /* Keys as bytea hex (\x + 32 digits), lines and years in decimal. */
+    enum { KEY_TEXT = 40, NUM_TEXT = 24 };
+    char *numbers = malloc(n * (KEY_TEXT + 2 * NUM_TEXT));
+    db_query_t *q = NULL;
+    if (cols == NULL || numbers == NULL)
+        goto out;
+    for (size_t k = 0; k < n; k++) {
+        const Aixin__V1__EnrollmentRow *r = m->rows[b->sent[k]];
+        char *key = numbers + k * (KEY_TEXT + 2 * NUM_TEXT);
+        char *line = key + KEY_TEXT, *year = line + NUM_TEXT;
+        size_t o = (size_t)snprintf(key, KEY_TEXT, "\\x");
+        for (size_t j = 0; j < r->idempotency_key.len && o + 3 <= KEY_TEXT; j++)
+            o += (size_t)snprintf(key + o, KEY_TEXT - o, "%02x",
+                                  r->idempotency_key.data[j]);
+        snprintf(line, NUM_TEXT, "%" PRIu32, r->line);
+        snprintf(year, NUM_TEXT, "%" PRId32, r->policy_year);
+        cols[BP_KEY * n + k] = key;
+        cols[BP_LINE * n + k] = line;
+        cols[BP_YEAR * n + k] = year;
+        cols[BP_TOWNSHIP * n + k] = r->township_code;
+        cols[BP_KIND * n + k] = (char *)names_household_kind(r->household_kind);
+        cols[BP_CERTIFICATE * n + k] = r->certificate_no;
+        cols[BP_GUARDIAN_ID * n + k] = r->guardian->id_number;
+        cols[BP_GUARDIAN_NAME * n + k] = r->guardian->name;
+        cols[BP_CHILD_ID * n + k] = r->child_id_number;
+        cols[BP_CHILD_NAME * n + k] = r->child_name;
+        cols[BP_CHILD_SEX * n + k] = (char *)names_sex(r->child_sex);
+        cols[BP_CHILD_BIRTH * n + k] = r->child_birth_date;
+    }
+    q = db_query_new(DB_STMT_IMPORT_ENROLLMENTS_BULK, import_on_bulk, b);
+    if (q == NULL)
+        goto out;
+    db_query_add_int64(q, b->req->actor_id);
+    db_query_add_int64(q, (int64_t)b->req->request_id);
+    for (int c = 0; c < BP_COUNT; c++)
+        db_query_add_text_array(q, cols + (size_t)c * n, n);
+out:
+    free(cols);
+    free(numbers);
+    return q;
 }
 
 void handle_import_enrollments(request_t *req)
@@ -213,18 +391,46 @@ void handle_import_enrollments(request_t *req)
     const Aixin__V1__ImportEnrollments *m = req->msg->import_enrollments;
     import_batch_t *b =
         calloc(1, sizeof(*b) + m->n_rows * sizeof(import_slot_t));
-    if (b == NULL) {
+    size_t *sent = calloc(m->n_rows ? m->n_rows : 1, sizeof(*sent));
+    if (b == NULL || sent == NULL) {
+        free(b);
+        free(sent);
         db_result_reply_oom(req);
         return;
     }
     b->req = req;
     b->n = m->n_rows;
-    /* One extra count held while submitting, so that rows finishing at
-     * once (refused locally) cannot complete the batch half-way. */
-    b->pending = m->n_rows + 1;
+    b->sent = sent;
+    /* A row refused by the checks here is answered without the database. */
     for (size_t i = 0; i < m->n_rows; i++) {
-        b->slots[i].batch = b;
-        import_submit_row(&b->slots[i], m->rows[i]);
+        import_slot_t *s = &b->slots[i];
+        request_problem_t problem;
+        if (request_check_enrollment_row(m->rows[i], &problem)) {
+            b->sent[b->n_sent++] = i;
+            continue;
+        }
+        s->failed = true;
+        s->code = problem.code;
+        snprintf(s->field, sizeof(s->field), "%s", problem.field);
+        snprintf(s->message, sizeof(s->message), "%s", problem.message);
     }
-    import_batch_release(b);
+    if (b->n_sent == 0) {
+        import_batch_reply(b);
+        return;
+    }
+    if (b->n_sent == 1) {
+        /* One row: aixin.import_enrollment is the same rules on one row
+         * without the batch's ordering work. */
+        b->next_single = 0;
+        import_submit_single(b);
+        return;
+    }
+    db_query_t *q = import_bulk_query(b);
+    if (q == NULL) {
+        free(b->sent);
+        free(b);
+        db_result_reply_oom(req);
+        return;
+    }
+    db_result_submit(req, q);
 }

@@ -110,3 +110,17 @@ for kind in enrollment funding claims service insurers assessment; do
   printf '%-11s %12s %12s %12s %12s %12s %12s\n' "$kind" "${cells[@]}"
 done
 printf '\n(assessment of a township: refused, counties only)\n'
+
+# The funding ledger (aixin.get_ledger; year 0 = every year), read from the
+# report summary since 0010.
+time_ledger() { # YEAR DIVISION
+  local sql="SELECT * FROM aixin.get_ledger($admin, $1, '$2')" script="" i
+  for ((i = 0; i <= RUNS; i++)); do script+="$sql;"$'\n'; done
+  bench_psql -o /dev/null -c '\timing on' -f <(printf '%s' "$script") 2>&1 \
+    | sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p' | tail -n +2 | sort -n \
+    | awk '{v[NR] = $1} END {if (NR == 0) print "-"; else printf "%.1f", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'
+}
+printf '%-11s %12s %12s %12s %12s %12s %12s\n' ledger \
+  "$(time_ledger "$last" "$city")" "$(time_ledger 0 "$city")" \
+  "$(time_ledger "$last" "$county")" "$(time_ledger 0 "$county")" \
+  "$(time_ledger "$last" "$township")" "$(time_ledger 0 "$township")"

@@ -10,6 +10,12 @@
  *   single-C  aixind: C connections, each sending ImportEnrollments of one
  *             row and waiting for the answer;  direct: C libpq connections,
  *             each calling the prepared function and waiting.  C = 1, 16, 64.
+ *   enroll-C  single enrollments (Enroll) of registered children: before
+ *             each run the rows are imported for 2027 (through aixind, in
+ *             batches), then every child is enrolled for 2028, one per
+ *             transaction;  aixind: C connections, each sending Enroll and
+ *             waiting;  direct: C libpq connections calling aixin.enroll.
+ *             Needs year 2028 open with county terms (run-bench.sh).
  *   batch     aixind: --clients connections, each with up to 4 batches of
  *             --batch rows in flight (as `aixin import`);  direct:
  *             --direct-conns libpq connections in pipeline mode, up to
@@ -258,18 +264,43 @@ typedef struct worker {
     pthread_t thread;
     size_t first, step; /* rows first, first+step, ... */
     bool batch;
+    bool enroll; /* Enroll of registered children instead of import rows */
 } worker_t;
+
+static const char enroll_sql[] =
+    "SELECT id FROM aixin.enroll($1, $2, $3, $4, 2028)";
+
+/* The 4 parameters of Enroll of row i's child, as text. */
+static void enroll_params_fill(call_params_t *p, size_t i)
+{
+    call_params_fill(p, i);
+    p->values[0] = p->actor;
+    p->values[1] = p->request;
+    p->values[2] = p->key;
+    p->values[3] = rows[i].child;
+}
 
 static void *direct_worker(void *arg)
 {
     worker_t *w = arg;
     PGconn *c = pg_connect();
-    PGresult *r = PQprepare(c, "imp", import_sql, 14, NULL);
+    PGresult *r = w->enroll ? PQprepare(c, "enr", enroll_sql, 4, NULL)
+                            : PQprepare(c, "imp", import_sql, 14, NULL);
     if (PQresultStatus(r) != PGRES_COMMAND_OK)
         die("prepare failed");
     PQclear(r);
     pthread_barrier_wait(&start_barrier);
     call_params_t p;
+    if (w->enroll) {
+        for (size_t i = w->first; i < cfg.rows; i += w->step) {
+            enroll_params_fill(&p, i);
+            r = PQexecPrepared(c, "enr", 4, p.values, NULL, NULL, 0);
+            pg_check(r, c);
+            PQclear(r);
+        }
+        PQfinish(c);
+        return NULL;
+    }
     if (!w->batch) {
         for (size_t i = w->first; i < cfg.rows; i += w->step) {
             call_params_fill(&p, i);
@@ -489,13 +520,32 @@ static void ax_send_rows(ax_conn_t *c, size_t first, size_t step, size_t per,
     free(ptrs);
 }
 
+/* Enroll of the children of rows first, first+step, ..., one at a time. */
+static void ax_send_enrolls(ax_conn_t *c, size_t first, size_t step)
+{
+    for (size_t i = first; i < cfg.rows; i += step) {
+        Aixin__V1__Enroll body = AIXIN__V1__ENROLL__INIT;
+        body.child_id_number = rows[i].child;
+        body.policy_year = 2028;
+        Aixin__V1__Request req = AIXIN__V1__REQUEST__INIT;
+        req.idempotency_key.data = rows[i].key;
+        req.idempotency_key.len = 16;
+        req.body_case = AIXIN__V1__REQUEST__BODY_ENROLL;
+        req.enroll = &body;
+        ax_write(c, &req);
+        aixin__v1__response__free_unpacked(ax_read(c), NULL);
+    }
+}
+
 static void *aixind_worker(void *arg)
 {
     worker_t *w = arg;
     ax_conn_t c;
     ax_open(&c);
     pthread_barrier_wait(&start_barrier);
-    if (w->batch)
+    if (w->enroll)
+        ax_send_enrolls(&c, w->first, w->step);
+    else if (w->batch)
         ax_send_rows(&c, w->first, w->step, cfg.batch, BENCH_PIPELINE);
     else
         ax_send_rows(&c, w->first, w->step, 1, 1);
@@ -505,12 +555,26 @@ static void *aixind_worker(void *arg)
 
 /* --- runs --------------------------------------------------------------------- */
 
+/* The rows imported for 2027 through aixind (untimed), so that their
+ * children exist for an enroll run. */
+static void enroll_setup(int run_no)
+{
+    rows_rekey(1000000 + run_no);
+    ax_rows_build();
+    ax_conn_t c;
+    ax_open(&c);
+    ax_send_rows(&c, 0, 1, cfg.batch, BENCH_PIPELINE);
+    ax_close(&c);
+}
+
 /* One run: rows/s. */
-static double run_once(bool direct, bool batch, int conns, int run_no)
+static double run_once(bool direct, bool batch, bool enroll, int conns, int run_no)
 {
     data_reset();
+    if (enroll)
+        enroll_setup(run_no);
     rows_rekey(run_no);
-    if (!direct)
+    if (!direct && !enroll)
         ax_rows_build();
     worker_t *w = calloc((size_t)conns, sizeof(*w));
     if (w == NULL)
@@ -519,7 +583,7 @@ static double run_once(bool direct, bool batch, int conns, int run_no)
         die("pthread_barrier_init");
     for (int i = 0; i < conns; i++) {
         w[i] = (worker_t){.first = (size_t)i, .step = (size_t)conns,
-                          .batch = batch};
+                          .batch = batch, .enroll = enroll};
         if (pthread_create(&w[i].thread, NULL,
                            direct ? direct_worker : aixind_worker, &w[i]) != 0)
             die("pthread_create");
@@ -532,7 +596,7 @@ static double run_once(bool direct, bool batch, int conns, int run_no)
     pthread_barrier_destroy(&start_barrier);
     free(w);
     long long got = policies_count();
-    if (got != (long long)cfg.rows) {
+    if (got != (long long)cfg.rows * (enroll ? 2 : 1)) {
         fprintf(stderr, "bench_enroll: %lld policies after a run of %zu rows\n",
                 got, cfg.rows);
         exit(1);
@@ -555,9 +619,10 @@ static double median(double *v, int n)
 static void bench_mode(const char *mode, int *run_no)
 {
     bool batch = strcmp(mode, "batch") == 0;
-    int conns = batch ? 0 : atoi(mode + strlen("single-"));
-    if (!batch && (strncmp(mode, "single-", 7) != 0 || conns < 1))
-        die("modes are single-N and batch");
+    bool enroll = strncmp(mode, "enroll-", 7) == 0;
+    int conns = batch ? 0 : atoi(mode + strlen(enroll ? "enroll-" : "single-"));
+    if (!batch && ((!enroll && strncmp(mode, "single-", 7) != 0) || conns < 1))
+        die("modes are single-N, enroll-N and batch");
     double ratios[64];
     int pairs = cfg.pairs < 64 ? cfg.pairs : 64;
     for (int p = 0; p < pairs; p++) {
@@ -565,7 +630,7 @@ static void bench_mode(const char *mode, int *run_no)
         for (int k = 0; k < 2; k++) {
             bool do_direct = (k == 0) == (p % 2 == 0);
             double rate = run_once(
-                do_direct, batch,
+                do_direct, batch, enroll,
                 batch ? (do_direct ? cfg.direct_conns : cfg.clients) : conns,
                 ++*run_no);
             printf("  %-9s pair %d  %-7s %9.0f rows/s\n", mode, p + 1,

@@ -5,6 +5,16 @@
 #
 #   AIXIN_BIN_DIR=build tests/bench/run-bench.sh --rows 200000
 #
+# Import mode: `aixin import enrollments` of a generated file end to end
+# (client, aixind, PostgreSQL) against psql feeding the same rows, in the
+# same batches, to aixin.import_enrollments_bulk; alternating, from an
+# empty data set each time; rows/s of every run with the load average,
+# the median ratio CLI/psql, and aixind's peak RSS (VmHWM):
+#
+#   tests/bench/run-bench.sh import [--rows 200000] [--pairs 6] [--batch 500]
+#
+# AIXIN_BENCH_SQL_DIR: the migrations to apply (default deploy/sql; an
+# older tree's, with its build in AIXIN_BIN_DIR, measures that version).
 # AIXIN_BIN_DIR: the build to use (default: build/, RelWithDebInfo; a
 # sanitizer build measures the sanitizer). AIXIN_BENCH_THREADS and
 # AIXIN_BENCH_POOL: aixind's event loops and database connections per
@@ -41,7 +51,7 @@ DB="dbname=aixin_bench"
 # may only execute the functions; bench_enroll reads as the superuser.
 aixin_pg_create_roles "dbname=postgres" aixin_owner aixin_serve
 psql -X -q -d postgres -c "CREATE DATABASE aixin_bench OWNER aixin_owner"
-"$BIN/server/aixind" --migrate --sql-dir "$ROOT/deploy/sql" --database "$DB user=aixin_owner" >/dev/null
+"$BIN/server/aixind" --migrate --sql-dir "${AIXIN_BENCH_SQL_DIR:-$ROOT/deploy/sql}" --database "$DB user=aixin_owner" >/dev/null
 aixin_load_divisions "$DB" "$ROOT/deploy/divisions-360800.csv" 2>/dev/null
 export AIXIN_USER=admin AIXIN_PASSWORD=bench-admin-password-1
 AIXIN_ADMIN_PASSWORD=$AIXIN_PASSWORD "$BIN/server/aixind" --create-admin admin --database "$DB" >/dev/null
@@ -59,6 +69,105 @@ cli insurer add --code chinalife --name 中国人寿
 for county in 360821 360824; do
   cli terms set --county "$county" --year 2027 --county-share 10.00 --insurer chinalife
 done
+# 2028 for the enroll-N modes (ages on 2027-12-31: the generated children are 0-6).
+cli year open --year 2028 --reference-date 2027-12-31 --premium 30.00 --city-subsidy 2.00 \
+  --county-share-range 5.00-20.00
+for county in 360821 360824; do
+  cli terms set --county "$county" --year 2028 --county-share 10.00 --insurer chinalife
+done
+
+if [[ ${1:-} == import ]]; then
+  shift
+  ROWS=200000 PAIRS=6 BATCH=500
+  while (($#)); do
+    case $1 in
+      --rows) ROWS=$2; shift 2 ;;
+      --pairs) PAIRS=$2; shift 2 ;;
+      --batch) BATCH=$2; shift 2 ;;
+      *) aixin_die "import mode takes --rows, --pairs and --batch" ;;
+    esac
+  done
+  # shellcheck source=tests/integration/enrollments_csv.sh
+  source "$ROOT/tests/integration/enrollments_csv.sh"
+  chmod 755 "$WORK"
+  csv=$WORK/enrollments.csv
+  enrollments_csv "$ROWS" "$csv"
+  chmod 644 "$csv"
+  psql -X -q -v ON_ERROR_STOP=1 -d aixin_bench -o /dev/null <<SQL
+CREATE TABLE public.bench_rows (note text, child_id text, child_name text, policy_year int,
+  township text, household_kind text, certificate_no text, guardian_id text,
+  guardian_name text, child_sex text, child_birth_date date);
+\copy public.bench_rows FROM '$csv' WITH (FORMAT csv, HEADER true)
+ALTER TABLE public.bench_rows ADD COLUMN ord serial;
+SQL
+  reset_data() {
+    psql -X -q -v ON_ERROR_STOP=1 -d aixin_bench -o /dev/null <<'SQL'
+SET client_min_messages = warning;
+SET session_replication_role = replica;
+TRUNCATE aixin.policies, aixin.children, aixin.guardians, aixin.households,
+         aixin.idempotency_keys, aixin.audit_log CASCADE;
+CHECKPOINT;
+SQL
+    rm -f "$csv.aixin-progress" "$WORK/enrollments.errors.csv"
+  }
+  policies() { psql -X -A -t -d aixin_bench -c "SELECT count(*) FROM aixin.policies"; }
+  run_cli() {
+    reset_data
+    local t0 t1
+    t0=$(date +%s.%N)
+    "$BIN/client/aixin" import enrollments "$csv" --batch "$BATCH" >"$WORK/cli.out" 2>&1 ||
+      { cat "$WORK/cli.out"; aixin_die "aixin import failed"; }
+    t1=$(date +%s.%N)
+    [[ $(policies) == "$ROWS" ]] || aixin_die "CLI run: $(policies) policies, not $ROWS"
+    echo "$ROWS / ($t1 - $t0)" | bc -l
+  }
+  have_bulk=$(psql -X -A -t -d aixin_bench -c "SELECT to_regproc('aixin.import_enrollments_bulk') IS NOT NULL")
+  run_psql() { # KEYBASE
+    [[ $have_bulk == t ]] || { echo 0; return; }
+    reset_data
+    local t0 t1
+    t0=$(date +%s.%N)
+    psql -X -q -v ON_ERROR_STOP=1 -d aixin_bench -o /dev/null <<SQL
+SELECT id AS admin FROM aixin.accounts WHERE username = 'admin' \gset
+SELECT format('SELECT count(*) FROM aixin.import_enrollments_bulk(%s, %s, %L, %L, %L, %L, %L, %L, %L, %L, %L, %L, %L, %L)',
+              :admin, b, array_agg(decode(lpad(to_hex(ord + $1), 32, '0'), 'hex') ORDER BY ord),
+              array_agg(ord + 1 ORDER BY ord), array_agg(policy_year ORDER BY ord),
+              array_agg(township ORDER BY ord), array_agg(household_kind ORDER BY ord),
+              array_agg(certificate_no ORDER BY ord), array_agg(guardian_id ORDER BY ord),
+              array_agg(guardian_name ORDER BY ord), array_agg(child_id ORDER BY ord),
+              array_agg(child_name ORDER BY ord), array_agg(child_sex ORDER BY ord),
+              array_agg(child_birth_date ORDER BY ord))
+  FROM (SELECT *, (ord - 1) / $BATCH AS b FROM public.bench_rows) r
+ GROUP BY b ORDER BY b \gexec
+SQL
+    t1=$(date +%s.%N)
+    [[ $(policies) == "$ROWS" ]] || aixin_die "psql run: $(policies) policies, not $ROWS"
+    echo "$ROWS / ($t1 - $t0)" | bc -l
+  }
+  printf 'import: %d rows, batches of %d, %d pairs; aixind %d event loops x %d database connections; %s cores\n' \
+    "$ROWS" "$BATCH" "$PAIRS" "$THREADS" "$POOL" "$(nproc)"
+  ratios=()
+  for ((p = 0; p < PAIRS; p++)); do
+    cli_rate= psql_rate=
+    for k in 0 1; do
+      load=$(uptime | sed 's/.*load average: //')
+      if (( (k == 0) == (p % 2 == 0) )); then
+        psql_rate=$(run_psql $(( (p + 1) * 100000000 )))
+        printf '  pair %d  psql+bulk %8.0f rows/s  (load %s)\n' "$((p + 1))" "$psql_rate" "$load"
+      else
+        cli_rate=$(run_cli)
+        printf '  pair %d  aixin CLI %8.0f rows/s  (load %s)\n' "$((p + 1))" "$cli_rate" "$load"
+      fi
+    done
+    [[ $have_bulk != t ]] || ratios+=("$(echo "$cli_rate / $psql_rate" | bc -l)")
+  done
+  [[ $have_bulk == t ]] || ratios=(0)
+  printf 'import median CLI/psql over %d pairs: %.3f; aixind peak RSS %s\n' "$PAIRS" \
+    "$(printf '%s\n' "${ratios[@]}" | sort -g |
+       awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }')" \
+    "$(awk '/VmHWM/ { print $2, $3 }' "/proc/$DAEMON_PID/status")"
+  exit 0
+fi
 
 args=("$@")
 [[ " ${args[*]} " == *" --direct-conns "* ]] || args+=(--direct-conns "$((THREADS * POOL))")

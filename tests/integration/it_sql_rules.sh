@@ -10,6 +10,16 @@ source "$(dirname "$0")/lib.sh"
 
 it_create_db
 
+# The set-based import answers a colliding batch exactly as its rows run
+# one by one would (tests/sql/import_bulk.sql, first:
+# it leaves nothing behind).
+out=$(psql -X -q -v ON_ERROR_STOP=1 -d "$IT_CONNINFO" -o /dev/null \
+        -f "$AIXIN_SOURCE_DIR/tests/sql/import_bulk.sql" 2>&1) || {
+  printf '%s\n' "$out"
+  it_fail "tests/sql/import_bulk.sql"
+}
+printf '%s\n' "$out"
+
 out=$(psql -X -q -v ON_ERROR_STOP=1 -d "$IT_CONNINFO" -o /dev/null \
         -f "$AIXIN_SOURCE_DIR/tests/sql/rules.sql" 2>&1) || {
   printf '%s\n' "$out"
