@@ -22,6 +22,7 @@
 
 #include "desk_pages.h"
 #include "i18n.h"
+#include "install_path.h"
 
 /* An import upload may be this large. */
 #define DESK_MAX_BODY (64u * 1024u * 1024u)
@@ -147,8 +148,12 @@ cli_exit_t desk_run(const desk_options_t *opts)
     if (!i18n_use_chinese())
         fprintf(stderr, "aixin desk: no Chinese catalog: pages in English\n");
     const char *dir = getenv("AIXIN_DESK_TEMPLATES");
+    char installed[1024];
     if (dir != NULL && dir[0] != '\0')
         desk_template_set_dir(dir);
+    else if (install_path_near_exe("../share/aixin/desk-templates", installed,
+                                   sizeof(installed)))
+        desk_template_set_dir(installed); /* an installed aixin */
     if (!desk_template_dir_usable())
         return cli_error(CLI_EXIT_USAGE,
                          _("no page templates in %s: set AIXIN_DESK_TEMPLATES "
