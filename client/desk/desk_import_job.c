@@ -91,12 +91,11 @@ static bool job_take_session(desk_import_job_t *job, const desk_link_t *link)
         return false;
     job->token = s.token;
     s.token = NULL;
-    job->username = strdup(s.username);
     job->address = strdup(link->address);
     job->resume_base = resume_base_for(path, job->file_name);
     credentials_session_free(&s);
-    return job->token != NULL && job->username != NULL &&
-           job->address != NULL && job->resume_base != NULL;
+    return job->token != NULL && job->address != NULL &&
+           job->resume_base != NULL;
 }
 
 static void job_free_strings(desk_import_job_t *job)
@@ -105,7 +104,6 @@ static void job_free_strings(desk_import_job_t *job)
         sodium_memzero(job->token, strlen(job->token));
         free(job->token);
     }
-    free(job->username);
     free(job->address);
     free(job->resume_base);
 }

@@ -39,7 +39,6 @@ typedef struct desk_import_job {
     char file_name[128];      /* as the browser named it, for the page */
     char *address;            /* owned */
     char *token;              /* owned, wiped: the saved session's */
-    char *username;           /* owned */
     /* Shared with the page while running. */
     _Atomic int state;        /* desk_import_state_t */
     _Atomic uint64_t total;   /* records in the file (0 while reading) */
