@@ -329,19 +329,21 @@ static cli_exit_t run_refusals(run_t *run, import_run_result_t *out)
         return cli_error(CLI_EXIT_UNAVAILABLE, _("out of memory"));
     cli_exit_t rc = write_errors(run, lines, n, run->o->errors_path,
                                  &out->errors_written);
+    bool oom = false;
     out->refusals = calloc(n + 1, sizeof(*out->refusals));
-    for (size_t k = 0; out->refusals != NULL && k < n; k++) {
-        import_run_refusal_t *r = &out->refusals[k];
-        r->line = lines[k].line;
-        r->reason = strdup(lines[k].reason);
-        snprintf(r->field, sizeof(r->field), "%s", lines[k].field);
-        out->n_refusals++;
-        if (r->reason == NULL)
+    for (size_t k = 0; !oom && k < n; k++) {
+        char *reason = out->refusals != NULL ? strdup(lines[k].reason) : NULL;
+        if (reason == NULL) {
+            oom = true;
             break;
+        }
+        import_run_refusal_t *r = &out->refusals[out->n_refusals++];
+        r->line = lines[k].line;
+        r->reason = reason;
+        snprintf(r->field, sizeof(r->field), "%s", lines[k].field);
     }
     free(lines);
-    if (out->refusals == NULL ||
-        (n > 0 && out->refusals[out->n_refusals - 1].reason == NULL))
+    if (oom || out->refusals == NULL)
         return cli_error(CLI_EXIT_UNAVAILABLE, _("out of memory"));
     return rc;
 }
