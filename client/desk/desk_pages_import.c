@@ -37,13 +37,14 @@ static bool import_running(const desk_t *d)
 
 static bool render_refused(const desk_import_job_t *job, struct evbuffer *out)
 {
-    size_t n = job->n_errors < IMPORT_ROWS_SHOWN ? job->n_errors
-                                                  : IMPORT_ROWS_SHOWN;
+    const import_run_result_t *r = &job->result;
+    size_t n = r->n_refusals < IMPORT_ROWS_SHOWN ? r->n_refusals
+                                                 : IMPORT_ROWS_SHOWN;
     for (size_t k = 0; k < n; k++) {
         desk_vars_t *v = desk_vars_new();
-        desk_vars_textf(v, "line", "%u", (unsigned)job->errors[k].line);
-        desk_vars_text(v, "reason", job->errors[k].reason);
-        desk_vars_text(v, "field", job->errors[k].field);
+        desk_vars_textf(v, "line", "%u", (unsigned)r->refusals[k].line);
+        desk_vars_text(v, "reason", r->refusals[k].reason);
+        desk_vars_text(v, "field", r->refusals[k].field);
         bool ok = desk_render("import_refused_row.html", v, out);
         desk_vars_free(v);
         if (!ok)
@@ -79,21 +80,31 @@ static void page_import(desk_t *d, struct evhttp_request *req)
                         total > 0 ? (unsigned long long)(done * 100 / total)
                                   : 0ULL);
         if (state != DESK_IMPORT_RUNNING) {
+            /* The counts of the CLI's summary, from the same run. */
+            const import_run_result_t *r = &job->result;
             notices = job->notices;
-            desk_vars_textf(s, "n_records", "%zu", job->n_records);
-            desk_vars_textf(s, "n_enrolled", "%zu", job->n_enrolled);
-            desk_vars_textf(s, "n_replayed", "%zu", job->n_replayed);
-            desk_vars_textf(s, "n_refused", "%zu", job->n_errors);
-            desk_vars_textf(s, "n_bad_local", "%zu", job->n_bad_local);
-            desk_vars_textf(s, "n_refused_server", "%zu", job->n_refused);
-            desk_vars_textf(s, "n_not_done", "%zu", job->n_not_done);
+            desk_vars_textf(s, "n_records", "%zu", r->n_records);
+            desk_vars_textf(s, "n_enrolled", "%zu", r->n_enrolled);
+            desk_vars_textf(s, "n_already", "%zu",
+                            r->n_replayed + r->n_skipped);
+            desk_vars_textf(s, "n_replayed", "%zu", r->n_replayed);
+            desk_vars_textf(s, "n_skipped", "%zu", r->n_skipped);
+            desk_vars_textf(s, "n_refused", "%zu",
+                            r->n_refused_here + r->n_refused_server);
+            desk_vars_textf(s, "n_refused_here", "%zu", r->n_refused_here);
+            desk_vars_textf(s, "n_refused_server", "%zu",
+                            r->n_refused_server);
+            desk_vars_textf(s, "n_not_done", "%zu",
+                            r->n_unknown + r->n_unsent);
+            desk_vars_textf(s, "n_unknown", "%zu", r->n_unknown);
+            desk_vars_textf(s, "n_unsent", "%zu", r->n_unsent);
             struct evbuffer *rows = evbuffer_new();
             ok = rows != NULL && render_refused(job, rows) &&
                  desk_vars_html_buffer(s, "refused_rows", rows);
             if (rows != NULL)
                 evbuffer_free(rows);
             ok = ok &&
-                 desk_render(job->n_errors > 0 ? "import_result.html"
+                 desk_render(r->n_refusals > 0 ? "import_result.html"
                                                : "import_result_clean.html",
                              s, part);
         } else {
@@ -185,7 +196,7 @@ static void page_import_errors(desk_t *d, struct evhttp_request *req)
     int fd = -1;
     struct stat st;
     if (job != NULL && atomic_load(&job->state) != DESK_IMPORT_RUNNING &&
-        job->n_errors > 0)
+        job->result.errors_written)
         fd = open(job->errors_path, O_RDONLY | O_CLOEXEC);
     if (fd < 0 || fstat(fd, &st) != 0) {
         if (fd >= 0)
@@ -206,7 +217,11 @@ static void page_import_errors(desk_t *d, struct evhttp_request *req)
     }
     desk_set_common_headers(req);
     struct evkeyvalq *h = evhttp_request_get_output_headers(req);
-    evhttp_add_header(h, "Content-Type", "text/csv; charset=utf-8");
+    /* The error file is in the encoding the uploaded file came in. */
+    evhttp_add_header(h, "Content-Type",
+                      job->result.encoding == TEXT_ENCODING_GB18030
+                          ? "text/csv; charset=gb18030"
+                          : "text/csv; charset=utf-8");
     evhttp_add_header(h, "Content-Disposition",
                       "attachment; filename=\"refused-rows.csv\"");
     evhttp_send_reply(req, HTTP_OK, NULL, out);

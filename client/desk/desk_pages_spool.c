@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "connection.h"
 #include "i18n.h"
 #include "request_check.h"
 #include "spool.h"
@@ -79,6 +80,21 @@ static size_t sync_send(desk_t *d, const spool_contents_t *sc,
     return answered;
 }
 
+/* The database the changes were delivered to (HelloOk.identity), as
+ * `aixin sync` journals them; "" when the connection is gone. */
+static void sync_identity(desk_t *d, char out[CONN_IDENTITY_SIZE])
+{
+    out[0] = '\0';
+    conn_t *conn = NULL;
+    bool transient = false;
+    char why[RPC_WHY_SIZE];
+    if (d->link.client != NULL &&
+        rpc_client_connection_try(d->link.client, &conn, &transient, why) ==
+            CLI_EXIT_OK &&
+        conn != NULL)
+        snprintf(out, CONN_IDENTITY_SIZE, "%s", conn_server_identity(conn));
+}
+
 static void page_sync(desk_t *d, struct evhttp_request *req)
 {
     desk_notices_t notices = {0};
@@ -112,9 +128,11 @@ static void page_sync(desk_t *d, struct evhttp_request *req)
         size_t answered =
             keys != NULL ? sync_send(d, &sc, keys, &count, &notices) : 0;
         char jerr[SPOOL_ERROR_TEXT_SIZE];
+        char identity[CONN_IDENTITY_SIZE];
+        sync_identity(d, identity);
         if (keys != NULL &&
             !spool_journal_append(path, keys, count.delivered,
-                                  (int64_t)time(NULL), jerr))
+                                  (int64_t)time(NULL), identity, jerr))
             desk_notices_add(&notices, NOTICE_WARNING, NULL, "%s", jerr);
         if (spool_drop_front(path, &sc, answered, err) != SPOOL_OK) {
             desk_notices_add(&notices, NOTICE_ERROR, NULL, "%s", err);

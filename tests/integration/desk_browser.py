@@ -288,6 +288,26 @@ def clerk(driver):
         fail("the import's policies are not in the database")
     ok("the two good rows are enrolled")
 
+    # --- the same file again: the run of `aixin import enrollments` ---
+    # Its progress file (kept with the session) lists the two rows this
+    # database acknowledged: they are skipped, not sent; the refused ones
+    # are judged again.
+    driver.get(ENV["DESK_ORIGIN"] + "/import")
+    driver.find_element(By.ID, "file").send_keys(ENV["IMPORT_CSV"])
+    driver.find_element(By.ID, "import-start").click()
+    WebDriverWait(driver, 120).until(lambda d: d.find_elements(By.ID, "import-result"))
+    again = {k: driver.find_element(By.ID, k).text for k in
+             ("n-records", "n-enrolled", "n-already", "n-skipped", "n-refused",
+              "n-refused-here", "n-refused-server", "n-not-done")}
+    if again != {"n-records": "4", "n-enrolled": "0", "n-already": "2", "n-skipped": "2",
+                 "n-refused": "2", "n-refused-here": "1", "n-refused-server": "1",
+                 "n-not-done": "0"}:
+        fail("import of the same file again: %r" % again)
+    ok("the same file again: 2 skipped as acknowledged, 2 refused again: %r" % again)
+    if psql("SELECT count(*) FROM aixin.policies p JOIN aixin.households h ON h.id = p.household_id "
+            "WHERE h.certificate_no LIKE 'IMP-%'") != "2":
+        fail("importing the file again changed the policies")
+    ok("importing the file again enrolled nobody twice")
     # --- file a claim with its documents ---
     driver.find_element(By.LINK_TEXT, "理赔").click()
     page_checked(driver, "claims-clerk")

@@ -21,7 +21,7 @@ static int setup(void **state)
 {
     snprintf(spool, sizeof(spool), "/tmp/aixin-test-journal-%d", (int)getpid());
     char path[300];
-    snprintf(path, sizeof(path), "%s.delivered", spool);
+    snprintf(path, sizeof(path), "%s.journal", spool);
     unlink(path);
     return 0;
 }
@@ -29,7 +29,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     char path[300];
-    snprintf(path, sizeof(path), "%s.delivered", spool);
+    snprintf(path, sizeof(path), "%s.journal", spool);
     unlink(path);
     return 0;
 }
@@ -44,7 +44,7 @@ static void key_of(uint8_t key[16], int i)
 static ino_t journal_inode(void)
 {
     char path[300];
-    snprintf(path, sizeof(path), "%s.delivered", spool);
+    snprintf(path, sizeof(path), "%s.journal", spool);
     struct stat st;
     return stat(path, &st) == 0 ? st.st_ino : 0;
 }
@@ -52,7 +52,7 @@ static ino_t journal_inode(void)
 static off_t journal_size(void)
 {
     char path[300];
-    snprintf(path, sizeof(path), "%s.delivered", spool);
+    snprintf(path, sizeof(path), "%s.journal", spool);
     struct stat st;
     return stat(path, &st) == 0 ? st.st_size : -1;
 }
