@@ -586,7 +586,7 @@ conn_result_t conn_open(const char *address, conn_t **out,
         size_t i = (start + k) % n;
         char item[CONN_ADDRESS_SIZE];
         if (!conn_address_item(address, i, item, sizeof(item))) {
-            error_text(err, "bad server address '%s': expected HOST:PORT",
+            error_text(err, _("bad server address '%s': expected HOST:PORT"),
                        address);
             return CONN_ERR_RESOLVE;
         }
