@@ -63,8 +63,10 @@ const char *desk_label_claim_state(Aixin__V1__ClaimState state)
     case AIXIN__V1__CLAIM_STATE__CLAIM_STATE_UNDER_REVIEW:
         return _("under review");
     case AIXIN__V1__CLAIM_STATE__CLAIM_STATE_ESCALATED: return _("escalated");
-    case AIXIN__V1__CLAIM_STATE__CLAIM_STATE_APPROVED: return _("approved");
-    case AIXIN__V1__CLAIM_STATE__CLAIM_STATE_REJECTED: return _("rejected");
+    case AIXIN__V1__CLAIM_STATE__CLAIM_STATE_APPROVED:
+        return i18n_text(NC_("claim state", "approved"));
+    case AIXIN__V1__CLAIM_STATE__CLAIM_STATE_REJECTED:
+        return i18n_text(NC_("claim state", "rejected"));
     case AIXIN__V1__CLAIM_STATE__CLAIM_STATE_PAID: return _("paid");
     default: return "";
     }

@@ -340,7 +340,7 @@ def clerk(driver):
         fail("the census shows %r" % revisions)
     ok("the census: 9 eligible households, revision 2")
     page_checked(driver, "census")
-    driver.find_element(By.LINK_TEXT, "资金台账").click()
+    driver.find_element(By.LINK_TEXT, "台账").click()
     year = driver.find_element(By.ID, "d_policy_year")
     year.clear()
     year.send_keys("2025")
