@@ -97,7 +97,7 @@ static void admin_write_ops(const admin_http_t *h, struct evbuffer *b)
     evbuffer_add_printf(b, "# HELP aixin_op_requests_total Requests answered, by operation.\n"
                            "# TYPE aixin_op_requests_total counter\n");
     uint64_t requests[METRICS_OPS_MAX] = {0}, errors[METRICS_OPS_MAX] = {0},
-             sum_us[METRICS_OPS_MAX] = {0};
+             sum_us[METRICS_OPS_MAX] = {0}, replays[METRICS_OPS_MAX] = {0};
     uint64_t buckets[METRICS_OPS_MAX][METRICS_LATENCY_BUCKETS + 1];
     memset(buckets, 0, sizeof(buckets));
     for (int k = 0; k < n; k++) {
@@ -113,6 +113,7 @@ static void admin_write_ops(const admin_http_t *h, struct evbuffer *b)
                 requests[k] += atomic_load(&m->ops[i].requests);
                 errors[k] += atomic_load(&m->ops[i].errors);
                 sum_us[k] += atomic_load(&m->ops[i].latency_sum_us);
+                replays[k] += atomic_load(&m->ops[i].replays);
                 for (int j = 0; j <= METRICS_LATENCY_BUCKETS; j++)
                     buckets[k][j] += atomic_load(&m->ops[i].latency_bucket[j]);
             }
@@ -126,6 +127,15 @@ static void admin_write_ops(const admin_http_t *h, struct evbuffer *b)
     for (int k = 0; k < n; k++)
         evbuffer_add_printf(b, "aixin_op_request_errors_total{op=\"%s\"} %" PRIu64 "\n",
                             names[k], errors[k]);
+    /* Only operations that replayed: the database tells the daemon so for
+     * import rows; other changes answer a retry the same as the first. */
+    evbuffer_add_printf(b, "# HELP aixin_replays_total Changes answered from a stored "
+                           "idempotency key (retries, spool replays), by operation.\n"
+                           "# TYPE aixin_replays_total counter\n");
+    for (int k = 0; k < n; k++)
+        if (replays[k] > 0)
+            evbuffer_add_printf(b, "aixin_replays_total{op=\"%s\"} %" PRIu64 "\n",
+                                names[k], replays[k]);
     evbuffer_add_printf(b, "# HELP aixin_op_request_seconds Request latency, by "
                            "operation.\n"
                            "# TYPE aixin_op_request_seconds histogram\n");
@@ -225,6 +235,12 @@ static void admin_on_metrics(struct evhttp_request *r, void *arg)
         {"aixin_db_query_failures_total",
          "Database queries that never reached an answer.",
          offsetof(metrics_t, db_queries_failed)},
+        {"aixin_login_failures_total",
+         "Logins (and password changes) refused for a wrong password.",
+         offsetof(metrics_t, login_failures)},
+        {"aixin_login_throttled_total",
+         "Logins refused unchecked because of earlier failures.",
+         offsetof(metrics_t, login_throttled)},
     };
     for (size_t i = 0; i < sizeof(counters) / sizeof(counters[0]); i++)
         evbuffer_add_printf(b, "# HELP %s %s\n# TYPE %s counter\n%s %" PRIu64 "\n",

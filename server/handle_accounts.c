@@ -138,6 +138,8 @@ static void change_on_failure_counted(void *arg, db_outcome_t outcome,
     if (!db_result_ok(req, outcome, res))
         return;
     log_info("req=%" PRIu64 " event=password_change_refused", req->serial);
+    atomic_fetch_add_explicit(&req->worker->metrics.login_failures, 1,
+                              memory_order_relaxed);
     request_reply_error(req, AIXIN__V1__ERROR_CODE__ERROR_CODE_INVALID_ARGUMENT,
                         "old_password", "the old password is wrong");
 }
@@ -178,6 +180,8 @@ static void change_on_throttle_checked(void *arg, db_outcome_t outcome,
     if (!db_result_ok(req, outcome, res))
         return;
     if (PQntuples(res) == 1 && db_result_int64(res, 0, 2) > 0) {
+        atomic_fetch_add_explicit(&req->worker->metrics.login_throttled, 1,
+                                  memory_order_relaxed);
         request_reply_error(req,
                             AIXIN__V1__ERROR_CODE__ERROR_CODE_TOO_MANY_ATTEMPTS,
                             NULL, "too many wrong passwords: try again in %" PRId64

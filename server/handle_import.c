@@ -22,6 +22,7 @@
 #include "log.h"
 #include "names.h"
 #include "request_check_rules.h"
+#include "worker.h"
 
 /* Leading columns of aixin.import_enrollment before the policy_row ones. */
 enum import_col {
@@ -105,6 +106,7 @@ static void import_batch_reply(import_batch_t *b)
         db_result_reply_oom(req);
         return;
     }
+    uint64_t replays = 0;
     for (size_t i = 0; i < b->n; i++) {
         const import_slot_t *s = &b->slots[i];
         Aixin__V1__RowResult *r = &results[i];
@@ -138,11 +140,14 @@ static void import_batch_reply(import_batch_t *b)
             p->insurer_code = (char *)s->insurer_code;
             r->policy = p;
             r->replayed = s->replayed;
+            replays += s->replayed ? 1 : 0;
             r->household_created = s->household_created;
             r->child_created = s->child_created;
         }
         rptrs[i] = r;
     }
+    /* Rows answered from their stored key: a retry or a spool replay. */
+    metrics_count_replays(&req->worker->metrics, req->name, replays);
     Aixin__V1__ImportResult ir = AIXIN__V1__IMPORT_RESULT__INIT;
     ir.n_results = b->n;
     ir.results = rptrs;

@@ -272,6 +272,8 @@ static void login_on_failure_counted(void *arg, db_outcome_t outcome,
                   strcmp(db_result_text(res, 0, 1), "t") == 0;
     log_info("req=%" PRIu64 " event=login_failed user=%s locked=%s",
              req->serial, req->msg->login->username, locked ? "yes" : "no");
+    atomic_fetch_add_explicit(&req->worker->metrics.login_failures, 1,
+                              memory_order_relaxed);
     login_refuse_late(req, AIXIN__V1__ERROR_CODE__ERROR_CODE_UNAUTHENTICATED,
                       "wrong username or password");
 }
@@ -326,6 +328,8 @@ static void login_on_begin(void *arg, db_outcome_t outcome,
         int64_t secs = (wait_ms + 999) / 1000;
         log_info("req=%" PRIu64 " event=login_throttled locked=%s wait_s=%" PRId64,
                  req->serial, locked ? "yes" : "no", secs);
+        atomic_fetch_add_explicit(&req->worker->metrics.login_throttled, 1,
+                                  memory_order_relaxed);
         if (locked)
             login_refuse_late(
                 req, AIXIN__V1__ERROR_CODE__ERROR_CODE_TOO_MANY_ATTEMPTS,

@@ -50,3 +50,11 @@ void metrics_count_request(metrics_t *m, const char *op, uint64_t us,
         atomic_fetch_add_explicit(&m->errors_by_code[c], 1, memory_order_relaxed);
     }
 }
+
+void metrics_count_replays(metrics_t *m, const char *op, uint64_t n)
+{
+    if (n == 0)
+        return;
+    metrics_op_t *o = metrics_op_slot(m, op != NULL ? op : "unknown");
+    atomic_fetch_add_explicit(&o->replays, n, memory_order_relaxed);
+}

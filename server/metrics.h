@@ -27,6 +27,7 @@ typedef struct metrics_op {
     atomic_uint_fast64_t errors;
     atomic_uint_fast64_t latency_sum_us;
     atomic_uint_fast64_t latency_bucket[METRICS_LATENCY_BUCKETS + 1];
+    atomic_uint_fast64_t replays; /* answered from a stored idempotency key */
 } metrics_op_t;
 
 typedef struct metrics {
@@ -46,6 +47,11 @@ typedef struct metrics {
     atomic_uint_fast64_t db_wait_us_total; /* queued until sent, summed */
     atomic_uint_fast64_t db_waits;
     atomic_uint_fast64_t heartbeats; /* +1 each publish: the loop turns */
+    /* Logins refused for a wrong password (a wrong old password on a
+     * change counts too: the database counts it as a failed login), and
+     * logins refused unchecked because of earlier failures. */
+    atomic_uint_fast64_t login_failures;
+    atomic_uint_fast64_t login_throttled;
     /* Housekeeping (one worker). */
     atomic_uint_fast64_t purged_sessions;
     atomic_uint_fast64_t purged_keys;
@@ -60,5 +66,10 @@ typedef struct metrics {
  * Only the worker owning m calls it. */
 void metrics_count_request(metrics_t *m, const char *op, uint64_t us,
                            int error_code);
+
+/* Count n changes of operation `op` that the database answered from a
+ * stored idempotency key (a client's retry or spool replay) rather than
+ * making them again. Only the worker owning m calls it. */
+void metrics_count_replays(metrics_t *m, const char *op, uint64_t n);
 
 #endif
