@@ -14,6 +14,7 @@
 #include "request_check.h"
 #include "rpc.h"
 #include "spool.h"
+#include "spool_answer.h"
 #include "spool_journal.h"
 #include "spool_offline.h"
 #include "spool_summary.h"
@@ -184,35 +185,6 @@ cli_exit_t cmd_spool_list(const cli_context_t *ctx, int argc, char **argv)
     return rc;
 }
 
-/* The answer a request's body gets. */
-static Aixin__V1__Response__BodyCase
-expected_response(Aixin__V1__Request__BodyCase body)
-{
-    switch (body) {
-    case AIXIN__V1__REQUEST__BODY_CREATE_ACCOUNT:
-        return AIXIN__V1__RESPONSE__BODY_ACCOUNT;
-    case AIXIN__V1__REQUEST__BODY_REGISTER_HOUSEHOLD:
-        return AIXIN__V1__RESPONSE__BODY_HOUSEHOLD;
-    case AIXIN__V1__REQUEST__BODY_ADD_CHILD:
-        return AIXIN__V1__RESPONSE__BODY_CHILD;
-    case AIXIN__V1__REQUEST__BODY_ENROLL:
-        return AIXIN__V1__RESPONSE__BODY_POLICY;
-    case AIXIN__V1__REQUEST__BODY_OPEN_POLICY_YEAR:
-    case AIXIN__V1__REQUEST__BODY_UPDATE_POLICY_YEAR:
-        return AIXIN__V1__RESPONSE__BODY_POLICY_YEAR;
-    case AIXIN__V1__REQUEST__BODY_REGISTER_INSURER:
-        return AIXIN__V1__RESPONSE__BODY_INSURER;
-    case AIXIN__V1__REQUEST__BODY_SET_COUNTY_TERMS:
-        return AIXIN__V1__RESPONSE__BODY_COUNTY_TERMS;
-    case AIXIN__V1__REQUEST__BODY_SUBMIT_CENSUS:
-        return AIXIN__V1__RESPONSE__BODY_CENSUS_ENTRY;
-    case AIXIN__V1__REQUEST__BODY_RECORD_DISBURSEMENT:
-        return AIXIN__V1__RESPONSE__BODY_DISBURSEMENT;
-    default:
-        return AIXIN__V1__RESPONSE__BODY__NOT_SET;
-    }
-}
-
 typedef enum sync_outcome {
     SYNC_DELIVERED = 0,
     SYNC_REJECTED,    /* the server refused this change: dropped */
@@ -252,7 +224,7 @@ static sync_outcome_t sync_one(sync_state_t *st, const spool_record_t *rec,
     Aixin__V1__Request *req = NULL;
     if (!spool_offline_decode(rec, &created, &req) ||
         req->idempotency_key.len != RPC_IDEMPOTENCY_KEY_SIZE ||
-        expected_response(req->body_case) ==
+        spool_answer_expected(req->body_case) ==
             AIXIN__V1__RESPONSE__BODY__NOT_SET) {
         if (req != NULL)
             aixin__v1__request__free_unpacked(req, NULL);
@@ -267,7 +239,7 @@ static sync_outcome_t sync_one(sync_state_t *st, const spool_record_t *rec,
     req->request_id = 0;
     Aixin__V1__Response *resp = NULL;
     cli_exit_t rc = rpc_client_call(st->client, req,
-                                    expected_response(req->body_case), &resp);
+                                    spool_answer_expected(req->body_case), &resp);
     sync_outcome_t outcome;
     if (rc == CLI_EXIT_OK) {
         char made[SPOOL_SUMMARY_SIZE];

@@ -1,7 +1,6 @@
 /*
  * The answer each spooled request gets, for whoever sends the spool
- * (the desk's send button; `aixin sync` has the same table in
- * cli/cmd_spool.c).
+ * (`aixin sync` and the desk's send button).
  */
 #ifndef AIXIN_CLIENT_SPOOL_ANSWER_H
 #define AIXIN_CLIENT_SPOOL_ANSWER_H
