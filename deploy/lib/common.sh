@@ -22,7 +22,11 @@ AIXIN_PACKAGES=(
 # AIXIN_PACKAGES; deploy/up does not): headless Chromium renders the HTML
 # reports (tests/integration/it_report_html.sh), with a CJK font for the
 # Chinese names.
-AIXIN_TEST_PACKAGES=(chromium fonts-wqy-zenhei python3-prometheus-client)
+# Also: Selenium and ChromeDriver drive the desk (it_desk), lintian and
+# bash-completion check the packages (it_package), the metrics parser checks
+# /metrics (it_admin_http).
+AIXIN_TEST_PACKAGES=(chromium fonts-wqy-zenhei python3-prometheus-client
+  chromium-driver python3-selenium lintian bash-completion)
 
 # Debian packages of the replicated setup (deploy/cluster, and its failover
 # test that tests/run runs): etcd for Patroni's consensus, Patroni with its
