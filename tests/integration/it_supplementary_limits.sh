@@ -11,7 +11,8 @@
 # budget and is refused, 1,000 fits exactly. `year show` states the limits
 # and the 5,000 paid; raising the budget lets the third claim take 500
 # more. A negative limit is refused here, and the year's audit row of the
-# update holds the limits before and after.
+# update holds the limits before and after. Two payouts racing for the last
+# of the budget, in two transactions: exactly one goes in.
 # shellcheck source=tests/integration/lib.sh
 source "$(dirname "$0")/lib.sh"
 
@@ -121,4 +122,28 @@ as admin 0 "$AIXIN_CLI" year update "${terms[@]}" \
   --supplementary-cap 2000.00 --supplementary-budget 6000.00
 as admin 0 "$AIXIN_CLI" claim supplement --claim "${claims[2]}" --amount 500.00 --reference ZJ-8
 it_assert_eq "5/550000" "$(supplements)" "a raised budget takes more"
+
+# --- two payouts at once ------------------------------------------------------------
+# Cap 3,000 per claim; 500 left in the budget. Claims 1 and 2 each ask 400
+# in their own transaction; the first holds its transaction open for a
+# while. Each fits alone, not both: exactly one is recorded.
+as admin 0 "$AIXIN_CLI" year update "${terms[@]}" \
+  --supplementary-cap 3000.00 --supplementary-budget 6000.00
+admin_id=$(it_psql -c "SELECT id FROM aixin.accounts WHERE username = 'admin'")
+race() { # CLAIM REF HOLD_SECONDS
+  it_psql -c "BEGIN;
+    SELECT count(*) FROM aixin.add_supplementary_payout($admin_id, 1, decode(md5('$2'), 'hex'),
+                                                        $1, 40000, NULL, '$2');
+    SELECT pg_sleep($3);
+    COMMIT;" >"$IT_TMP/race-$2.out" 2>&1
+}
+race "${claims[0]}" RACE-A 1 &
+first=$!
+sleep 0.3
+race "${claims[1]}" RACE-B 0 && b=ok || b=refused
+wait "$first" && a=ok || a=refused
+it_log "race: A $a, B $b"
+[[ $a != "$b" ]] || it_fail "both payouts $a: $(cat "$IT_TMP"/race-*.out)"
+grep -qh "budget" "$IT_TMP"/race-*.out || it_fail "the refused one does not name the budget"
+it_assert_eq "6/590000" "$(supplements)" "one of two payouts racing for the last 500 yuan is recorded"
 it_stop_daemon
