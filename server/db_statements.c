@@ -35,13 +35,13 @@ static const db_statement_t statements[DB_STMT_COUNT] = {
     [DB_STMT_OPEN_POLICY_YEAR] =
         {"open_policy_year",
          "SELECT * FROM aixin.open_policy_year($1, $2, $3, $4, $5, $6, $7, $8, "
-         "$9, $10)",
-         10},
+         "$9, $10, $11, $12)",
+         12},
     [DB_STMT_UPDATE_POLICY_YEAR] =
         {"update_policy_year",
          "SELECT * FROM aixin.update_policy_year($1, $2, $3, $4, $5, $6, $7, "
-         "$8, $9, $10)",
-         10},
+         "$8, $9, $10, $11, $12)",
+         12},
     [DB_STMT_GET_POLICY_YEAR] =
         {"get_policy_year", "SELECT * FROM aixin.get_policy_year($1, $2)", 2},
     [DB_STMT_REGISTER_INSURER] =

@@ -20,6 +20,9 @@ enum year_col {
     YEAR_BENEFITS, /* "event:fen,event:fen" */
     YEAR_POLICIES,
     YEAR_FROZEN,
+    YEAR_SUPPLEMENTARY_CAP,    /* 0: none */
+    YEAR_SUPPLEMENTARY_BUDGET, /* 0: none */
+    YEAR_SUPPLEMENTARY_PAID,
     YEAR_COL_COUNT
 };
 
@@ -64,6 +67,12 @@ static void year_from_row(year_detail_t *y, const PGresult *res, int i)
     y->detail.terms = &y->terms;
     y->detail.policies = db_result_int64(res, i, YEAR_POLICIES);
     y->detail.frozen = strcmp(db_result_text(res, i, YEAR_FROZEN), "t") == 0;
+    y->terms.supplementary_cap_per_claim_fen =
+        db_result_int64(res, i, YEAR_SUPPLEMENTARY_CAP);
+    y->terms.supplementary_budget_fen =
+        db_result_int64(res, i, YEAR_SUPPLEMENTARY_BUDGET);
+    y->detail.supplementary_paid_fen =
+        db_result_int64(res, i, YEAR_SUPPLEMENTARY_PAID);
 }
 
 static void years_on_rows(void *arg, db_outcome_t outcome, const PGresult *res)
@@ -145,6 +154,8 @@ static void submit_year_terms(request_t *req, db_stmt_t stmt,
     db_query_add_int64(q, t->county_share_min_fen);
     db_query_add_int64(q, t->county_share_max_fen);
     db_query_add_text(q, benefits);
+    db_query_add_int64(q, t->supplementary_cap_per_claim_fen);
+    db_query_add_int64(q, t->supplementary_budget_fen);
     db_result_submit(req, q);
 }
 

@@ -20,6 +20,8 @@
 /* Room for a yuan amount and then some, so a long one is still reported
  * by the money check rather than cut. */
 #define AMOUNT_BUF 48
+/* Long options without a short letter. */
+enum { OPT_SUPPLEMENTARY_CAP = 1000, OPT_SUPPLEMENTARY_BUDGET };
 
 static const char *const year_open_help =
     N_("Usage: aixin year open --year YEAR --reference-date YYYY-MM-DD\n"
@@ -58,6 +60,18 @@ static const char *const year_open_help =
     "6.00-20.00 \\\n"
     "      --benefit illness=20000.00 --benefit accident_injury=10000.00 \\\n"
     "      --benefit child_death=10000.00\n");
+
+/* Printed after the help of year open and year update. */
+static const char *const year_limits_help =
+    N_("\n"
+    "Limits on supplementary payouts (they may change after the year's first\n"
+    "enrollment, when every other term is given unchanged):\n"
+    "      --supplementary-cap YUAN     the most one claim may receive in\n"
+    "                                   supplementary payouts in total;\n"
+    "                                   0.00 (the default): no cap\n"
+    "      --supplementary-budget YUAN  the most all the year's claims may\n"
+    "                                   receive in supplementary payouts\n"
+    "                                   together; 0.00 (the default): none\n");
 
 static const char *const year_update_help =
     N_("Usage: aixin year update --year YEAR --reference-date YYYY-MM-DD\n"
@@ -142,6 +156,8 @@ typedef struct year_terms_args {
     const char *county_range;
     const char *benefits[YEAR_MAX_BENEFITS];
     size_t n_benefits;
+    const char *supplementary_cap;    /* NULL: 0, no cap */
+    const char *supplementary_budget; /* NULL: 0, no budget */
 } year_terms_args_t;
 
 typedef struct year_terms {
@@ -260,6 +276,14 @@ static cli_exit_t year_terms_build(const char *command,
                               "share exceed the premium"));
     for (size_t i = 0; rc == CLI_EXIT_OK && i < a->n_benefits; i++)
         rc = benefit_parse(command, a->benefits[i], i, t);
+    if (rc == CLI_EXIT_OK && a->supplementary_cap != NULL)
+        rc = input_check_amount_or_zero(
+            a->supplementary_cap, "terms.supplementary_cap_per_claim_fen",
+            &m->supplementary_cap_per_claim_fen);
+    if (rc == CLI_EXIT_OK && a->supplementary_budget != NULL)
+        rc = input_check_amount_or_zero(a->supplementary_budget,
+                                        "terms.supplementary_budget_fen",
+                                        &m->supplementary_budget_fen);
     if (rc != CLI_EXIT_OK)
         return rc;
     m->reference_date = (char *)a->reference_date;
@@ -279,6 +303,9 @@ static cli_exit_t year_set_terms(const cli_context_t *ctx, int argc,
         {"city-subsidy", required_argument, NULL, 's'},
         {"county-share-range", required_argument, NULL, 'R'},
         {"benefit", required_argument, NULL, 'b'},
+        {"supplementary-cap", required_argument, NULL, OPT_SUPPLEMENTARY_CAP},
+        {"supplementary-budget", required_argument, NULL,
+         OPT_SUPPLEMENTARY_BUDGET},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -313,8 +340,15 @@ static cli_exit_t year_set_terms(const cli_context_t *ctx, int argc,
                                        YEAR_MAX_BENEFITS);
             a.benefits[a.n_benefits++] = optarg;
             break;
+        case OPT_SUPPLEMENTARY_CAP:
+            a.supplementary_cap = optarg;
+            break;
+        case OPT_SUPPLEMENTARY_BUDGET:
+            a.supplementary_budget = optarg;
+            break;
         case 'h':
             fputs(update ? _(year_update_help) : _(year_open_help), stdout);
+            fputs(_(year_limits_help), stdout);
             return CLI_EXIT_OK;
         default:
             return cli_report_bad_option(command, argv, c);

@@ -618,6 +618,11 @@ uint32_t conn_max_in_flight(const conn_t *c)
     return c->max_in_flight;
 }
 
+uint32_t conn_max_frame_bytes(const conn_t *c)
+{
+    return c->max_frame_bytes;
+}
+
 const char *conn_server_name(const conn_t *c)
 {
     return c->server_name;

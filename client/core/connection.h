@@ -81,6 +81,9 @@ void conn_close(conn_t *c);
 
 /* What the server announced in HelloOk. */
 uint32_t conn_max_in_flight(const conn_t *c);
+/* The largest request payload the server takes (HelloOk.max_frame_bytes,
+ * or the protocol's default when it announced none). */
+uint32_t conn_max_frame_bytes(const conn_t *c);
 const char *conn_server_name(const conn_t *c);
 
 /* The database behind the server (HelloOk.identity) as

@@ -157,10 +157,50 @@ static void sender_lost(sender_t *s, const char *why)
     flight_forget(s);
 }
 
+/* ---------- the encoded size of a batch ---------- */
+
+static size_t varint_size(uint64_t v)
+{
+    size_t n = 1;
+    while (v >= 0x80) {
+        v >>= 7;
+        n++;
+    }
+    return n;
+}
+
+/* What a row adds to the encoded ImportEnrollments: its tag (field 1), its
+ * length and its bytes. */
+static size_t row_encoded_cost(const import_item_t *it)
+{
+    size_t len = aixin__v1__enrollment_row__get_packed_size(&it->row.msg);
+    return 1 + varint_size(len) + len;
+}
+
+/* The bytes a Request carrying an ImportEnrollments adds around its rows:
+ * the largest request_id, the body's tag and the longest length prefix a
+ * payload of `max_bytes` can need. An upper bound, a few bytes above the
+ * exact figure at most. */
+static size_t request_overhead(uint32_t max_bytes)
+{
+    Aixin__V1__ImportEnrollments body = AIXIN__V1__IMPORT_ENROLLMENTS__INIT;
+    Aixin__V1__Request req = AIXIN__V1__REQUEST__INIT;
+    req.request_id = UINT64_MAX;
+    req.body_case = AIXIN__V1__REQUEST__BODY_IMPORT_ENROLLMENTS;
+    req.import_enrollments = &body;
+    /* The empty body is packed with a 1-byte length; a full one needs
+     * up to varint_size(max_bytes). */
+    return aixin__v1__request__get_packed_size(&req) - 1 +
+           varint_size(max_bytes);
+}
+
 /*
  * Choose the rows of the next batch, in file order: a row goes when
  * nothing it touches is in flight, in this batch, or held back (an
- * earlier row not sent yet). Returns the count chosen into idx.
+ * earlier row not sent yet). The batch holds at most job->batch_rows rows
+ * and, encoded, fits the server's frame limit (docs/PROTOCOL.md, "Size of
+ * a request"): a row that would pass it waits for the next batch. Returns
+ * the count chosen into idx.
  */
 static size_t sender_choose(sender_t *s, size_t *idx, bool *oom)
 {
@@ -182,12 +222,22 @@ static size_t sender_choose(sender_t *s, size_t *idx, bool *oom)
     }
     while (s->low < job->n_items && item_final(&job->items[s->low]))
         s->low++;
+    uint32_t max_bytes = conn_max_frame_bytes(s->conn);
+    size_t bytes = request_overhead(max_bytes);
     size_t n = 0;
     for (size_t i = s->low; i < job->n_items && n < job->batch_rows; i++) {
         import_item_t *it = &job->items[i];
         if (item_final(it) || it->in_flight)
             continue;
         bool held = it->given_up || item_touches_any(&s->touched, it);
+        if (!held) {
+            size_t cost = row_encoded_cost(it);
+            /* The first row always goes: alone over the limit, the
+             * sender says so (sender_send_batch). */
+            if (n > 0 && bytes + cost > max_bytes)
+                break;
+            bytes += cost;
+        }
         /* Held back or chosen, what it touches waits for it. When the set
          * is full, stop: the rest waits for the next batch. */
         if (!item_touch_add(&s->touched, it))
@@ -198,9 +248,10 @@ static size_t sender_choose(sender_t *s, size_t *idx, bool *oom)
     return n;
 }
 
-/* Send the next batch; false when there was nothing to send or the
- * connection failed (then s->conn is NULL). */
-static bool sender_send_batch(sender_t *s, bool *oom)
+/* Send the next batch; false when there was nothing to send, the
+ * connection failed (then s->conn is NULL) or a row alone is over the
+ * server's frame limit (then *fatal is set). */
+static bool sender_send_batch(sender_t *s, bool *oom, cli_exit_t *fatal)
 {
     import_job_t *job = s->job;
     size_t *idx = malloc(job->batch_rows * sizeof(*idx));
@@ -228,6 +279,15 @@ static bool sender_send_batch(sender_t *s, bool *oom)
     char err[CONN_ERROR_TEXT_SIZE];
     conn_result_t r = conn_send_request(s->conn, &req, err);
     free(rows);
+    if (r == CONN_ERR_TOO_LARGE) {
+        /* Only a lone row can be over (sender_choose); nothing was sent
+         * and sending it again cannot help. */
+        *fatal = cli_error(CLI_EXIT_REJECTED,
+                           _("line %u cannot be sent: %s"),
+                           (unsigned)job->items[idx[0]].row.msg.line, err);
+        free(idx);
+        return false;
+    }
     for (size_t i = 0; i < n; i++) {
         job->items[idx[i]].in_flight = true;
         job->items[idx[i]].sent = true; /* part of it may have left */
@@ -531,8 +591,10 @@ cli_exit_t import_send_all(import_job_t *job)
         if (now_ms() - s.last_answer_ms >= patience_ms)
             break;
         while (s.conn != NULL && s.f_len < IMPORT_SEND_PIPELINE &&
-               sender_send_batch(&s, &oom))
+               sender_send_batch(&s, &oom, &fatal))
             ;
+        if (fatal != CLI_EXIT_OK)
+            break;
         if (s.conn != NULL && s.f_len == 0)
             break; /* what waits is held back by rows given up */
         if (s.conn != NULL && !sender_receive(&s, &fatal))

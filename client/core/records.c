@@ -74,6 +74,14 @@ void records_add_policy_year(output_doc_t *doc, output_record_t *r,
                      t->county_share_max_fen);
     output_add_int(doc, r, "policies", N_("POLICIES"), y->policies);
     output_add_bool(doc, r, "frozen", N_("FROZEN"), y->frozen);
+    /* 0: no limit. */
+    output_add_money(doc, r, "supplementary_cap_per_claim_fen",
+                     N_("SUPPLEMENTARY CAP PER CLAIM"),
+                     t->supplementary_cap_per_claim_fen);
+    output_add_money(doc, r, "supplementary_budget_fen",
+                     N_("SUPPLEMENTARY BUDGET"), t->supplementary_budget_fen);
+    output_add_money(doc, r, "supplementary_paid_fen",
+                     N_("SUPPLEMENTARY PAID"), y->supplementary_paid_fen);
     output_list_t *benefits =
         output_add_list(doc, r, "benefits", N_("Benefit caps"));
     for (size_t i = 0; benefits != NULL && i < t->n_benefits; i++)
