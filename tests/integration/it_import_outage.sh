@@ -62,8 +62,10 @@ wait_for_policies() {
   return 1
 }
 # Run the import of CSV in the background: output in $IT_LAST_OUT/ERR.
+# Batches of 20: the set-based import commits a default batch of 500 in a
+# moment, and each outage must fall inside the import, not after it.
 import_bg() {
-  "$AIXIN_CLI" import enrollments "$@" >"$IT_LAST_OUT" 2>"$IT_LAST_ERR" </dev/null &
+  "$AIXIN_CLI" import enrollments --batch 20 "$@" >"$IT_LAST_OUT" 2>"$IT_LAST_ERR" </dev/null &
   client=$!
 }
 import_wait() {
