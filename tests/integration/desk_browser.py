@@ -20,6 +20,7 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 ENV = os.environ
@@ -294,8 +295,13 @@ def clerk(driver):
     # are judged again.
     driver.get(ENV["DESK_ORIGIN"] + "/import")
     driver.find_element(By.ID, "file").send_keys(ENV["IMPORT_CSV"])
+    # The import page shows the last run's result too: wait for the page
+    # the click leads to, then for the new run's result.
+    before = driver.find_element(By.TAG_NAME, "html")
     driver.find_element(By.ID, "import-start").click()
-    WebDriverWait(driver, 120).until(lambda d: d.find_elements(By.ID, "import-result"))
+    WebDriverWait(driver, 60).until(expected_conditions.staleness_of(before))
+    WebDriverWait(driver, 120).until(
+        lambda d: d.find_elements(By.ID, "import-result") and d.find_elements(By.ID, "n-not-done"))
     again = {k: driver.find_element(By.ID, k).text for k in
              ("n-records", "n-enrolled", "n-already", "n-skipped", "n-refused",
               "n-refused-here", "n-refused-server", "n-not-done")}
