@@ -179,7 +179,10 @@ static rpc_step_t rpc_exchange(rpc_client_t *c, Aixin__V1__Request *req,
         r = conn_receive_response(c->conn, req->request_id, &resp, err);
     if (r != CONN_OK) {
         rpc_drop_connection(c);
-        if (conn_result_is_transient(r)) {
+        /* An answer that arrives garbled (a daemon killed while it wrote)
+         * leaves the outcome unknown, like a lost one: the request is sent
+         * again on a new connection, a change under the same key. */
+        if (conn_result_is_transient(r) || r == CONN_ERR_PROTOCOL) {
             snprintf(c->last_failure, sizeof(c->last_failure), "%s", err);
             return RPC_STEP_RETRY;
         }
