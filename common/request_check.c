@@ -360,6 +360,24 @@ static bool check_enroll(request_problem_t *p, const Aixin__V1__Enroll *m)
            rc_check_policy_year(p, "policy_year", m->policy_year);
 }
 
+/* Setting names are lowercase identifiers; which exist is the server's
+ * business (aixin.year_setting_kinds). */
+static bool check_setting_name(request_problem_t *p, const char *field,
+                               const char *name)
+{
+    const char *s = rc_str(name);
+    size_t n = strlen(s);
+    bool ok = n >= 2 && n <= 63 && s[0] >= 'a' && s[0] <= 'z';
+    for (size_t i = 1; ok && i < n; i++)
+        ok = (s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') ||
+             s[i] == '_';
+    if (!ok)
+        return rc_fail(p, CODE_INVALID, field,
+                       "%s must be a setting name such as "
+                       "grievance_answer_days", field);
+    return true;
+}
+
 bool request_body_is_mutating(Aixin__V1__Request__BodyCase body)
 {
     switch (body) {
@@ -388,6 +406,7 @@ bool request_body_is_mutating(Aixin__V1__Request__BodyCase body)
     case AIXIN__V1__REQUEST__BODY_DISABLE_ACCOUNT:
     case AIXIN__V1__REQUEST__BODY_CHANGE_PASSWORD:
     case AIXIN__V1__REQUEST__BODY_RESET_PASSWORD:
+    case AIXIN__V1__REQUEST__BODY_SET_YEAR_SETTING:
         return true;
     default:
         return false;
@@ -470,6 +489,9 @@ const char *request_body_name(Aixin__V1__Request__BodyCase body)
     case AIXIN__V1__REQUEST__BODY_RESET_PASSWORD: return "reset_password";
     case AIXIN__V1__REQUEST__BODY_LIST_AUDIT: return "list_audit";
     case AIXIN__V1__REQUEST__BODY_VERIFY_AUDIT: return "verify_audit";
+    case AIXIN__V1__REQUEST__BODY_SET_YEAR_SETTING: return "set_year_setting";
+    case AIXIN__V1__REQUEST__BODY_LIST_YEAR_SETTINGS:
+        return "list_year_settings";
 
     default: return "unknown";
     }
@@ -610,6 +632,11 @@ bool request_check(const Aixin__V1__Request *req, request_problem_t *p)
                            "sha256 must be empty or 64 lowercase hex digits");
         return check_username(p, "username", req->bind_certificate->username);
     }
+    case AIXIN__V1__REQUEST__BODY_SET_YEAR_SETTING:
+        return rc_check_policy_year(p, "year", req->set_year_setting->year) &&
+               check_setting_name(p, "name", req->set_year_setting->name);
+    case AIXIN__V1__REQUEST__BODY_LIST_YEAR_SETTINGS:
+        return rc_check_policy_year(p, "year", req->list_year_settings->year);
     default:
         return rc_fail(p, CODE_INVALID, "body", "body %d is not a known request",
                     (int)req->body_case);

@@ -164,6 +164,12 @@ static const db_statement_t statements[DB_STMT_COUNT] = {
         {"list_policies", "SELECT * FROM aixin.list_policies($1, $2, $3)", 3},
     [DB_STMT_SERVER_IDENTITY] =
         {"server_identity", "SELECT * FROM aixin.server_identity()", 0},
+    [DB_STMT_SET_YEAR_SETTING] =
+        {"set_year_setting",
+         "SELECT * FROM aixin.set_year_setting($1, $2, $3, $4, $5, $6)", 6},
+    [DB_STMT_LIST_YEAR_SETTINGS] =
+        {"list_year_settings",
+         "SELECT * FROM aixin.list_year_settings($1, $2)", 2},
 };
 
 const db_statement_t *db_statement_get(db_stmt_t id)

@@ -123,6 +123,10 @@ static const route_t routes[] = {
      ROLE_BIT(CITY_ADMIN) | ROLE_BIT(AUDITOR), handle_list_audit},
     {AIXIN__V1__REQUEST__BODY_VERIFY_AUDIT, "verify_audit", false, true,
      ROLE_BIT(CITY_ADMIN) | ROLE_BIT(AUDITOR), handle_verify_audit},
+    {AIXIN__V1__REQUEST__BODY_SET_YEAR_SETTING, "set_year_setting", false,
+     true, CITY_ADMIN_ONLY, handle_set_year_setting},
+    {AIXIN__V1__REQUEST__BODY_LIST_YEAR_SETTINGS, "list_year_settings", false,
+     true, ANY_ROLE, handle_list_year_settings},
 };
 
 #define ROUTE_COUNT (sizeof(routes) / sizeof(routes[0]))

@@ -505,5 +505,9 @@ const cli_command_t cmd_year_verbs[] = {
      year_update, NULL},
     {"show", N_("show a policy year with its benefit caps"), year_show, NULL},
     {"list", N_("list the policy years"), year_list, NULL},
+    {"settings", N_("list a year's thresholds, deadlines and weights"),
+     cmd_year_settings, NULL},
+    {"set", N_("set one of a year's settings (city admin)"), cmd_year_set,
+     NULL},
     {NULL, NULL, NULL, NULL},
 };

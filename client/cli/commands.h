@@ -60,6 +60,9 @@ cli_exit_t cmd_account_reset_password(const cli_context_t *ctx, int argc,
 /* Verbs of the groups; each table ends with a NULL name. */
 extern const cli_command_t cmd_account_verbs[];
 extern const cli_command_t cmd_year_verbs[];
+/* cmd_year_settings.c */
+cli_exit_t cmd_year_settings(const cli_context_t *ctx, int argc, char **argv);
+cli_exit_t cmd_year_set(const cli_context_t *ctx, int argc, char **argv);
 extern const cli_command_t cmd_household_verbs[];
 extern const cli_command_t cmd_insurer_verbs[];
 extern const cli_command_t cmd_terms_verbs[];

@@ -1,0 +1,70 @@
+/* Year settings in the user's language and units; see year_setting_text.h. */
+#include "year_setting_text.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "i18n.h"
+#include "money.h"
+
+typedef struct setting_text {
+    const char *name;
+    const char *description; /* N_() */
+} setting_text_t;
+
+/* One line per setting kind the server defines (deploy/sql: INSERT INTO
+ * aixin.year_setting_kinds). A kind missing here is shown with the
+ * server's English description. */
+static const setting_text_t known[] = {
+    {NULL, NULL},
+};
+
+const char *year_setting_description(const char *name, const char *fallback)
+{
+    for (size_t i = 0; known[i].name != NULL; i++)
+        if (strcmp(name, known[i].name) == 0)
+            return _(known[i].description);
+    return fallback;
+}
+
+void year_setting_format(const char *unit, int64_t value,
+                         char out[YEAR_SETTING_VALUE_TEXT_SIZE])
+{
+    char money[MONEY_TEXT_SIZE];
+    if (strcmp(unit, "fen") == 0) {
+        money_format_fen(value, money);
+        snprintf(out, YEAR_SETTING_VALUE_TEXT_SIZE, "%s", money);
+    } else if (strcmp(unit, "basis_points") == 0) {
+        /* 1 basis point = 0.01%, the same two decimals as yuan/fen. */
+        money_format_fen(value, money);
+        snprintf(out, YEAR_SETTING_VALUE_TEXT_SIZE, "%s%%", money);
+    } else {
+        snprintf(out, YEAR_SETTING_VALUE_TEXT_SIZE, "%" PRId64, value);
+    }
+}
+
+bool year_setting_parse(const char *unit, const char *text, int64_t *value)
+{
+    size_t len = strlen(text);
+    if (strcmp(unit, "basis_points") == 0) {
+        if (len > 0 && text[len - 1] == '%')
+            len--;
+        return money_parse_yuan(text, len, 0, value) == MONEY_OK;
+    }
+    if (strcmp(unit, "fen") == 0)
+        return money_parse_yuan(text, len, 0, value) == MONEY_OK;
+    if (len == 0 || len > 18)
+        return false;
+    for (size_t i = 0; i < len; i++)
+        if (text[i] < '0' || text[i] > '9')
+            return false;
+    errno = 0;
+    long long v = strtoll(text, NULL, 10);
+    if (errno != 0)
+        return false;
+    *value = (int64_t)v;
+    return true;
+}
