@@ -68,6 +68,8 @@ typedef enum db_stmt {
     DB_STMT_AUDIT_LIST,
     DB_STMT_SESSION_VALID,
     DB_STMT_IMPORT_ENROLLMENTS_BULK,
+    DB_STMT_EXPORT_POLICIES, /* handle_exports.c */
+    DB_STMT_EXPORT_CLAIMS,
     DB_STMT_COUNT
 } db_stmt_t;
 

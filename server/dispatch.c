@@ -123,6 +123,9 @@ static const route_t routes[] = {
      ROLE_BIT(CITY_ADMIN) | ROLE_BIT(AUDITOR), handle_list_audit},
     {AIXIN__V1__REQUEST__BODY_VERIFY_AUDIT, "verify_audit", false, true,
      ROLE_BIT(CITY_ADMIN) | ROLE_BIT(AUDITOR), handle_verify_audit},
+    /* Adjusters export their insurer's records (the database checks). */
+    {AIXIN__V1__REQUEST__BODY_EXPORT_RECORDS, "export_records", false, true,
+     CLAIM_READERS, handle_export_records},
 };
 
 #define ROUTE_COUNT (sizeof(routes) / sizeof(routes[0]))
