@@ -162,23 +162,27 @@ RETURNS SETOF aixin.export_policy_row
 LANGUAGE plpgsql AS $$
 DECLARE
   acct aixin.accounts := aixin.actor_get(p_actor);
-  s record;
+  root aixin.divisions;
+  root_code text;
+  ins bigint;
   low text;
   high text;
   ids bigint[];
   n_total bigint;
   whole boolean := aixin.export_ids_whole(acct);
 BEGIN
-  SELECT * INTO s FROM aixin.export_scope(acct, p_year, p_division, p_insurer, p_after_id, p_limit);
-  low := aixin.report_township_low(s.root);
-  high := aixin.report_township_high(s.root);
+  SELECT (e.root).code, e.insurer_id INTO root_code, ins
+    FROM aixin.export_scope(acct, p_year, p_division, p_insurer, p_after_id, p_limit) e;
+  SELECT * INTO STRICT root FROM aixin.divisions d WHERE d.code = root_code;
+  low := aixin.report_township_low(root);
+  high := aixin.report_township_high(root);
   SELECT coalesce(array_agg(x.id ORDER BY x.id), '{}') INTO ids
     FROM (SELECT p.id
             FROM aixin.policies p
            WHERE p.policy_year = p_year
              AND p.id > p_after_id
              AND p.township_code BETWEEN low AND high
-             AND (s.insurer_id IS NULL OR p.insurer_id = s.insurer_id)
+             AND (ins IS NULL OR p.insurer_id = ins)
            ORDER BY p.id
            LIMIT p_limit) x;
   IF p_after_id = 0 THEN
@@ -186,9 +190,9 @@ BEGIN
       FROM aixin.policies p
      WHERE p.policy_year = p_year
        AND p.township_code BETWEEN low AND high
-       AND (s.insurer_id IS NULL OR p.insurer_id = s.insurer_id);
+       AND (ins IS NULL OR p.insurer_id = ins);
   END IF;
-  PERFORM aixin.audit(p_actor, p_request_id, NULL, 'export.policies', 'division:' || s.root.code,
+  PERFORM aixin.audit(p_actor, p_request_id, NULL, 'export.policies', 'division:' || root.code,
                       jsonb_build_object('policy_year', p_year, 'insurer', nullif(p_insurer, ''),
                                          'after_id', p_after_id, 'records', cardinality(ids),
                                          'ids_masked', NOT whole));
@@ -237,7 +241,9 @@ LANGUAGE plpgsql AS $$
 #variable_conflict use_column
 DECLARE
   acct aixin.accounts := aixin.actor_get(p_actor);
-  s record;
+  root aixin.divisions;
+  root_code text;
+  ins bigint;
   low text;
   high text;
   ids bigint[];
@@ -245,9 +251,11 @@ DECLARE
   n_total bigint;
   whole boolean := aixin.export_ids_whole(acct);
 BEGIN
-  SELECT * INTO s FROM aixin.export_scope(acct, p_year, p_division, p_insurer, p_after_id, p_limit);
-  low := aixin.report_township_low(s.root);
-  high := aixin.report_township_high(s.root);
+  SELECT (e.root).code, e.insurer_id INTO root_code, ins
+    FROM aixin.export_scope(acct, p_year, p_division, p_insurer, p_after_id, p_limit) e;
+  SELECT * INTO STRICT root FROM aixin.divisions d WHERE d.code = root_code;
+  low := aixin.report_township_low(root);
+  high := aixin.report_township_high(root);
   SELECT coalesce(array_agg(x.id ORDER BY x.id), '{}'), coalesce(array_agg(x.policy_id), '{}')
     INTO ids, policy_ids
     FROM (SELECT c.id, c.policy_id
@@ -255,7 +263,7 @@ BEGIN
            WHERE c.policy_year = p_year
              AND c.id > p_after_id
              AND c.township_code BETWEEN low AND high
-             AND (s.insurer_id IS NULL OR c.insurer_id = s.insurer_id)
+             AND (ins IS NULL OR c.insurer_id = ins)
            ORDER BY c.id
            LIMIT p_limit) x;
   IF p_after_id = 0 THEN
@@ -263,9 +271,9 @@ BEGIN
       FROM aixin.claims c
      WHERE c.policy_year = p_year
        AND c.township_code BETWEEN low AND high
-       AND (s.insurer_id IS NULL OR c.insurer_id = s.insurer_id);
+       AND (ins IS NULL OR c.insurer_id = ins);
   END IF;
-  PERFORM aixin.audit(p_actor, p_request_id, NULL, 'export.claims', 'division:' || s.root.code,
+  PERFORM aixin.audit(p_actor, p_request_id, NULL, 'export.claims', 'division:' || root.code,
                       jsonb_build_object('policy_year', p_year, 'insurer', nullif(p_insurer, ''),
                                          'after_id', p_after_id, 'records', cardinality(ids),
                                          'ids_masked', NOT whole));
