@@ -8,40 +8,41 @@
 
 #define CSV_EOL "\r\n"
 
-/* The columns; msgid = the key, its zh_CN translation the label. */
+/* The columns: the key, and its zh_CN translation the label (msgctxt
+ * "export column", so that the words keep these translations here). */
 static const char *const policy_columns[] = {
-    N_("policy_id"),           N_("policy_year"),
-    N_("county_code"),         N_("county_name"),
-    N_("township_code"),       N_("township_name"),
-    N_("household_id"),        N_("household_kind"),
-    N_("child_id_number"),     N_("child_name"),
-    N_("child_sex"),           N_("child_birth_date"),
-    N_("guardian1_id_number"), N_("guardian1_name"),
-    N_("guardian2_id_number"), N_("guardian2_name"),
-    N_("insurer_code"),        N_("insurer_name"),
-    N_("premium_yuan"),        N_("city_share_yuan"),
-    N_("county_share_yuan"),   N_("township_share_yuan"),
-    N_("enrolled_on"),         NULL,
+    NC_("export column", "policy_id"),           NC_("export column", "policy_year"),
+    NC_("export column", "county_code"),         NC_("export column", "county_name"),
+    NC_("export column", "township_code"),       NC_("export column", "township_name"),
+    NC_("export column", "household_id"),        NC_("export column", "household_kind"),
+    NC_("export column", "child_id_number"),     NC_("export column", "child_name"),
+    NC_("export column", "child_sex"),           NC_("export column", "child_birth_date"),
+    NC_("export column", "guardian1_id_number"), NC_("export column", "guardian1_name"),
+    NC_("export column", "guardian2_id_number"), NC_("export column", "guardian2_name"),
+    NC_("export column", "insurer_code"),        NC_("export column", "insurer_name"),
+    NC_("export column", "premium_yuan"),        NC_("export column", "city_share_yuan"),
+    NC_("export column", "county_share_yuan"),   NC_("export column", "township_share_yuan"),
+    NC_("export column", "enrolled_on"),         NULL,
 };
 
 static const char *const claim_columns[] = {
-    N_("claim_id"),            N_("policy_id"),
-    N_("policy_year"),         N_("county_code"),
-    N_("county_name"),         N_("township_code"),
-    N_("township_name"),       N_("household_id"),
-    N_("child_id_number"),     N_("child_name"),
-    N_("child_sex"),           N_("child_birth_date"),
-    N_("guardian1_id_number"), N_("guardian1_name"),
-    N_("guardian2_id_number"), N_("guardian2_name"),
-    N_("insurer_code"),        N_("insurer_name"),
-    N_("event"),               N_("incident_date"),
-    N_("received_on"),         N_("state"),
-    N_("claimed_yuan"),        N_("approved_yuan"),
-    N_("decided_on"),          N_("decision_reason"),
-    N_("paid_yuan"),           N_("paid_on"),
-    N_("payment_method"),      N_("delivered_home"),
-    N_("supplementary_yuan"),  N_("supplementary_count"),
-    N_("supplementary_last_on"), N_("total_paid_yuan"),
+    NC_("export column", "claim_id"),            NC_("export column", "policy_id"),
+    NC_("export column", "policy_year"),         NC_("export column", "county_code"),
+    NC_("export column", "county_name"),         NC_("export column", "township_code"),
+    NC_("export column", "township_name"),       NC_("export column", "household_id"),
+    NC_("export column", "child_id_number"),     NC_("export column", "child_name"),
+    NC_("export column", "child_sex"),           NC_("export column", "child_birth_date"),
+    NC_("export column", "guardian1_id_number"), NC_("export column", "guardian1_name"),
+    NC_("export column", "guardian2_id_number"), NC_("export column", "guardian2_name"),
+    NC_("export column", "insurer_code"),        NC_("export column", "insurer_name"),
+    NC_("export column", "event"),               NC_("export column", "incident_date"),
+    NC_("export column", "received_on"),         NC_("export column", "state"),
+    NC_("export column", "claimed_yuan"),        NC_("export column", "approved_yuan"),
+    NC_("export column", "decided_on"),          NC_("export column", "decision_reason"),
+    NC_("export column", "paid_yuan"),           NC_("export column", "paid_on"),
+    NC_("export column", "payment_method"),      NC_("export column", "delivered_home"),
+    NC_("export column", "supplementary_yuan"),  NC_("export column", "supplementary_count"),
+    NC_("export column", "supplementary_last_on"), NC_("export column", "total_paid_yuan"),
     NULL,
 };
 
@@ -83,7 +84,7 @@ void export_csv_header(Aixin__V1__ExportKind kind, FILE *out)
         kind == AIXIN__V1__EXPORT_KIND__EXPORT_KIND_CLAIMS ? claim_columns
                                                            : policy_columns;
     for (size_t i = 0; cols[i] != NULL; i++)
-        csv_text(out, _(cols[i]), i == 0);
+        csv_text(out, i18n_text(cols[i]), i == 0);
     fputs(CSV_EOL, out);
 }
 
