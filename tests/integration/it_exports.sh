@@ -266,6 +266,8 @@ it_assert_eq "$big;$(policy_sums 2027);chinalife,taikang;none" "$(csv_stats "$IT
 cli 0 "$AIXIN_CLI" export policies --year 2024 --format fhir --page-size 3 --output "$IT_TMP/policies.json"
 cli 0 "$AIXIN_CLI" export claims --year 2024 --format fhir --page-size 2 --output "$IT_TMP/claims.json"
 NPM_DIR=$AIXIN_BIN_DIR/fhir-validator
+command -v npm >/dev/null && command -v node >/dev/null ||
+  it_fail "node and npm are missing (tests/run installs them: AIXIN_TEST_PACKAGES)"
 if [[ ! -d $NPM_DIR/node_modules/fhir ]]; then
   mkdir -p "$NPM_DIR"
   if ! npm install --prefix "$NPM_DIR" --no-audit --no-fund --silent fhir@4.12.0 >"$IT_TMP/npm.log" 2>&1; then
