@@ -294,6 +294,16 @@ it_assert_eq "6/6/$(sql "SELECT sum(paid_fen) $where")/$(sql "SELECT sum(approve
                             d->>'benefit_fen', d->>'supplementary_fen')")" \
   "a Claim and a ClaimResponse per claim; payments, benefits and supplements equal SQL"
 grep -q '"currency":"CNY"' "$IT_TMP/claims.json" || it_fail "money is CNY"
+as cl_li 0 "$AIXIN_CLI" export claims --year 2024 --format fhir --output "$IT_TMP/cl-claims.json"
+out=$(validate "$IT_TMP/cl-claims.json") || { echo "$out"; it_fail "the adjuster's claim Bundle is valid FHIR R4"; }
+it_assert_eq "$(sql "SELECT count(*) $where AND c.insurer_id = $ins")/2" \
+  "$(vjson "$out" "concat_ws('/', d->'counts'->>'Claim', d->'counts'->>'Organization' )")" \
+  "the adjuster's Bundle: its insurer's claims, one insurer (and one township office)"
+if grep -q -e "$A1" -e '"urn:aixin:resident-id"' "$IT_TMP/cl-claims.json"; then
+  it_fail "the adjuster's Bundle has whole ID numbers"
+fi
+it_assert_contains "$(cat "$IT_TMP/cl-claims.json")" '"system":"urn:aixin:resident-id-masked","value":"360821********' \
+  "the adjuster's Bundle carries masked ID numbers, under their own system"
 cli 0 "$AIXIN_CLI" export policies --year 2024 --format fhir --output "$IT_TMP/policies-again.json"
 it_assert_eq "$(grep -o 'urn:uuid:[0-9a-f-]*' "$IT_TMP/policies.json" | sort -u | sha256sum)" \
   "$(grep -o 'urn:uuid:[0-9a-f-]*' "$IT_TMP/policies-again.json" | sort -u | sha256sum)" \
