@@ -492,6 +492,7 @@ const char *request_body_name(Aixin__V1__Request__BodyCase body)
     case AIXIN__V1__REQUEST__BODY_SET_YEAR_SETTING: return "set_year_setting";
     case AIXIN__V1__REQUEST__BODY_LIST_YEAR_SETTINGS:
         return "list_year_settings";
+    case AIXIN__V1__REQUEST__BODY_EXPORT_RECORDS: return "export_records";
 
     default: return "unknown";
     }
@@ -594,6 +595,8 @@ bool request_check(const Aixin__V1__Request *req, request_problem_t *p)
     case AIXIN__V1__REQUEST__BODY_CERTIFICATE_LOGIN:
     case AIXIN__V1__REQUEST__BODY_VERIFY_AUDIT:
         return true;
+    case AIXIN__V1__REQUEST__BODY_EXPORT_RECORDS:
+        return request_check_exports(req, p);
     case AIXIN__V1__REQUEST__BODY_UNLOCK_ACCOUNT:
         return check_username(p, "username", req->unlock_account->username);
     case AIXIN__V1__REQUEST__BODY_DISABLE_ACCOUNT:

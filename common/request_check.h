@@ -41,6 +41,9 @@
 #define REQUEST_POLICY_YEAR_MAX 2100
 #define REQUEST_PREMIUM_FEN_MAX 100000000 /* 1,000,000.00 yuan */
 #define REQUEST_GUARDIANS_MAX 2
+/* ExportRecords.limit: records per page (0: the default). */
+#define REQUEST_EXPORT_LIMIT_MAX 1000
+#define REQUEST_EXPORT_LIMIT_DEFAULT 500
 
 typedef struct request_problem {
     /* AIXIN__V1__ERROR_CODE__ERROR_CODE_UNSPECIFIED when there is none;

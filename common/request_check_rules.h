@@ -53,6 +53,9 @@ bool rc_check_insurer_code(request_problem_t *p, const char *field,
 bool request_check_programme(const Aixin__V1__Request *req,
                              request_problem_t *p);
 
+/* The checks of exports.proto's requests (request_check_exports.c). */
+bool request_check_exports(const Aixin__V1__Request *req, request_problem_t *p);
+
 /* The checks of claims.proto's requests. */
 bool request_check_claims(const Aixin__V1__Request *req, request_problem_t *p);
 

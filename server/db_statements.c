@@ -162,6 +162,12 @@ static const db_statement_t statements[DB_STMT_COUNT] = {
         {"session_valid", "SELECT * FROM aixin.session_valid($1)", 1},
     [DB_STMT_LIST_POLICIES] =
         {"list_policies", "SELECT * FROM aixin.list_policies($1, $2, $3)", 3},
+    [DB_STMT_EXPORT_POLICIES] =
+        {"export_policies",
+         "SELECT * FROM aixin.export_policies($1, $2, $3, $4, $5, $6, $7)", 7},
+    [DB_STMT_EXPORT_CLAIMS] =
+        {"export_claims",
+         "SELECT * FROM aixin.export_claims($1, $2, $3, $4, $5, $6, $7)", 7},
     [DB_STMT_SERVER_IDENTITY] =
         {"server_identity", "SELECT * FROM aixin.server_identity()", 0},
     [DB_STMT_SET_YEAR_SETTING] =

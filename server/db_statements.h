@@ -70,6 +70,8 @@ typedef enum db_stmt {
     DB_STMT_IMPORT_ENROLLMENTS_BULK,
     DB_STMT_SET_YEAR_SETTING,
     DB_STMT_LIST_YEAR_SETTINGS,
+    DB_STMT_EXPORT_POLICIES, /* handle_exports.c */
+    DB_STMT_EXPORT_CLAIMS,
     DB_STMT_COUNT
 } db_stmt_t;
 

@@ -127,6 +127,9 @@ static const route_t routes[] = {
      true, CITY_ADMIN_ONLY, handle_set_year_setting},
     {AIXIN__V1__REQUEST__BODY_LIST_YEAR_SETTINGS, "list_year_settings", false,
      true, ANY_ROLE, handle_list_year_settings},
+    /* Adjusters export their insurer's records (the database checks). */
+    {AIXIN__V1__REQUEST__BODY_EXPORT_RECORDS, "export_records", false, true,
+     CLAIM_READERS, handle_export_records},
 };
 
 #define ROUTE_COUNT (sizeof(routes) / sizeof(routes[0]))

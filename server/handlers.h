@@ -93,6 +93,9 @@ void handle_claim_history(request_t *req);
 /* handle_reports.c */
 void handle_get_report(request_t *req);
 
+/* handle_exports.c: record-level exports, a page per request */
+void handle_export_records(request_t *req);
+
 /* handle_import.c: bulk enrollment */
 void handle_import_enrollments(request_t *req);
 

@@ -43,6 +43,8 @@ cli_exit_t cmd_funding_ledger(const cli_context_t *ctx, int argc, char **argv);
 cli_exit_t cmd_spool_list(const cli_context_t *ctx, int argc, char **argv);
 cli_exit_t cmd_spool_sync(const cli_context_t *ctx, int argc, char **argv);
 cli_exit_t cmd_report(const cli_context_t *ctx, int argc, char **argv);
+/* `export policies|claims` (cmd_export.c): records for partners. */
+cli_exit_t cmd_export(const cli_context_t *ctx, int argc, char **argv);
 /* `desk`: the local web page (client/desk/, cmd_desk.c). */
 cli_exit_t cmd_desk(const cli_context_t *ctx, int argc, char **argv);
 /* `report` with the global --format csv or html (the others are in ctx). */

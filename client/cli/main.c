@@ -44,6 +44,8 @@ static const cli_command_t commands[] = {
     {"claim", N_("file, decide, pay and follow claims"), NULL, cmd_claim_verbs},
     {"report", N_("the city's indicators: table, CSV, JSON or HTML charts"),
      cmd_report, NULL},
+    {"export", N_("a year's policies or claims as CSV or FHIR, for partners"),
+     cmd_export, NULL},
     {"desk", "the office client as a web page in the browser", cmd_desk,
      NULL},
     {NULL, NULL, NULL, NULL},
@@ -259,7 +261,8 @@ static cli_exit_t main_run(int argc, char **argv)
     if (report_format != NULL && cmd->run != cmd_report)
         return main_usage_error(_("--format csv and html are for 'report', not"),
                                 sub_argv[0]);
-    if (cmd->run != cmd_report) {
+    /* export parses its own --format (csv, fhir). */
+    if (cmd->run != cmd_report && cmd->run != cmd_export) {
         cli_exit_t rc = main_take_format(&ctx, &sub_argc, sub_argv);
         if (rc != CLI_EXIT_OK)
             return rc;

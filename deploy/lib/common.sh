@@ -27,6 +27,11 @@ AIXIN_PACKAGES=(
 # /metrics (it_admin_http).
 AIXIN_TEST_PACKAGES=(chromium fonts-wqy-zenhei python3-prometheus-client
   chromium-driver python3-selenium lintian bash-completion)
+# Node.js and npm install and run the FHIR validator of it_exports (the npm
+# package `fhir`). A Node.js that bundles its own npm (NodeSource's)
+# conflicts with Debian's npm package, so npm is asked for only when missing.
+AIXIN_TEST_PACKAGES+=(nodejs)
+command -v npm >/dev/null 2>&1 || AIXIN_TEST_PACKAGES+=(npm)
 
 # Debian packages of the replicated setup (deploy/cluster, and its failover
 # test that tests/run runs): etcd for Patroni's consensus, Patroni with its
