@@ -70,6 +70,17 @@ it_assert_contains "$(it_last_stdout)" "$child" "lookup by the second guardian f
 it_assert_contains "$(it_last_stdout)" "指阳乡" "lookup shows the township name"
 as zhiyang 0 "$AIXIN_CLI" policies --child "$child"
 it_assert_contains "$(it_last_stdout)" "2027" "the child's policies list 2027"
+# The same household by its certificate number and from its child.
+as zhiyang 0 "$AIXIN_CLI" --format json household find --certificate JA-2023-0001
+it_assert_contains "$(it_last_stdout)" "\"id\": $household," "found by the certificate number"
+it_assert_contains "$(it_last_stdout)" "$father" "found by the certificate: its guardians"
+as zhiyang 0 "$AIXIN_CLI" --format json household find --child "${child,,}"
+it_assert_contains "$(it_last_stdout)" "\"id\": $household," "found from the child to its household"
+it_assert_contains "$(it_last_stdout)" "$mother" "found from the child: its guardians"
+as zhiyang 2 "$AIXIN_CLI" household find --certificate JA-2023-0001 --child "$child"
+as zhiyang 2 "$AIXIN_CLI" household find
+as zhiyang 1 "$AIXIN_CLI" household find --certificate JA-NO-SUCH
+it_assert_contains "$(it_last_stderr)" "NOT_FOUND" "an unknown certificate number: not found"
 
 # --- the same child and year again: refused, nothing doubled -----------------
 as zhiyang 1 "$AIXIN_CLI" enroll --child "$child" --year 2027
@@ -122,6 +133,10 @@ it_assert_contains "$(it_last_stderr)" "PERMISSION_DENIED" "nor register in it"
 as tengtian 1 "$AIXIN_CLI" enroll --child "$old" --year 2027
 as yongfeng_county 1 "$AIXIN_CLI" household show --guardian "$father"
 it_assert_contains "$(it_last_stderr)" "NOT_FOUND" "another county's clerk cannot read it"
+as tengtian 1 "$AIXIN_CLI" household find --certificate JA-2023-0001
+it_assert_contains "$(it_last_stderr)" "NOT_FOUND" "nor find it by its certificate number"
+as tengtian 1 "$AIXIN_CLI" household find --child "$child"
+it_assert_contains "$(it_last_stderr)" "NOT_FOUND" "nor from its child"
 as city_auditor 1 "$AIXIN_CLI" household register --township 360821207 --kind only_child \
   --certificate JA-X-2 --guardian "$("$MAKE_ID" 360821 19900101 111 M):审计"
 it_assert_contains "$(it_last_stderr)" "PERMISSION_DENIED" "an auditor writes nothing"
