@@ -76,6 +76,10 @@ void desk_page_send_refresh(desk_t *d, struct evhttp_request *req,
                             const char *body_template, desk_vars_t *vars,
                             const desk_notices_t *notices, int refresh);
 
+/* The line about the city's server and the spool (nothing when the city
+ * is reachable and nothing waits), for pages made without the layout. */
+bool desk_render_spool_line(desk_t *d, struct evbuffer *out);
+
 /* 303 See Other to `location` (a path of the desk). */
 void desk_redirect(struct evhttp_request *req, const char *location);
 

@@ -314,6 +314,51 @@ def clerk(driver):
             "WHERE h.certificate_no LIKE 'IMP-%'") != "2":
         fail("importing the file again changed the policies")
     ok("importing the file again enrolled nobody twice")
+
+    # --- a file as Excel saves it: GB18030, Chinese headers ---
+    driver.get(ENV["DESK_ORIGIN"] + "/import")
+    driver.find_element(By.ID, "file").send_keys(ENV["IMPORT_CSV_GB"])
+    before = driver.find_element(By.TAG_NAME, "html")
+    driver.find_element(By.ID, "import-start").click()
+    WebDriverWait(driver, 60).until(expected_conditions.staleness_of(before))
+    WebDriverWait(driver, 120).until(
+        lambda d: d.find_elements(By.ID, "import-result") and d.find_elements(By.ID, "n-not-done"))
+    counts = {k: driver.find_element(By.ID, k).text for k in
+              ("n-records", "n-enrolled", "n-refused", "n-not-done")}
+    if counts != {"n-records": "4", "n-enrolled": "2", "n-refused": "2", "n-not-done": "0"}:
+        fail("GB18030 import counts: %r" % counts)
+    ok("the GB18030 file: 4 rows (empty ones not counted), 2 enrolled, 2 refused")
+    page_checked(driver, "import-gb18030")
+    link = driver.find_element(By.ID, "refused-download")
+    got = driver.execute_async_script(
+        "var done = arguments[arguments.length - 1];"
+        "fetch(arguments[0]).then(function (r) {"
+        "  return r.arrayBuffer().then(function (b) {"
+        "    done([r.headers.get('Content-Type'), Array.from(new Uint8Array(b))]); }); });",
+        link.get_attribute("href"))
+    raw = bytes(got[1])
+    with open(os.path.join(ARTIFACTS, "refused-rows-gb18030.csv"), "wb") as f:
+        f.write(raw)
+    if "gb18030" not in got[0].lower():
+        fail("the refused rows of a GB18030 file are sent as %s" % got[0])
+    try:
+        raw.decode("utf-8")
+        fail("the refused rows of a GB18030 file came back in UTF-8")
+    except UnicodeDecodeError:
+        pass
+    rows = list(csv.reader(io.StringIO(raw.decode("gb18030"))))
+    header = rows[0] if rows else []
+    if "子女身份证号" not in header or [r[0] for r in rows[1:] if r] != ["3", "5"]:
+        fail("the GB18030 refused rows: %r" % rows)
+    child = header.index("子女身份证号")
+    if rows[1][child] != ENV["GB_BAD_CHILD"] or rows[2][child] != ENV["GB_OLD_CHILD"] \
+            or not any("\u4e00" <= ch <= "\u9fff" for ch in rows[2][1]):
+        fail("the GB18030 refused rows lack their child or a Chinese reason: %r" % rows)
+    ok("the refused rows come back in GB18030 with Chinese headers and reasons: %r" % rows[1:])
+    if psql("SELECT count(*) FROM aixin.policies p JOIN aixin.households h ON h.id = p.household_id "
+            "WHERE h.certificate_no LIKE 'IMG-%'") != "2":
+        fail("the GB18030 file's policies are not in the database")
+    ok("the GB18030 file's two good rows are enrolled")
     # --- file a claim with its documents ---
     driver.find_element(By.LINK_TEXT, "理赔").click()
     page_checked(driver, "claims-clerk")
@@ -382,10 +427,23 @@ def clerk(driver):
         fail("the spool line is not on every page")
     ok("the spool line stays on the next page")
     page_checked(driver, "offline-start")
+    driver.get(ENV["DESK_ORIGIN"] + "/report?kind=enrollment&year_from=2025")
+    if driver.find_element(By.ID, "spool-waiting").text != "1":
+        fail("the spool line is not on the report page while the city is away")
+    ok("the spool line is on the report page too")
+    page_checked(driver, "offline-report")
     if psql("SELECT count(*) FROM aixin.policies WHERE policy_year = 2026") != "0":
         fail("a policy of 2026 exists while the server was down")
     start_daemon()
     ok("aixind back")
+    # A report made while a change still waits carries the line and its
+    # button: the change is sent from there.
+    driver.get(ENV["DESK_ORIGIN"] + "/report?kind=enrollment&year_from=2025")
+    wait(driver, 30, lambda d: d.find_elements(By.ID, "back-to-reports"))
+    if driver.find_element(By.ID, "spool-waiting").text != "1":
+        fail("a report does not carry the spool line while a change waits")
+    ok("a report carries the spool line while a change waits")
+    page_checked(driver, "report-spool-line")
     driver.find_element(By.ID, "sync-button").click()
     wait(driver, 60, lambda d: "已送达" in body_text(d))
     expect_text(driver, "1 项已送达", "sent: 1 delivered")
