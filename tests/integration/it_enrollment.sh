@@ -154,6 +154,32 @@ as city_auditor 0 "$AIXIN_CLI" policies --child "$child"
 as zhiyang 0 "$AIXIN_CLI" divisions
 it_assert_eq 2 "$(wc -l <"$IT_LAST_OUT")" "a township clerk's division list is its township (header + 1)"
 
+# --- an import row whose child is in another household -------------------------
+# The refusal says where the child is when the clerk may see it; to a clerk
+# of another township it says no more than the server did.
+elsewhere_csv=$IT_TMP/elsewhere.csv
+{
+  echo 'policy_year,township,household_kind,certificate_no,guardian_id,guardian_name,child_id,child_name,child_sex,child_birth_date'
+  printf '2027,360821207,only_child,JA-EL-1,%s,别人,%s,刘小雨,F,2023-05-15\n' \
+    "$("$MAKE_ID" 360821 19870101 121 M)" "$child"
+} >"$elsewhere_csv"
+as zhiyang 1 "$AIXIN_CLI" import enrollments "$elsewhere_csv"
+it_assert_contains "$(cat "$IT_TMP/elsewhere.errors.csv")" \
+  "the child is in household $household of 指阳乡 (360821207)" \
+  "an import row of a child of another household says which household and township"
+it_assert_contains "$(cat "$IT_TMP/elsewhere.errors.csv")" "this child belongs to another household" \
+  "and keeps the server's reason"
+AIXIN_USER=zhiyang AIXIN_PASSWORD=$PW LANG=zh_CN.UTF-8 LC_ALL=zh_CN.UTF-8 LANGUAGE=zh_CN \
+  it_expect_exit 1 "$AIXIN_CLI" import enrollments "$elsewhere_csv"
+it_assert_contains "$(cat "$IT_TMP/elsewhere.errors.csv")" "该子女已在家庭 $household 中（指阳乡，360821207）" \
+  "in Chinese too"
+sed -i 's/,360821207,/,360825105,/' "$elsewhere_csv"
+as tengtian 1 "$AIXIN_CLI" import enrollments "$elsewhere_csv"
+if grep -q "household $household" "$IT_TMP/elsewhere.errors.csv"; then
+  it_fail "another township's clerk is told where the child is"
+fi
+it_pass "another township's clerk is not told where the child is"
+
 # --- durability across a restart --------------------------------------------
 it_restart_daemon
 as jian_county 0 "$AIXIN_CLI" --format json policies --child "$child"
