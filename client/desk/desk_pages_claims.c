@@ -116,6 +116,15 @@ static void page_queue(desk_t *d, struct evhttp_request *req)
 
 /* The claim's page: details, history, and the forms of its actions. */
 static void page_claim_show(desk_t *d, struct evhttp_request *req,
+                            int64_t id, desk_notices_t *notices);
+
+void desk_claim_page_show(desk_t *d, struct evhttp_request *req, int64_t id,
+                          desk_notices_t *notices)
+{
+    page_claim_show(d, req, id, notices);
+}
+
+static void page_claim_show(desk_t *d, struct evhttp_request *req,
                             int64_t id, desk_notices_t *notices)
 {
     Aixin__V1__GetClaim get = AIXIN__V1__GET_CLAIM__INIT;
@@ -180,6 +189,7 @@ static void page_claim_show(desk_t *d, struct evhttp_request *req,
     vars_money(v, "amount_claimed", c->amount_claimed_fen);
     vars_money(v, "approved", c->approved_fen);
     vars_money(v, "paid", c->paid_fen);
+    vars_money(v, "supplementary", c->supplementary_fen);
     desk_vars_text(v, "paid_on", c->paid_on);
     desk_vars_text(v, "payment_method",
                    desk_label_payment_method(c->payment_method));

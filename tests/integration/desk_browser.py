@@ -101,6 +101,13 @@ def fill(driver, name, value):
     return el
 
 
+def fill_id(driver, id_, value):
+    el = driver.find_element(By.ID, id_)
+    el.clear()
+    el.send_keys(value)
+    return el
+
+
 def idcheck_of(driver, name):
     el = driver.find_element(By.NAME, name)
     return el.find_element(By.XPATH, "following-sibling::span[contains(@class,'idcheck')]")
@@ -378,6 +385,14 @@ def clerk(driver):
         fail("the claim's history has no filing")
     ok("the claim shows its history")
     page_checked(driver, "claim-filed")
+    # Documents brought in later.
+    fill_id(driver, "more_documents", "户口本复印件\n病历")
+    driver.find_element(By.ID, "act-documents").click()
+    expect_text(driver, "已为该理赔补充 2 份材料", "two documents added to the filed claim")
+    if psql("SELECT count(*) FROM aixin.claim_documents WHERE name IN ('户口本复印件', '病历')") != "2":
+        fail("the added documents are not in the database")
+    ok("the added documents are in the database")
+    page_checked(driver, "claim-documents-added")
 
     # --- census and ledger ---
     driver.find_element(By.LINK_TEXT, "乡镇摸底").click()
@@ -454,6 +469,21 @@ def clerk(driver):
     if psql("SELECT count(*) FROM aixin.policies WHERE policy_year = 2026") != "1":
         fail("the spooled enrollment is not in the database")
     ok("the spooled enrollment is in the database")
+
+    # --- the administration page is the city's: a clerk is refused ---
+    driver.find_element(By.LINK_TEXT, "系统管理").click()
+    expect_text(driver, "本页面供市级管理员使用", "the clerk is told the page is the city's")
+    fill(driver, "code", "clerkins")
+    fill(driver, "name", "不该有")
+    driver.find_element(By.ID, "insurer-register").click()
+    wait(driver, 20, lambda d: d.find_elements(By.CSS_SELECTOR, ".notice.error"))
+    refusal = driver.find_element(By.CSS_SELECTOR, ".notice.error").text
+    if not any("\u4e00" <= ch <= "\u9fff" for ch in refusal):
+        fail("the clerk's refusal is not in Chinese: %r" % refusal)
+    if psql("SELECT count(*) FROM aixin.insurers WHERE code = 'clerkins'") != "0":
+        fail("a clerk registered an insurer")
+    ok("a clerk's change on the administration page is refused, in Chinese: %s" % refusal)
+    page_checked(driver, "admin-refused-clerk")
 
     # --- log out ---
     driver.find_element(By.ID, "logout").click()
@@ -533,6 +563,111 @@ def admin(driver):
         ok("report %s: %d charts and the figures" % (kind, len(charts)))
         page_checked(driver, "report-" + kind)
         driver.find_element(By.ID, "back-to-reports").click()
+    admin_pages(driver)
+
+
+def admin_pages(driver):
+    """The city's administration page: years, insurers, county terms,
+    accounts, and a supplementary payout with the year's cap."""
+    driver.find_element(By.LINK_TEXT, "系统管理").click()
+    wait(driver, 20, lambda d: d.find_elements(By.ID, "years-table"))
+    page_checked(driver, "admin")
+    # Open 2027.
+    for name, value in (("year", "2027"), ("reference_date", "2027-01-01"),
+                        ("premium_yuan", "30.00"), ("city_subsidy_yuan", "2.00"),
+                        ("county_share_min_yuan", "6.00"), ("county_share_max_yuan", "20.00")):
+        fill(driver, name, value)
+    driver.find_element(By.ID, "year-open").click()
+    expect_text(driver, "已保存", "2027 opened")
+    if psql("SELECT premium_fen FROM aixin.policy_years WHERE year = 2027") != "3000":
+        fail("2027 is not open with a premium of 30 yuan")
+    ok("2027 is open")
+    # A refusal in Chinese: the county share range upside down.
+    for name, value in (("year", "2028"), ("reference_date", "2028-01-01"),
+                        ("premium_yuan", "30.00"), ("city_subsidy_yuan", "2.00"),
+                        ("county_share_min_yuan", "20.00"), ("county_share_max_yuan", "6.00")):
+        fill(driver, name, value)
+    driver.find_element(By.ID, "year-open").click()
+    wait(driver, 20, lambda d: d.find_elements(By.CSS_SELECTOR, ".notice.error"))
+    refusal = driver.find_element(By.CSS_SELECTOR, ".notice.error").text
+    if "县级分担" not in refusal:
+        fail("the refused year is not explained in Chinese: %r" % refusal)
+    if driver.find_element(By.ID, "year").get_attribute("value") != "2028":
+        fail("the refused form lost what was typed")
+    ok("a year with its range upside down is refused in Chinese: %s" % refusal)
+    page_checked(driver, "admin-year-refused")
+    # An insurer, the terms of a county, an account.
+    fill(driver, "code", "picc")
+    fill(driver, "name", "中国人保" + ENV["HOSTILE"])
+    driver.find_element(By.ID, "insurer-register").click()
+    expect_text(driver, "已保存", "insurer registered")
+    fill(driver, "county_code", "360821")
+    fill(driver, "policy_year", "2027")
+    fill(driver, "county_share_yuan", "10.00")
+    fill(driver, "insurer_code", "picc")
+    driver.find_element(By.ID, "terms-set").click()
+    expect_text(driver, "已保存", "county terms set")
+    if psql("SELECT county_share_fen || ' ' || i.code FROM aixin.county_terms t "
+            "JOIN aixin.insurers i ON i.id = t.insurer_id "
+            "WHERE t.county_code = '360821' AND t.policy_year = 2027") != "1000 picc":
+        fail("the county terms of 2027 are not in the database")
+    ok("the insurer and the county terms are in the database")
+    driver.get(ENV["DESK_ORIGIN"] + "/admin?terms_year=2027")
+    if not [r for r in driver.find_elements(By.CSS_SELECTOR, "#terms-table tr.terms") if "360821" in r.text]:
+        fail("the county terms of 2027 are not listed")
+    page_checked(driver, "admin-terms")
+    fill_id(driver, "new_username", "clerk99")
+    fill_id(driver, "new_password", "clerk99-password")
+    Select(driver.find_element(By.NAME, "role")).select_by_value("township_clerk")
+    fill(driver, "division_code", "360821207")
+    driver.find_element(By.ID, "account-create").click()
+    expect_text(driver, "已保存", "account created")
+    fill_id(driver, "account_username", "clerk99")
+    fill_id(driver, "reset_password", "clerk99-password-2")
+    driver.find_element(By.ID, "account-reset").click()
+    expect_text(driver, "已保存", "password reset")
+    fill_id(driver, "account_username", "clerk99")
+    driver.find_element(By.ID, "account-unlock").click()
+    expect_text(driver, "已保存", "account unlocked")
+    fill_id(driver, "account_username", "clerk99")
+    driver.find_element(By.ID, "account-disable").click()
+    expect_text(driver, "已保存", "account disabled")
+    if psql("SELECT role || ' ' || division_code || ' ' || disabled FROM aixin.accounts "
+            "WHERE username = 'clerk99'") != "township_clerk 360821207 t":
+        fail("the account clerk99 is not created and disabled")
+    ok("an account created, its password reset, unlocked and disabled")
+    page_checked(driver, "admin-accounts")
+    # The cap of 2025 on supplementary payouts: 100 yuan per claim.
+    fill(driver, "year", "2025")
+    fill(driver, "supplementary_cap_per_claim_yuan", "100.00")
+    driver.find_element(By.ID, "year-update").click()
+    expect_text(driver, "已保存", "the cap of 2025 set")
+    if psql("SELECT supplementary_cap_per_claim_fen || ' ' || premium_fen FROM aixin.policy_years "
+            "WHERE year = 2025") != "10000 3000":
+        fail("the cap of 2025 is not 100 yuan, or the premium changed")
+    ok("2025: a cap of 100 yuan per claim, the frozen terms unchanged")
+    claim = psql("SELECT id FROM aixin.claims WHERE amount_claimed_fen = 600000")
+    driver.get(ENV["DESK_ORIGIN"] + "/claim?claim_id=" + claim)
+    fill_id(driver, "supp_amount_yuan", "150.00")
+    fill_id(driver, "supp_reference", "SUPP-1")
+    driver.find_element(By.ID, "act-supplementary").click()
+    wait(driver, 20, lambda d: d.find_elements(By.CSS_SELECTOR, ".notice.error"))
+    refusal = driver.find_element(By.CSS_SELECTOR, ".notice.error").text
+    if "上限" not in refusal:
+        fail("the payout over the cap is not refused in Chinese: %r" % refusal)
+    ok("150 yuan over the cap of 100 is refused: %s" % refusal)
+    page_checked(driver, "supplementary-refused")
+    fill_id(driver, "supp_amount_yuan", "80.00")
+    fill_id(driver, "supp_reference", "SUPP-2")
+    driver.find_element(By.ID, "act-supplementary").click()
+    expect_text(driver, "追加赔付已登记", "80 yuan recorded")
+    if driver.find_element(By.ID, "claim-supplementary").text != "80.00":
+        fail("the claim shows supplementary payouts of %s" %
+             driver.find_element(By.ID, "claim-supplementary").text)
+    if psql("SELECT sum(amount_fen) FROM aixin.supplementary_payouts") != "8000":
+        fail("the supplementary payouts in the database are not 80 yuan")
+    ok("a supplementary payout of 80 yuan within the cap is recorded")
+    page_checked(driver, "supplementary-recorded")
 
 
 def main():
