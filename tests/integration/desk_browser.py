@@ -101,6 +101,14 @@ def fill(driver, name, value):
     return el
 
 
+def click_and_load(driver, id_):
+    """Click a submit button and wait for the page it loads (the last
+    page's messages must not be taken for the new one's)."""
+    before = driver.find_element(By.TAG_NAME, "html")
+    driver.find_element(By.ID, id_).click()
+    WebDriverWait(driver, 60).until(expected_conditions.staleness_of(before))
+
+
 def fill_id(driver, id_, value):
     el = driver.find_element(By.ID, id_)
     el.clear()
@@ -387,7 +395,7 @@ def clerk(driver):
     page_checked(driver, "claim-filed")
     # Documents brought in later.
     fill_id(driver, "more_documents", "户口本复印件\n病历")
-    driver.find_element(By.ID, "act-documents").click()
+    click_and_load(driver, "act-documents")
     expect_text(driver, "已为该理赔补充 2 份材料", "two documents added to the filed claim")
     if psql("SELECT count(*) FROM aixin.claim_documents WHERE name IN ('户口本复印件', '病历')") != "2":
         fail("the added documents are not in the database")
@@ -577,7 +585,7 @@ def admin_pages(driver):
                         ("premium_yuan", "30.00"), ("city_subsidy_yuan", "2.00"),
                         ("county_share_min_yuan", "6.00"), ("county_share_max_yuan", "20.00")):
         fill(driver, name, value)
-    driver.find_element(By.ID, "year-open").click()
+    click_and_load(driver, "year-open")
     expect_text(driver, "已保存", "2027 opened")
     if psql("SELECT premium_fen FROM aixin.policy_years WHERE year = 2027") != "3000":
         fail("2027 is not open with a premium of 30 yuan")
@@ -587,7 +595,7 @@ def admin_pages(driver):
                         ("premium_yuan", "30.00"), ("city_subsidy_yuan", "2.00"),
                         ("county_share_min_yuan", "20.00"), ("county_share_max_yuan", "6.00")):
         fill(driver, name, value)
-    driver.find_element(By.ID, "year-open").click()
+    click_and_load(driver, "year-open")
     wait(driver, 20, lambda d: d.find_elements(By.CSS_SELECTOR, ".notice.error"))
     refusal = driver.find_element(By.CSS_SELECTOR, ".notice.error").text
     if "县级分担" not in refusal:
@@ -599,13 +607,13 @@ def admin_pages(driver):
     # An insurer, the terms of a county, an account.
     fill(driver, "code", "picc")
     fill(driver, "name", "中国人保" + ENV["HOSTILE"])
-    driver.find_element(By.ID, "insurer-register").click()
+    click_and_load(driver, "insurer-register")
     expect_text(driver, "已保存", "insurer registered")
     fill(driver, "county_code", "360821")
     fill(driver, "policy_year", "2027")
     fill(driver, "county_share_yuan", "10.00")
     fill(driver, "insurer_code", "picc")
-    driver.find_element(By.ID, "terms-set").click()
+    click_and_load(driver, "terms-set")
     expect_text(driver, "已保存", "county terms set")
     if psql("SELECT county_share_fen || ' ' || i.code FROM aixin.county_terms t "
             "JOIN aixin.insurers i ON i.id = t.insurer_id "
@@ -620,27 +628,29 @@ def admin_pages(driver):
     fill_id(driver, "new_password", "clerk99-password")
     Select(driver.find_element(By.NAME, "role")).select_by_value("township_clerk")
     fill(driver, "division_code", "360821207")
-    driver.find_element(By.ID, "account-create").click()
+    click_and_load(driver, "account-create")
     expect_text(driver, "已保存", "account created")
     fill_id(driver, "account_username", "clerk99")
     fill_id(driver, "reset_password", "clerk99-password-2")
-    driver.find_element(By.ID, "account-reset").click()
+    click_and_load(driver, "account-reset")
     expect_text(driver, "已保存", "password reset")
     fill_id(driver, "account_username", "clerk99")
-    driver.find_element(By.ID, "account-unlock").click()
+    click_and_load(driver, "account-unlock")
     expect_text(driver, "已保存", "account unlocked")
     fill_id(driver, "account_username", "clerk99")
-    driver.find_element(By.ID, "account-disable").click()
+    click_and_load(driver, "account-disable")
     expect_text(driver, "已保存", "account disabled")
     if psql("SELECT role || ' ' || division_code || ' ' || disabled FROM aixin.accounts "
             "WHERE username = 'clerk99'") != "township_clerk 360821207 t":
-        fail("the account clerk99 is not created and disabled")
+        fail("the account clerk99 is not created and disabled: %r" % psql(
+            "SELECT role || ' ' || division_code || ' ' || disabled FROM aixin.accounts "
+            "WHERE username = 'clerk99'"))
     ok("an account created, its password reset, unlocked and disabled")
     page_checked(driver, "admin-accounts")
     # The cap of 2025 on supplementary payouts: 100 yuan per claim.
     fill(driver, "year", "2025")
     fill(driver, "supplementary_cap_per_claim_yuan", "100.00")
-    driver.find_element(By.ID, "year-update").click()
+    click_and_load(driver, "year-update")
     expect_text(driver, "已保存", "the cap of 2025 set")
     if psql("SELECT supplementary_cap_per_claim_fen || ' ' || premium_fen FROM aixin.policy_years "
             "WHERE year = 2025") != "10000 3000":
@@ -650,7 +660,7 @@ def admin_pages(driver):
     driver.get(ENV["DESK_ORIGIN"] + "/claim?claim_id=" + claim)
     fill_id(driver, "supp_amount_yuan", "150.00")
     fill_id(driver, "supp_reference", "SUPP-1")
-    driver.find_element(By.ID, "act-supplementary").click()
+    click_and_load(driver, "act-supplementary")
     wait(driver, 20, lambda d: d.find_elements(By.CSS_SELECTOR, ".notice.error"))
     refusal = driver.find_element(By.CSS_SELECTOR, ".notice.error").text
     if "上限" not in refusal:
@@ -659,7 +669,7 @@ def admin_pages(driver):
     page_checked(driver, "supplementary-refused")
     fill_id(driver, "supp_amount_yuan", "80.00")
     fill_id(driver, "supp_reference", "SUPP-2")
-    driver.find_element(By.ID, "act-supplementary").click()
+    click_and_load(driver, "act-supplementary")
     expect_text(driver, "追加赔付已登记", "80 yuan recorded")
     if driver.find_element(By.ID, "claim-supplementary").text != "80.00":
         fail("the claim shows supplementary payouts of %s" %
