@@ -106,7 +106,14 @@ def click_and_load(driver, id_):
     page's messages must not be taken for the new one's)."""
     before = driver.find_element(By.TAG_NAME, "html")
     driver.find_element(By.ID, id_).click()
-    WebDriverWait(driver, 60).until(expected_conditions.staleness_of(before))
+
+    def gone(_driver):
+        try:
+            before.is_enabled()
+            return False
+        except WebDriverException:  # stale, or no longer in the document
+            return True
+    WebDriverWait(driver, 60).until(gone)
 
 
 def fill_id(driver, id_, value):
@@ -641,7 +648,7 @@ def admin_pages(driver):
     click_and_load(driver, "account-disable")
     expect_text(driver, "已保存", "account disabled")
     if psql("SELECT role || ' ' || division_code || ' ' || disabled FROM aixin.accounts "
-            "WHERE username = 'clerk99'") != "township_clerk 360821207 t":
+            "WHERE username = 'clerk99'") != "township_clerk 360821207 true":
         fail("the account clerk99 is not created and disabled: %r" % psql(
             "SELECT role || ' ' || division_code || ' ' || disabled FROM aixin.accounts "
             "WHERE username = 'clerk99'"))
