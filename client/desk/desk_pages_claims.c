@@ -154,7 +154,7 @@ static void page_claim_show(desk_t *d, struct evhttp_request *req,
         for (size_t i = 0; ok && i < l->n_transitions; i++) {
             const Aixin__V1__ClaimTransition *t = l->transitions[i];
             desk_vars_t *tv = desk_vars_new();
-            desk_vars_text(tv, "action", t->action);
+            desk_vars_text(tv, "action", desk_label_claim_action(t->action));
             desk_vars_text(tv, "to_state", desk_label_claim_state(t->to_state));
             desk_vars_text(tv, "actor", t->actor);
             desk_vars_text(tv, "effective_on", t->effective_on);
