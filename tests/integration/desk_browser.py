@@ -350,6 +350,10 @@ def clerk(driver):
     if counts != {"n-records": "4", "n-enrolled": "2", "n-refused": "2", "n-not-done": "0"}:
         fail("GB18030 import counts: %r" % counts)
     ok("the GB18030 file: 4 rows (empty ones not counted), 2 enrolled, 2 refused")
+    columns = [r.find_elements(By.TAG_NAME, "td")[2].text
+               for r in driver.find_elements(By.CSS_SELECTOR, "tr.refused-row")]
+    if columns != ["子女身份证号", "子女身份证号"]:
+        fail("the refused rows' column is not named as the file names it: %r" % columns)
     page_checked(driver, "import-gb18030")
     link = driver.find_element(By.ID, "refused-download")
     got = driver.execute_async_script(
