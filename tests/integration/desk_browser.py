@@ -411,6 +411,10 @@ def clerk(driver):
     if psql("SELECT count(*) FROM aixin.claim_documents WHERE name IN ('户口本复印件', '病历')") != "2":
         fail("the added documents are not in the database")
     ok("the added documents are in the database")
+    history = driver.find_element(By.ID, "claim-history").text
+    if "材料已齐全" not in history or "documents complete" in history or "add_documents" in history:
+        fail("the claim's history is not in Chinese: %r" % history)
+    ok("the claim's history speaks Chinese")
     page_checked(driver, "claim-documents-added")
 
     # --- census and ledger ---
