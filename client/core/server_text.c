@@ -6,6 +6,7 @@
 
 #include "field_names.h"
 #include "i18n.h"
+#include "operation_names.h"
 
 /*
  * From the daemon's checks (common/idcard.c, common/money.c,
@@ -384,10 +385,14 @@ bool server_text_translate(const char *message, char *out, size_t size)
          * message names a field by its label, as the form does. */
         const char *t = _(patterns[i]);
         if (t != patterns[i])
-            for (size_t v = 0; v < n; v++)
+            for (size_t v = 0; v < n; v++) {
+                const char *op = operation_label(values[v]);
                 if (field_name_find(values[v]) != NULL)
                     snprintf(values[v], sizeof(values[v]), "%s",
                              field_name_label(values[v]));
+                else if (op != NULL)
+                    snprintf(values[v], sizeof(values[v]), "%s", op);
+            }
         fill(t, values, n, out, size);
         return true;
     }

@@ -58,6 +58,10 @@ static void test_english_then_chinese(void **state)
         "guardians[1].id_number disagrees with the ID number, which says F",
         out, sizeof(out)));
     assert_string_equal(out, "监护人身份证号与身份证号不符，身份证号显示为 F");
+    /* An operation the daemon names is said in words. */
+    assert_true(server_text_translate("role may not register_insurer", out,
+                                      sizeof(out)));
+    assert_string_equal(out, "您的角色无权进行此操作（登记承保公司）");
     assert_string_equal(field_name_label("guardians[0].id_number"),
                         "监护人身份证号");
     assert_string_equal(field_name_label("child_id_number"), "子女身份证号");
