@@ -498,6 +498,26 @@ const char *request_body_name(Aixin__V1__Request__BodyCase body)
     }
 }
 
+/* Exactly one of the three numbers, and that one well formed. */
+static bool check_find_household(request_problem_t *p,
+                                 const Aixin__V1__FindHousehold *m)
+{
+    const char *guardian = rc_str(m->guardian_id_number);
+    const char *certificate = rc_str(m->certificate_no);
+    const char *child = rc_str(m->child_id_number);
+    int given = (guardian[0] != '\0') + (certificate[0] != '\0') +
+                (child[0] != '\0');
+    if (given != 1)
+        return rc_fail(p, CODE_INVALID, "guardian_id_number",
+                       "give exactly one of guardian_id_number, "
+                       "certificate_no and child_id_number");
+    if (certificate[0] != '\0')
+        return rc_check_certificate(p, "certificate_no", certificate);
+    if (child[0] != '\0')
+        return rc_check_id_number(p, "child_id_number", child, NULL);
+    return rc_check_id_number(p, "guardian_id_number", guardian, NULL);
+}
+
 bool request_check(const Aixin__V1__Request *req, request_problem_t *p)
 {
     problem_clear(p);
@@ -544,8 +564,7 @@ bool request_check(const Aixin__V1__Request *req, request_problem_t *p)
     case AIXIN__V1__REQUEST__BODY_ENROLL:
         return check_enroll(p, req->enroll);
     case AIXIN__V1__REQUEST__BODY_FIND_HOUSEHOLD:
-        return rc_check_id_number(p, "guardian_id_number",
-                               req->find_household->guardian_id_number, NULL);
+        return check_find_household(p, req->find_household);
     case AIXIN__V1__REQUEST__BODY_LIST_POLICIES:
         return rc_check_id_number(p, "child_id_number",
                                req->list_policies->child_id_number, NULL);

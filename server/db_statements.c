@@ -30,8 +30,8 @@ static const db_statement_t statements[DB_STMT_COUNT] = {
         {"add_child",
          "SELECT * FROM aixin.add_child($1, $2, $3, $4, $5, $6, $7, $8)", 8},
     [DB_STMT_FIND_HOUSEHOLD] =
-        {"find_household", "SELECT * FROM aixin.find_household($1, $2, $3)",
-         3},
+        {"find_household",
+         "SELECT * FROM aixin.find_household($1, $2, $3, $4, $5)", 5},
     [DB_STMT_OPEN_POLICY_YEAR] =
         {"open_policy_year",
          "SELECT * FROM aixin.open_policy_year($1, $2, $3, $4, $5, $6, $7, $8, "

@@ -82,14 +82,35 @@ enum household_col {
     HH_COL_COUNT
 };
 
+/* NOT_FOUND on the number the search was given. */
+static void household_reply_not_found(request_t *req)
+{
+    const Aixin__V1__FindHousehold *f =
+        req->msg->body_case == AIXIN__V1__REQUEST__BODY_FIND_HOUSEHOLD
+            ? req->msg->find_household
+            : NULL;
+    if (f != NULL && f->certificate_no != NULL && f->certificate_no[0] != '\0')
+        request_reply_error(req, AIXIN__V1__ERROR_CODE__ERROR_CODE_NOT_FOUND,
+                            "certificate_no",
+                            "no household with that certificate number in "
+                            "your scope");
+    else if (f != NULL && f->child_id_number != NULL &&
+             f->child_id_number[0] != '\0')
+        request_reply_error(req, AIXIN__V1__ERROR_CODE__ERROR_CODE_NOT_FOUND,
+                            "child_id_number",
+                            "no household with that child in your scope");
+    else
+        request_reply_error(req, AIXIN__V1__ERROR_CODE__ERROR_CODE_NOT_FOUND,
+                            "guardian_id_number",
+                            "no household with that guardian in your scope");
+}
+
 static void household_reply_rows(request_t *req, const PGresult *res)
 {
     int n = PQntuples(res);
     if (n == 0 || PQnfields(res) < HH_COL_COUNT ||
         strcmp(db_result_text(res, 0, HH_OUTCOME), "ok") != 0) {
-        request_reply_error(req, AIXIN__V1__ERROR_CODE__ERROR_CODE_NOT_FOUND,
-                            "guardian_id_number",
-                            "no household with that guardian in your scope");
+        household_reply_not_found(req);
         return;
     }
     Aixin__V1__Guardian *guardians = calloc((size_t)n, sizeof(*guardians));
@@ -190,7 +211,10 @@ void handle_find_household(request_t *req)
         return;
     db_query_add_int64(q, req->actor_id);
     db_query_add_int64(q, (int64_t)req->request_id);
-    db_query_add_text(q, req->msg->find_household->guardian_id_number);
+    const Aixin__V1__FindHousehold *f = req->msg->find_household;
+    db_query_add_text(q, f->guardian_id_number);
+    db_query_add_text(q, f->certificate_no);
+    db_query_add_text(q, f->child_id_number);
     db_result_submit(req, q);
 }
 

@@ -1,4 +1,4 @@
-/* aixin household register, add-child, show. */
+/* aixin household register, add-child, show, find. */
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -14,6 +14,7 @@
 #define HOUSEHOLD_REGISTER "household register"
 #define HOUSEHOLD_ADD_CHILD "household add-child"
 #define HOUSEHOLD_SHOW "household show"
+#define HOUSEHOLD_FIND "household find"
 #define HOUSEHOLD_MAX_GUARDIANS 2
 /* Room for an ID number and then some, so a long one is still reported
  * as "wrong length" rather than cut. */
@@ -76,6 +77,24 @@ static const char *const show_help =
     "\n"
     "Example:\n"
     "  aixin household show --guardian 360821199001011237\n");
+
+static const char *const find_help =
+    N_("Usage: aixin household find --guardian ID | --certificate NO |\n"
+    "                            --child ID\n"
+    "\n"
+    "Find a household by one of its guardians, its certificate number\n"
+    "(独生子女证号) or one of its children, and show it with its guardians\n"
+    "and children. Give exactly one of the three.\n"
+    "\n"
+    "Options:\n"
+    "  -g, --guardian ID      a guardian's 18-character ID number\n"
+    "  -c, --certificate NO   the household's certificate number\n"
+    "  -C, --child ID         a child's 18-character ID number\n"
+    "  -h, --help             show this help\n"
+    "\n"
+    "Examples:\n"
+    "  aixin household find --certificate JA-0001\n"
+    "  aixin household find --child 360821202203150029\n");
 
 static cli_exit_t print_household(const cli_context_t *ctx,
                                   const Aixin__V1__Household *h)
@@ -365,36 +384,60 @@ static cli_exit_t household_add_child(const cli_context_t *ctx, int argc,
     return rc;
 }
 
-static cli_exit_t household_show(const cli_context_t *ctx, int argc,
-                                 char **argv)
+/*
+ * household find (and show, its older name): the household by exactly
+ * one of a guardian's ID number, the certificate number or a child's ID
+ * number.
+ */
+static cli_exit_t household_lookup(const cli_context_t *ctx, int argc,
+                                   char **argv, const char *command,
+                                   const char *help)
 {
     static const struct option options[] = {
         {"guardian", required_argument, NULL, 'g'},
+        {"certificate", required_argument, NULL, 'c'},
+        {"child", required_argument, NULL, 'C'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    char *guardian = NULL;
+    char *guardian = NULL, *certificate = NULL, *child = NULL;
     cli_getopt_reset();
     int c;
-    while ((c = getopt_long(argc, argv, ":g:h", options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":g:c:C:h", options, NULL)) != -1) {
         switch (c) {
         case 'g':
             guardian = optarg;
             break;
+        case 'c':
+            certificate = optarg;
+            break;
+        case 'C':
+            child = optarg;
+            break;
         case 'h':
-            fputs(_(show_help), stdout);
+            fputs(help, stdout);
             return CLI_EXIT_OK;
         default:
-            return cli_report_bad_option(HOUSEHOLD_SHOW, argv, c);
+            return cli_report_bad_option(command, argv, c);
         }
     }
-    cli_exit_t rc = cli_check_no_operands(HOUSEHOLD_SHOW, argc, argv);
+    cli_exit_t rc = cli_check_no_operands(command, argc, argv);
     if (rc != CLI_EXIT_OK)
         return rc;
-    if (guardian == NULL)
-        return cli_usage_error(HOUSEHOLD_SHOW, _("missing --guardian"));
-    input_normalize_id_number(guardian);
-    rc = input_check_id_number(guardian, "guardian_id_number", NULL);
+    int given = (guardian != NULL) + (certificate != NULL) + (child != NULL);
+    if (given != 1)
+        return cli_usage_error(
+            command, _("give exactly one of --guardian, --certificate and "
+                       "--child"));
+    if (guardian != NULL) {
+        input_normalize_id_number(guardian);
+        rc = input_check_id_number(guardian, "guardian_id_number", NULL);
+    } else if (child != NULL) {
+        input_normalize_id_number(child);
+        rc = input_check_id_number(child, "child_id_number", NULL);
+    } else {
+        rc = input_check_certificate(certificate, "certificate_no");
+    }
     if (rc != CLI_EXIT_OK)
         return rc;
 
@@ -403,7 +446,12 @@ static cli_exit_t household_show(const cli_context_t *ctx, int argc,
     if (rc != CLI_EXIT_OK)
         return rc;
     Aixin__V1__FindHousehold body = AIXIN__V1__FIND_HOUSEHOLD__INIT;
-    body.guardian_id_number = guardian;
+    if (guardian != NULL)
+        body.guardian_id_number = guardian;
+    if (certificate != NULL)
+        body.certificate_no = certificate;
+    if (child != NULL)
+        body.child_id_number = child;
     Aixin__V1__Request req = AIXIN__V1__REQUEST__INIT;
     req.body_case = AIXIN__V1__REQUEST__BODY_FIND_HOUSEHOLD;
     req.find_household = &body;
@@ -418,11 +466,26 @@ static cli_exit_t household_show(const cli_context_t *ctx, int argc,
     return rc;
 }
 
+static cli_exit_t household_find(const cli_context_t *ctx, int argc,
+                                 char **argv)
+{
+    return household_lookup(ctx, argc, argv, HOUSEHOLD_FIND, _(find_help));
+}
+
+static cli_exit_t household_show(const cli_context_t *ctx, int argc,
+                                 char **argv)
+{
+    return household_lookup(ctx, argc, argv, HOUSEHOLD_SHOW, _(show_help));
+}
+
 const cli_command_t cmd_household_verbs[] = {
     {"register", N_("register a household with its guardians"),
      household_register, NULL},
     {"add-child", N_("add a child to a household"), household_add_child, NULL},
     {"show", N_("show a household, found by a guardian's ID number"),
      household_show, NULL},
+    {"find", N_("find a household by a guardian's ID number, the "
+                "certificate number or a child's ID number"),
+     household_find, NULL},
     {NULL, NULL, NULL, NULL},
 };

@@ -10,6 +10,12 @@
 #include "server_text.h"
 
 static bool use_field_paths;
+static bool use_form_labels;
+
+void error_text_use_form_labels(bool on)
+{
+    use_form_labels = on;
+}
 
 void error_text_use_field_paths(bool on)
 {
@@ -25,6 +31,10 @@ void error_text_where(const char *field, char *out, size_t size)
         return;
     if (use_field_paths)
         snprintf(out, size, _("field: %s"), field);
+    else if (use_form_labels)
+        snprintf(out, size, _("form field: %s"),
+                 field_name_find(field) != NULL ? field_name_label(field)
+                                                : field);
     else
         field_name_describe_option(field, out, size);
 }

@@ -36,4 +36,8 @@ void error_text_where(const char *field, char *out, size_t size);
  * the path). Off by default. */
 void error_text_use_field_paths(bool on);
 
+/* Name the form field by its label only (the desk: its users fill in
+ * forms, not options). Off by default. */
+void error_text_use_form_labels(bool on);
+
 #endif

@@ -9,6 +9,7 @@
 
 #include "i18n.h"
 #include "import_csv.h"
+#include "import_elsewhere.h"
 #include "import_resume.h"
 #include "import_send.h"
 #include "progress.h"
@@ -415,6 +416,9 @@ static cli_exit_t run_send(run_t *run, rpc_client_t *client,
     rc = import_send_all(&job);
     progress_finish(&run->bar);
     on_answered(run);
+    if (rc == CLI_EXIT_OK &&
+        !import_elsewhere_explain(client, run->items, run->n_items))
+        run->oom = true;
     if (run->oom)
         rc = cli_error(CLI_EXIT_UNAVAILABLE, _("out of memory"));
     cli_exit_t wrc = run_refusals(run, out);

@@ -9,6 +9,7 @@
 
 #include "error_text.h"
 #include "i18n.h"
+#include "import_elsewhere.h"
 #include "names.h"
 #include "server_text.h"
 
@@ -394,6 +395,8 @@ static bool sender_apply(sender_t *s, batch_t *b, const Aixin__V1__Response *res
                 *fatal = cli_error(CLI_EXIT_UNAVAILABLE, _("out of memory"));
                 return false;
             }
+            it->child_elsewhere =
+                import_elsewhere_is_refusal(res->error->message);
             item_final_answer(s, it, IMPORT_REFUSED);
         } else if (res->policy != NULL) {
             item_final_answer(s, it,
@@ -499,6 +502,7 @@ static void sender_identity_changed(sender_t *s, const char *identity)
         free(it->refusal);
         it->refusal = NULL;
         it->refusal_field[0] = '\0';
+        it->child_elsewhere = false;
     }
     s->n_final = 0;
     s->low = 0;

@@ -65,6 +65,7 @@ typedef struct import_item {
     int64_t retry_since_ms; /* first retryable answer in a row, 0: none */
     char *refusal;         /* owned: "CODE: message" when REFUSED */
     char refusal_field[IMPORT_FIELD_SIZE];
+    bool child_elsewhere;  /* REFUSED: the child is in another household */
 } import_item_t;
 
 typedef struct import_job {

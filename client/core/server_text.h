@@ -13,7 +13,7 @@
 #include <stddef.h>
 
 /* Up to this many "%s" in one pattern. */
-#define SERVER_TEXT_MAX_VALUES 4
+#define SERVER_TEXT_MAX_VALUES 6
 
 /*
  * If `message` matches a known pattern, write its translation with the

@@ -41,6 +41,8 @@ extern const desk_route_t desk_import_routes[];
 extern const desk_route_t desk_claims_routes[];
 extern const desk_route_t desk_reports_routes[];
 extern const desk_route_t desk_funding_routes[];
+extern const desk_route_t desk_claims_more_routes[];
+extern const desk_route_t desk_admin_routes[];
 
 /* One input of a form, decoded. */
 typedef struct desk_form_field {
@@ -75,6 +77,10 @@ void desk_page_send_refresh(desk_t *d, struct evhttp_request *req,
                             int status, const char *title,
                             const char *body_template, desk_vars_t *vars,
                             const desk_notices_t *notices, int refresh);
+
+/* The line about the city's server and the spool (nothing when the city
+ * is reachable and nothing waits), for pages made without the layout. */
+bool desk_render_spool_line(desk_t *d, struct evbuffer *out);
 
 /* 303 See Other to `location` (a path of the desk). */
 void desk_redirect(struct evhttp_request *req, const char *location);

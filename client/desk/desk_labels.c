@@ -72,6 +72,30 @@ const char *desk_label_claim_state(Aixin__V1__ClaimState state)
     }
 }
 
+const char *desk_label_claim_action(const char *action)
+{
+    static const struct {
+        const char *name;
+        const char *label;
+    } actions[] = {
+        {"file", NC_("claim action", "filed")},
+        {"add_documents", NC_("claim action", "documents added")},
+        {"review", NC_("claim action", "review started")},
+        {"doubt", NC_("claim action", "doubt flagged")},
+        {"escalate", NC_("claim action", "escalated")},
+        {"approve", NC_("claim action", "approved")},
+        {"reject", NC_("claim action", "rejected")},
+        {"pay", NC_("claim action", "paid")},
+        {"visit", NC_("claim action", "visited")},
+        {"supplement", NC_("claim action", "supplementary payout")},
+    };
+    for (size_t i = 0; action != NULL && i < sizeof(actions) / sizeof(actions[0]);
+         i++)
+        if (strcmp(actions[i].name, action) == 0)
+            return i18n_text(actions[i].label);
+    return action != NULL ? action : "";
+}
+
 const char *desk_label_event(Aixin__V1__EventType event)
 {
     switch (event) {

@@ -17,6 +17,8 @@ const char *desk_label_household_kind(Aixin__V1__HouseholdKind kind);
 const char *desk_label_sex(Aixin__V1__Sex sex);
 const char *desk_label_notice_kind(notice_kind_t kind);
 const char *desk_label_claim_state(Aixin__V1__ClaimState state);
+/* A claim history's action ("approve") in words; unknown ones as given. */
+const char *desk_label_claim_action(const char *action);
 const char *desk_label_event(Aixin__V1__EventType event);
 const char *desk_label_service_class(Aixin__V1__ServiceClass c);
 const char *desk_label_payment_method(Aixin__V1__PaymentMethod m);

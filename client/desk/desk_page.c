@@ -207,7 +207,7 @@ static bool render_user_line(desk_t *d, struct evbuffer *out)
 
 /* The line about the city's server and the spool: shown when the server
  * could not be reached or changes are waiting. */
-static bool render_spool_line(desk_t *d, struct evbuffer *out)
+bool desk_render_spool_line(desk_t *d, struct evbuffer *out)
 {
     size_t waiting = d->link.logged_in ? desk_link_spool_count(&d->link) : 0;
     if (!d->link.offline && waiting == 0)
@@ -247,7 +247,7 @@ void desk_page_send_refresh(desk_t *d, struct evhttp_request *req,
          desk_vars_html_buffer(layout, "notices", part);
     ok = ok && render_user_line(d, part) &&
          desk_vars_html_buffer(layout, "user_line", part);
-    ok = ok && render_spool_line(d, part) &&
+    ok = ok && desk_render_spool_line(d, part) &&
          desk_vars_html_buffer(layout, "spool_line", part);
     if (ok) {
         desk_vars_text(layout, "title", title);

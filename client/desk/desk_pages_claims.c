@@ -116,6 +116,32 @@ static void page_queue(desk_t *d, struct evhttp_request *req)
 
 /* The claim's page: details, history, and the forms of its actions. */
 static void page_claim_show(desk_t *d, struct evhttp_request *req,
+                            int64_t id, desk_notices_t *notices);
+
+/* A history note in the user's words. The city writes the note of
+ * documents received as "<names>; documents complete"
+ * (aixin.claim_documents_note): its fixed part is translated here. */
+static void history_note(const char *note, char *out, size_t size)
+{
+    static const char complete[] = "documents complete";
+    const char *text = note != NULL ? note : "";
+    size_t len = strlen(text), tail = sizeof(complete) - 1;
+    if (len >= tail && strcmp(text + len - tail, complete) == 0 &&
+        (len == tail || (len >= tail + 2 &&
+                         strncmp(text + len - tail - 2, "; ", 2) == 0)))
+        snprintf(out, size, "%.*s%s", (int)(len - tail), text,
+                 i18n_text(NC_("claim history", "documents complete")));
+    else
+        snprintf(out, size, "%s", text);
+}
+
+void desk_claim_page_show(desk_t *d, struct evhttp_request *req, int64_t id,
+                          desk_notices_t *notices)
+{
+    page_claim_show(d, req, id, notices);
+}
+
+static void page_claim_show(desk_t *d, struct evhttp_request *req,
                             int64_t id, desk_notices_t *notices)
 {
     Aixin__V1__GetClaim get = AIXIN__V1__GET_CLAIM__INIT;
@@ -145,11 +171,13 @@ static void page_claim_show(desk_t *d, struct evhttp_request *req,
         for (size_t i = 0; ok && i < l->n_transitions; i++) {
             const Aixin__V1__ClaimTransition *t = l->transitions[i];
             desk_vars_t *tv = desk_vars_new();
-            desk_vars_text(tv, "action", t->action);
+            desk_vars_text(tv, "action", desk_label_claim_action(t->action));
             desk_vars_text(tv, "to_state", desk_label_claim_state(t->to_state));
             desk_vars_text(tv, "actor", t->actor);
             desk_vars_text(tv, "effective_on", t->effective_on);
-            desk_vars_text(tv, "note", t->note);
+            char note[4096]; /* notes of up to 20 document names */
+            history_note(t->note, note, sizeof(note));
+            desk_vars_text(tv, "note", note);
             vars_money(tv, "amount", t->amount_fen);
             ok = desk_render("claim_history_row.html", tv, rows);
             desk_vars_free(tv);
@@ -180,6 +208,7 @@ static void page_claim_show(desk_t *d, struct evhttp_request *req,
     vars_money(v, "amount_claimed", c->amount_claimed_fen);
     vars_money(v, "approved", c->approved_fen);
     vars_money(v, "paid", c->paid_fen);
+    vars_money(v, "supplementary", c->supplementary_fen);
     desk_vars_text(v, "paid_on", c->paid_on);
     desk_vars_text(v, "payment_method",
                    desk_label_payment_method(c->payment_method));

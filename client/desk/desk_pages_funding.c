@@ -88,6 +88,8 @@ static void census_show(desk_t *d, struct evhttp_request *req, int32_t year,
     if (rows != NULL)
         evbuffer_free(rows);
     desk_vars_textf(v, "policy_year", "%d", (int)year);
+    desk_vars_textf(v, "census_heading", _("Eligible households in %d"),
+                    (int)year);
     const char *township = f != NULL ? desk_form_get(f, "township_code") : "";
     if (township[0] == '\0' &&
         d->link.role == AIXIN__V1__ROLE__ROLE_TOWNSHIP_CLERK)

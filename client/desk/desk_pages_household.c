@@ -1,8 +1,9 @@
 /*
  * Pages: register a household with its guardians and children and enroll
- * the children in one form; find a household by a guardian's or a child's
- * ID number and see its children and their policies by year; enroll one
- * child (a change that waits in the spool when the city is unreachable).
+ * the children in one form; find a household by a guardian's ID number,
+ * its certificate number or a child's ID number and see its children and
+ * their policies by year; enroll one child (a change that waits in the
+ * spool when the city is unreachable).
  */
 #include "desk_pages.h"
 
@@ -375,6 +376,9 @@ static cli_exit_t send_enroll(desk_t *d, const char *child_id, int32_t year,
 static void page_household_show(desk_t *d, struct evhttp_request *req,
                                 const char *guardian, const char *child,
                                 desk_notices_t *notices);
+static void page_household_find(desk_t *d, struct evhttp_request *req,
+                                const char *guardian, const char *certificate,
+                                const char *child, desk_notices_t *notices);
 
 static void page_register_post(desk_t *d, struct evhttp_request *req)
 {
@@ -528,46 +532,86 @@ static void page_household_show(desk_t *d, struct evhttp_request *req,
                                 const char *guardian, const char *child,
                                 desk_notices_t *notices)
 {
+    page_household_find(d, req, guardian, "", child, notices);
+}
+
+/* Ask the server for the household; false only when the page cannot be
+ * made (a refusal is a notice). */
+static bool find_and_render(desk_t *d, const char *guardian,
+                            const char *certificate, const char *child,
+                            struct evbuffer *found, desk_notices_t *notices)
+{
+    Aixin__V1__FindHousehold body = AIXIN__V1__FIND_HOUSEHOLD__INIT;
+    body.guardian_id_number = (char *)guardian;
+    body.certificate_no = (char *)certificate;
+    body.child_id_number = (char *)child;
+    Aixin__V1__Request rq = AIXIN__V1__REQUEST__INIT;
+    rq.body_case = AIXIN__V1__REQUEST__BODY_FIND_HOUSEHOLD;
+    rq.find_household = &body;
+    Aixin__V1__Response *resp = NULL;
+    if (desk_link_call(&d->link, &rq, AIXIN__V1__RESPONSE__BODY_HOUSEHOLD,
+                       false, &resp, notices) != CLI_EXIT_OK)
+        return true;
+    bool ok = render_household(d, resp->household, found, notices);
+    aixin__v1__response__free_unpacked(resp, NULL);
+    return ok;
+}
+
+/* The policies of the child searched for, above its household. */
+static bool render_child_policies(desk_t *d, const char *child,
+                                  struct evbuffer *found,
+                                  desk_notices_t *notices)
+{
+    struct evbuffer *rows = evbuffer_new();
+    desk_vars_t *cv = desk_vars_new();
+    bool ok = rows != NULL && render_policies(d, child, rows, notices) &&
+              desk_vars_html_buffer(cv, "policy_rows", rows) &&
+              desk_vars_text(cv, "child_id_number", child) &&
+              desk_render("child_policies.html", cv, found);
+    desk_vars_free(cv);
+    if (rows != NULL)
+        evbuffer_free(rows);
+    return ok;
+}
+
+static void page_household_find(desk_t *d, struct evhttp_request *req,
+                                const char *guardian, const char *certificate,
+                                const char *child, desk_notices_t *notices)
+{
     struct evbuffer *found = evbuffer_new();
     desk_vars_t *v = desk_vars_new();
     bool ok = found != NULL;
-    char id[ID_BUF];
-    if (ok && guardian[0] != '\0') {
-        id_copy(id, guardian);
-        desk_idcheck_t chk;
-        desk_idcheck_run(id, NULL, false, &chk);
-        Aixin__V1__FindHousehold body = AIXIN__V1__FIND_HOUSEHOLD__INIT;
-        body.guardian_id_number = id;
-        Aixin__V1__Request rq = AIXIN__V1__REQUEST__INIT;
-        rq.body_case = AIXIN__V1__REQUEST__BODY_FIND_HOUSEHOLD;
-        rq.find_household = &body;
-        Aixin__V1__Response *resp = NULL;
+    char gid[ID_BUF], cid[ID_BUF];
+    id_copy(gid, guardian);
+    id_copy(cid, child);
+    int given = (guardian[0] != '\0') + (certificate[0] != '\0') +
+                (child[0] != '\0');
+    desk_idcheck_t chk = {.ok = true};
+    if (given > 1) {
+        desk_notices_add(notices, NOTICE_REJECTED, "guardian_id_number", "%s",
+                         _("Fill in only one of the three numbers."));
+    } else if (guardian[0] != '\0') {
+        desk_idcheck_run(gid, NULL, false, &chk);
         if (!chk.ok)
             desk_notices_add(notices, NOTICE_REJECTED, "guardian_id_number",
                              "%s", chk.message);
-        else if (desk_link_call(&d->link, &rq,
-                                AIXIN__V1__RESPONSE__BODY_HOUSEHOLD, false,
-                                &resp, notices) == CLI_EXIT_OK) {
-            ok = render_household(d, resp->household, found, notices);
-            aixin__v1__response__free_unpacked(resp, NULL);
-        }
-    } else if (ok && child[0] != '\0') {
-        id_copy(id, child);
-        desk_idcheck_t chk;
-        desk_idcheck_run(id, NULL, false, &chk);
-        struct evbuffer *rows = evbuffer_new();
-        desk_vars_t *cv = desk_vars_new();
+        else
+            ok = find_and_render(d, gid, "", "", found, notices);
+    } else if (certificate[0] != '\0') {
+        if (!input_ok_certificate(certificate))
+            desk_notices_add(notices, NOTICE_REJECTED, "certificate_no", "%s",
+                             _("A certificate number is 1 to 32 letters, "
+                               "digits or signs, without spaces."));
+        else
+            ok = find_and_render(d, "", certificate, "", found, notices);
+    } else if (child[0] != '\0') {
+        desk_idcheck_run(cid, NULL, false, &chk);
         if (!chk.ok)
             desk_notices_add(notices, NOTICE_REJECTED, "child_id_number",
                              "%s", chk.message);
         else
-            ok = rows != NULL && render_policies(d, id, rows, notices) &&
-                 desk_vars_html_buffer(cv, "policy_rows", rows) &&
-                 desk_vars_text(cv, "child_id_number", id) &&
-                 desk_render("child_policies.html", cv, found);
-        desk_vars_free(cv);
-        if (rows != NULL)
-            evbuffer_free(rows);
+            ok = render_child_policies(d, cid, found, notices) &&
+                 find_and_render(d, "", "", cid, found, notices);
     }
     ok = ok && desk_vars_html_buffer(v, "found", found);
     if (found != NULL)
@@ -579,9 +623,10 @@ static void page_household_show(desk_t *d, struct evhttp_request *req,
         return;
     }
     desk_vars_text(v, "guardian_id_number", guardian);
+    desk_vars_text(v, "certificate_no", certificate);
     desk_vars_text(v, "child_id_number", child);
-    static const char *const find_fields[] = {"guardian_id_number",
-                                              "child_id_number", NULL};
+    static const char *const find_fields[] = {
+        "guardian_id_number", "certificate_no", "child_id_number", NULL};
     vars_field_errors(v, notices, find_fields);
     desk_page_send(d, req, HTTP_OK, _("Find a household"),
                    "household_find.html", v, notices);
@@ -596,10 +641,10 @@ static void page_find(desk_t *d, struct evhttp_request *req)
     desk_form_t form;
     desk_notices_t notices = {0};
     bool read = desk_form_read(req, &form);
-    page_household_show(d, req,
-                        read ? desk_form_get(&form, "guardian_id_number") : "",
-                        read ? desk_form_get(&form, "child_id_number") : "",
-                        &notices);
+    page_household_find(
+        d, req, read ? desk_form_get(&form, "guardian_id_number") : "",
+        read ? desk_form_get(&form, "certificate_no") : "",
+        read ? desk_form_get(&form, "child_id_number") : "", &notices);
     desk_form_free(&form);
 }
 

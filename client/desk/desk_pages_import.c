@@ -19,6 +19,7 @@
 #include "desk_import_job.h"
 #include "desk_upload.h"
 #include "i18n.h"
+#include "import_csv.h"
 
 /* Refused rows listed on the page; the download has them all. */
 #define IMPORT_ROWS_SHOWN 200
@@ -44,7 +45,13 @@ static bool render_refused(const desk_import_job_t *job, struct evbuffer *out)
         desk_vars_t *v = desk_vars_new();
         desk_vars_textf(v, "line", "%u", (unsigned)r->refusals[k].line);
         desk_vars_text(v, "reason", r->refusals[k].reason);
-        desk_vars_text(v, "field", r->refusals[k].field);
+        /* The column as a clerk's file names it, whatever the file's
+         * own header language: the desk speaks Chinese. */
+        import_column_t col;
+        desk_vars_text(v, "field",
+                       import_csv_column_parse(r->refusals[k].field, &col)
+                           ? import_column_chinese_name(col)
+                           : r->refusals[k].field);
         bool ok = desk_render("import_refused_row.html", v, out);
         desk_vars_free(v);
         if (!ok)

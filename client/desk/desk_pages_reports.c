@@ -151,11 +151,18 @@ static void page_report(desk_t *d, struct evhttp_request *req)
     struct evbuffer *out = ok ? evbuffer_new() : NULL;
     if (out != NULL) {
         desk_vars_t *back = desk_vars_new();
+        /* A report is a page too: the spool line goes on it as on the
+         * others. */
+        struct evbuffer *spool = evbuffer_new();
+        ok = spool != NULL && desk_render_spool_line(d, spool) &&
+             desk_vars_html_buffer(back, "spool_line", spool);
+        if (spool != NULL)
+            evbuffer_free(spool);
         /* The line back goes right after <body ...>. */
         const char *body = data != NULL ? strstr(data, "<body") : NULL;
         const char *gt = body != NULL ? strchr(body, '>') : NULL;
         size_t head = gt != NULL ? (size_t)(gt + 1 - data) : 0;
-        ok = evbuffer_add(out, data, head) == 0 &&
+        ok = ok && evbuffer_add(out, data, head) == 0 &&
              desk_render("report_back.html", back, out) &&
              evbuffer_add(out, data + head, len - head) == 0;
         desk_vars_free(back);

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "desk_pages.h"
+#include "error_text.h"
 #include "i18n.h"
 #include "install_path.h"
 
@@ -34,6 +35,8 @@ static const desk_route_t *const route_tables[] = {
     desk_session_routes, desk_household_routes, desk_spool_routes,
     desk_import_routes, desk_claims_routes,  desk_reports_routes,
     desk_funding_routes,
+    desk_claims_more_routes,
+    desk_admin_routes,
 };
 
 static const desk_route_t *route_find(const char *path, bool post,
@@ -147,6 +150,7 @@ cli_exit_t desk_run(const desk_options_t *opts)
 {
     if (!i18n_use_chinese())
         fprintf(stderr, "aixin desk: no Chinese catalog: pages in English\n");
+    error_text_use_form_labels(true);
     const char *dir = getenv("AIXIN_DESK_TEMPLATES");
     char installed[1024];
     if (dir != NULL && dir[0] != '\0')

@@ -101,6 +101,28 @@ def fill(driver, name, value):
     return el
 
 
+def click_and_load(driver, id_):
+    """Click a submit button and wait for the page it loads (the last
+    page's messages must not be taken for the new one's)."""
+    before = driver.find_element(By.TAG_NAME, "html")
+    driver.find_element(By.ID, id_).click()
+
+    def gone(_driver):
+        try:
+            before.is_enabled()
+            return False
+        except WebDriverException:  # stale, or no longer in the document
+            return True
+    WebDriverWait(driver, 60).until(gone)
+
+
+def fill_id(driver, id_, value):
+    el = driver.find_element(By.ID, id_)
+    el.clear()
+    el.send_keys(value)
+    return el
+
+
 def idcheck_of(driver, name):
     el = driver.find_element(By.NAME, name)
     return el.find_element(By.XPATH, "following-sibling::span[contains(@class,'idcheck')]")
@@ -314,6 +336,55 @@ def clerk(driver):
             "WHERE h.certificate_no LIKE 'IMP-%'") != "2":
         fail("importing the file again changed the policies")
     ok("importing the file again enrolled nobody twice")
+
+    # --- a file as Excel saves it: GB18030, Chinese headers ---
+    driver.get(ENV["DESK_ORIGIN"] + "/import")
+    driver.find_element(By.ID, "file").send_keys(ENV["IMPORT_CSV_GB"])
+    before = driver.find_element(By.TAG_NAME, "html")
+    driver.find_element(By.ID, "import-start").click()
+    WebDriverWait(driver, 60).until(expected_conditions.staleness_of(before))
+    WebDriverWait(driver, 120).until(
+        lambda d: d.find_elements(By.ID, "import-result") and d.find_elements(By.ID, "n-not-done"))
+    counts = {k: driver.find_element(By.ID, k).text for k in
+              ("n-records", "n-enrolled", "n-refused", "n-not-done")}
+    if counts != {"n-records": "4", "n-enrolled": "2", "n-refused": "2", "n-not-done": "0"}:
+        fail("GB18030 import counts: %r" % counts)
+    ok("the GB18030 file: 4 rows (empty ones not counted), 2 enrolled, 2 refused")
+    columns = [r.find_elements(By.TAG_NAME, "td")[2].text
+               for r in driver.find_elements(By.CSS_SELECTOR, "tr.refused-row")]
+    if columns != ["子女身份证号", "子女身份证号"]:
+        fail("the refused rows' column is not named as the file names it: %r" % columns)
+    page_checked(driver, "import-gb18030")
+    link = driver.find_element(By.ID, "refused-download")
+    got = driver.execute_async_script(
+        "var done = arguments[arguments.length - 1];"
+        "fetch(arguments[0]).then(function (r) {"
+        "  return r.arrayBuffer().then(function (b) {"
+        "    done([r.headers.get('Content-Type'), Array.from(new Uint8Array(b))]); }); });",
+        link.get_attribute("href"))
+    raw = bytes(got[1])
+    with open(os.path.join(ARTIFACTS, "refused-rows-gb18030.csv"), "wb") as f:
+        f.write(raw)
+    if "gb18030" not in got[0].lower():
+        fail("the refused rows of a GB18030 file are sent as %s" % got[0])
+    try:
+        raw.decode("utf-8")
+        fail("the refused rows of a GB18030 file came back in UTF-8")
+    except UnicodeDecodeError:
+        pass
+    rows = list(csv.reader(io.StringIO(raw.decode("gb18030"))))
+    header = rows[0] if rows else []
+    if "子女身份证号" not in header or [r[0] for r in rows[1:] if r] != ["3", "5"]:
+        fail("the GB18030 refused rows: %r" % rows)
+    child = header.index("子女身份证号")
+    if rows[1][child] != ENV["GB_BAD_CHILD"] or rows[2][child] != ENV["GB_OLD_CHILD"] \
+            or not any("\u4e00" <= ch <= "\u9fff" for ch in rows[2][1]):
+        fail("the GB18030 refused rows lack their child or a Chinese reason: %r" % rows)
+    ok("the refused rows come back in GB18030 with Chinese headers and reasons: %r" % rows[1:])
+    if psql("SELECT count(*) FROM aixin.policies p JOIN aixin.households h ON h.id = p.household_id "
+            "WHERE h.certificate_no LIKE 'IMG-%'") != "2":
+        fail("the GB18030 file's policies are not in the database")
+    ok("the GB18030 file's two good rows are enrolled")
     # --- file a claim with its documents ---
     driver.find_element(By.LINK_TEXT, "理赔").click()
     page_checked(driver, "claims-clerk")
@@ -333,6 +404,18 @@ def clerk(driver):
         fail("the claim's history has no filing")
     ok("the claim shows its history")
     page_checked(driver, "claim-filed")
+    # Documents brought in later.
+    fill_id(driver, "more_documents", "户口本复印件\n病历")
+    click_and_load(driver, "act-documents")
+    expect_text(driver, "已为该理赔补充 2 份材料", "two documents added to the filed claim")
+    if psql("SELECT count(*) FROM aixin.claim_documents WHERE name IN ('户口本复印件', '病历')") != "2":
+        fail("the added documents are not in the database")
+    ok("the added documents are in the database")
+    history = driver.find_element(By.ID, "claim-history").text
+    if "材料已齐全" not in history or "documents complete" in history or "add_documents" in history:
+        fail("the claim's history is not in Chinese: %r" % history)
+    ok("the claim's history speaks Chinese")
+    page_checked(driver, "claim-documents-added")
 
     # --- census and ledger ---
     driver.find_element(By.LINK_TEXT, "乡镇摸底").click()
@@ -382,10 +465,23 @@ def clerk(driver):
         fail("the spool line is not on every page")
     ok("the spool line stays on the next page")
     page_checked(driver, "offline-start")
+    driver.get(ENV["DESK_ORIGIN"] + "/report?kind=enrollment&year_from=2025")
+    if driver.find_element(By.ID, "spool-waiting").text != "1":
+        fail("the spool line is not on the report page while the city is away")
+    ok("the spool line is on the report page too")
+    page_checked(driver, "offline-report")
     if psql("SELECT count(*) FROM aixin.policies WHERE policy_year = 2026") != "0":
         fail("a policy of 2026 exists while the server was down")
     start_daemon()
     ok("aixind back")
+    # A report made while a change still waits carries the line and its
+    # button: the change is sent from there.
+    driver.get(ENV["DESK_ORIGIN"] + "/report?kind=enrollment&year_from=2025")
+    wait(driver, 30, lambda d: d.find_elements(By.ID, "back-to-reports"))
+    if driver.find_element(By.ID, "spool-waiting").text != "1":
+        fail("a report does not carry the spool line while a change waits")
+    ok("a report carries the spool line while a change waits")
+    page_checked(driver, "report-spool-line")
     driver.find_element(By.ID, "sync-button").click()
     wait(driver, 60, lambda d: "已送达" in body_text(d))
     expect_text(driver, "1 项已送达", "sent: 1 delivered")
@@ -396,6 +492,21 @@ def clerk(driver):
     if psql("SELECT count(*) FROM aixin.policies WHERE policy_year = 2026") != "1":
         fail("the spooled enrollment is not in the database")
     ok("the spooled enrollment is in the database")
+
+    # --- the administration page is the city's: a clerk is refused ---
+    driver.find_element(By.LINK_TEXT, "系统管理").click()
+    expect_text(driver, "本页面供市级管理员使用", "the clerk is told the page is the city's")
+    fill(driver, "code", "clerkins")
+    fill(driver, "name", "不该有")
+    driver.find_element(By.ID, "insurer-register").click()
+    wait(driver, 20, lambda d: d.find_elements(By.CSS_SELECTOR, ".notice.error"))
+    refusal = driver.find_element(By.CSS_SELECTOR, ".notice.error").text
+    if not any("\u4e00" <= ch <= "\u9fff" for ch in refusal):
+        fail("the clerk's refusal is not in Chinese: %r" % refusal)
+    if psql("SELECT count(*) FROM aixin.insurers WHERE code = 'clerkins'") != "0":
+        fail("a clerk registered an insurer")
+    ok("a clerk's change on the administration page is refused, in Chinese: %s" % refusal)
+    page_checked(driver, "admin-refused-clerk")
 
     # --- log out ---
     driver.find_element(By.ID, "logout").click()
@@ -475,6 +586,113 @@ def admin(driver):
         ok("report %s: %d charts and the figures" % (kind, len(charts)))
         page_checked(driver, "report-" + kind)
         driver.find_element(By.ID, "back-to-reports").click()
+    admin_pages(driver)
+
+
+def admin_pages(driver):
+    """The city's administration page: years, insurers, county terms,
+    accounts, and a supplementary payout with the year's cap."""
+    driver.find_element(By.LINK_TEXT, "系统管理").click()
+    wait(driver, 20, lambda d: d.find_elements(By.ID, "years-table"))
+    page_checked(driver, "admin")
+    # Open 2027.
+    for name, value in (("year", "2027"), ("reference_date", "2027-01-01"),
+                        ("premium_yuan", "30.00"), ("city_subsidy_yuan", "2.00"),
+                        ("county_share_min_yuan", "6.00"), ("county_share_max_yuan", "20.00")):
+        fill(driver, name, value)
+    click_and_load(driver, "year-open")
+    expect_text(driver, "已保存", "2027 opened")
+    if psql("SELECT premium_fen FROM aixin.policy_years WHERE year = 2027") != "3000":
+        fail("2027 is not open with a premium of 30 yuan")
+    ok("2027 is open")
+    # A refusal in Chinese: the county share range upside down.
+    for name, value in (("year", "2028"), ("reference_date", "2028-01-01"),
+                        ("premium_yuan", "30.00"), ("city_subsidy_yuan", "2.00"),
+                        ("county_share_min_yuan", "20.00"), ("county_share_max_yuan", "6.00")):
+        fill(driver, name, value)
+    click_and_load(driver, "year-open")
+    wait(driver, 20, lambda d: d.find_elements(By.CSS_SELECTOR, ".notice.error"))
+    refusal = driver.find_element(By.CSS_SELECTOR, ".notice.error").text
+    if "县级分担" not in refusal:
+        fail("the refused year is not explained in Chinese: %r" % refusal)
+    if driver.find_element(By.ID, "year").get_attribute("value") != "2028":
+        fail("the refused form lost what was typed")
+    ok("a year with its range upside down is refused in Chinese: %s" % refusal)
+    page_checked(driver, "admin-year-refused")
+    # An insurer, the terms of a county, an account.
+    fill(driver, "code", "picc")
+    fill(driver, "name", "中国人保" + ENV["HOSTILE"])
+    click_and_load(driver, "insurer-register")
+    expect_text(driver, "已保存", "insurer registered")
+    fill(driver, "county_code", "360821")
+    fill(driver, "policy_year", "2027")
+    fill(driver, "county_share_yuan", "10.00")
+    fill(driver, "insurer_code", "picc")
+    click_and_load(driver, "terms-set")
+    expect_text(driver, "已保存", "county terms set")
+    if psql("SELECT county_share_fen || ' ' || i.code FROM aixin.county_terms t "
+            "JOIN aixin.insurers i ON i.id = t.insurer_id "
+            "WHERE t.county_code = '360821' AND t.policy_year = 2027") != "1000 picc":
+        fail("the county terms of 2027 are not in the database")
+    ok("the insurer and the county terms are in the database")
+    driver.get(ENV["DESK_ORIGIN"] + "/admin?terms_year=2027")
+    if not [r for r in driver.find_elements(By.CSS_SELECTOR, "#terms-table tr.terms") if "360821" in r.text]:
+        fail("the county terms of 2027 are not listed")
+    page_checked(driver, "admin-terms")
+    fill_id(driver, "new_username", "clerk99")
+    fill_id(driver, "new_password", "clerk99-password")
+    Select(driver.find_element(By.NAME, "role")).select_by_value("township_clerk")
+    fill(driver, "division_code", "360821207")
+    click_and_load(driver, "account-create")
+    expect_text(driver, "已保存", "account created")
+    fill_id(driver, "account_username", "clerk99")
+    fill_id(driver, "reset_password", "clerk99-password-2")
+    click_and_load(driver, "account-reset")
+    expect_text(driver, "已保存", "password reset")
+    fill_id(driver, "account_username", "clerk99")
+    click_and_load(driver, "account-unlock")
+    expect_text(driver, "已保存", "account unlocked")
+    fill_id(driver, "account_username", "clerk99")
+    click_and_load(driver, "account-disable")
+    expect_text(driver, "已保存", "account disabled")
+    if psql("SELECT role || ' ' || division_code || ' ' || disabled FROM aixin.accounts "
+            "WHERE username = 'clerk99'") != "township_clerk 360821207 true":
+        fail("the account clerk99 is not created and disabled: %r" % psql(
+            "SELECT role || ' ' || division_code || ' ' || disabled FROM aixin.accounts "
+            "WHERE username = 'clerk99'"))
+    ok("an account created, its password reset, unlocked and disabled")
+    page_checked(driver, "admin-accounts")
+    # The cap of 2025 on supplementary payouts: 100 yuan per claim.
+    fill(driver, "year", "2025")
+    fill(driver, "supplementary_cap_per_claim_yuan", "100.00")
+    click_and_load(driver, "year-update")
+    expect_text(driver, "已保存", "the cap of 2025 set")
+    if psql("SELECT supplementary_cap_per_claim_fen || ' ' || premium_fen FROM aixin.policy_years "
+            "WHERE year = 2025") != "10000 3000":
+        fail("the cap of 2025 is not 100 yuan, or the premium changed")
+    ok("2025: a cap of 100 yuan per claim, the frozen terms unchanged")
+    claim = psql("SELECT id FROM aixin.claims WHERE amount_claimed_fen = 600000")
+    driver.get(ENV["DESK_ORIGIN"] + "/claim?claim_id=" + claim)
+    fill_id(driver, "supp_amount_yuan", "150.00")
+    fill_id(driver, "supp_reference", "SUPP-1")
+    click_and_load(driver, "act-supplementary")
+    wait(driver, 20, lambda d: d.find_elements(By.CSS_SELECTOR, ".notice.error"))
+    refusal = driver.find_element(By.CSS_SELECTOR, ".notice.error").text
+    if "上限" not in refusal:
+        fail("the payout over the cap is not refused in Chinese: %r" % refusal)
+    ok("150 yuan over the cap of 100 is refused: %s" % refusal)
+    page_checked(driver, "supplementary-refused")
+    fill_id(driver, "supp_amount_yuan", "80.00")
+    fill_id(driver, "supp_reference", "SUPP-2")
+    click_and_load(driver, "act-supplementary")
+    expect_text(driver, "追加赔付已登记", "80 yuan recorded")
+    if driver.find_element(By.ID, "claim-supplementary").text != "80.00":
+        fail("the claim shows supplementary payouts of %s" %
+             driver.find_element(By.ID, "claim-supplementary").text)
+    if psql("SELECT sum(amount_fen) FROM aixin.supplementary_payouts") != "8000":
+        fail("the supplementary payouts in the database are not 80 yuan")
+    ok("a supplementary payout of 80 yuan within the cap is recorded")
+    page_checked(driver, "supplementary-recorded")
 
 
 def main():

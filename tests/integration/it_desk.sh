@@ -155,6 +155,29 @@ old=$("$MAKE_ID" 360821 20150505 207 M)
   import_row IMP-3 305 "$good2" 王小三 M 2022-02-02
   import_row IMP-4 307 "$old" 王小四 M 2015-05-05
 } >"$IMPORT_CSV"
+# The same kind of file as Excel on a Chinese Windows PC saves it: GB18030,
+# Chinese headers and values, CRLF, dates as 2021/1/1 and 2022年2月2日,
+# empty rows at the end. Lines 2 and 4 good, 3 with a wrong check digit,
+# 5 a child of 9.
+export IMPORT_CSV_GB=$IT_TMP/参保名单.csv
+gb_good1=$("$MAKE_ID" 360821 20210101 211 F)
+gb_good2=$("$MAKE_ID" 360821 20220202 213 M)
+gb_bad=$("$MAKE_ID" 360821 20230303 215 F)
+gb_bad=${gb_bad:0:17}$([[ ${gb_bad:17} == 0 ]] && echo 1 || echo 0)
+gb_old=$("$MAKE_ID" 360821 20150505 217 M)
+export GB_BAD_CHILD=$gb_bad GB_OLD_CHILD=$gb_old
+gb_row() { # CERT GUARDIAN_SEQ CHILD_ID CHILD_NAME SEX BIRTH
+  printf '2025,360821207,独生子女户,%s,%s,%s父,%s,%s,%s,%s\r\n' "$1" \
+    "$("$MAKE_ID" 360821 19880101 "$2" M)" "$4" "$3" "$4" "$5" "$6"
+}
+{
+  printf '年度,乡镇代码,户类型,独生子女证号,监护人身份证号,监护人姓名,子女身份证号,子女姓名,性别,出生日期\r\n'
+  gb_row IMG-1 311 "$gb_good1" 赵小一 女 2021/1/1
+  gb_row IMG-2 313 "$gb_bad" 赵小二 女 2023年3月3日
+  gb_row IMG-3 315 "$gb_good2" 赵小三 男 2022年2月2日
+  gb_row IMG-4 317 "$gb_old" 赵小四 男 2015/5/5
+  printf ',,,,,,,,,\r\n,,,,,,,,,\r\n'
+} | iconv -f UTF-8 -t GB18030 >"$IMPORT_CSV_GB"
 if ! "$PYTHON" "$AIXIN_SOURCE_DIR/tests/integration/desk_browser.py" clerk; then
   # The browser may have restarted aixind as its own child: that one is
   # killed here, lib.sh stops ours.
@@ -184,6 +207,12 @@ it_assert_eq 1 "$(it_psql -c "SELECT count(*) FROM aixin.policies p JOIN aixin.c
   WHERE p.policy_year = 2026 AND c.id_number = '$CHILD_ID'")" "the spooled enrollment for 2026 delivered once"
 it_assert_eq 0 "$(it_psql -c "SELECT count(*) FROM aixin.children WHERE id_number = '$OLD_CHILD_ID'")" \
   "the child who is too old was not registered"
+it_assert_eq "2|2" "$(it_psql -c "SELECT count(*), count(DISTINCT c.id) FROM aixin.policies p
+  JOIN aixin.households h ON h.id = p.household_id JOIN aixin.children c ON c.id = p.child_id
+  WHERE h.certificate_no LIKE 'IMG-%' AND c.name IN ('赵小一', '赵小三')")" \
+  "the GB18030 file: its two good rows enrolled, the Chinese names intact"
+it_assert_eq 0 "$(it_psql -c "SELECT count(*) FROM aixin.children WHERE id_number IN ('$gb_bad', '$gb_old')")" \
+  "the GB18030 file: its refused rows left nothing"
 it_assert_eq "filed" "$(it_psql -c "SELECT state FROM aixin.claims WHERE amount_claimed_fen = 600000")" \
   "the clerk's claim of 6,000 yuan is filed"
 stop_desk

@@ -70,6 +70,17 @@ it_assert_contains "$(it_last_stdout)" "$child" "lookup by the second guardian f
 it_assert_contains "$(it_last_stdout)" "指阳乡" "lookup shows the township name"
 as zhiyang 0 "$AIXIN_CLI" policies --child "$child"
 it_assert_contains "$(it_last_stdout)" "2027" "the child's policies list 2027"
+# The same household by its certificate number and from its child.
+as zhiyang 0 "$AIXIN_CLI" --format json household find --certificate JA-2023-0001
+it_assert_contains "$(it_last_stdout)" "\"id\": $household," "found by the certificate number"
+it_assert_contains "$(it_last_stdout)" "$father" "found by the certificate: its guardians"
+as zhiyang 0 "$AIXIN_CLI" --format json household find --child "${child,,}"
+it_assert_contains "$(it_last_stdout)" "\"id\": $household," "found from the child to its household"
+it_assert_contains "$(it_last_stdout)" "$mother" "found from the child: its guardians"
+as zhiyang 2 "$AIXIN_CLI" household find --certificate JA-2023-0001 --child "$child"
+as zhiyang 2 "$AIXIN_CLI" household find
+as zhiyang 1 "$AIXIN_CLI" household find --certificate JA-NO-SUCH
+it_assert_contains "$(it_last_stderr)" "NOT_FOUND" "an unknown certificate number: not found"
 
 # --- the same child and year again: refused, nothing doubled -----------------
 as zhiyang 1 "$AIXIN_CLI" enroll --child "$child" --year 2027
@@ -122,6 +133,10 @@ it_assert_contains "$(it_last_stderr)" "PERMISSION_DENIED" "nor register in it"
 as tengtian 1 "$AIXIN_CLI" enroll --child "$old" --year 2027
 as yongfeng_county 1 "$AIXIN_CLI" household show --guardian "$father"
 it_assert_contains "$(it_last_stderr)" "NOT_FOUND" "another county's clerk cannot read it"
+as tengtian 1 "$AIXIN_CLI" household find --certificate JA-2023-0001
+it_assert_contains "$(it_last_stderr)" "NOT_FOUND" "nor find it by its certificate number"
+as tengtian 1 "$AIXIN_CLI" household find --child "$child"
+it_assert_contains "$(it_last_stderr)" "NOT_FOUND" "nor from its child"
 as city_auditor 1 "$AIXIN_CLI" household register --township 360821207 --kind only_child \
   --certificate JA-X-2 --guardian "$("$MAKE_ID" 360821 19900101 111 M):审计"
 it_assert_contains "$(it_last_stderr)" "PERMISSION_DENIED" "an auditor writes nothing"
@@ -138,6 +153,32 @@ as jian_county 0 "$AIXIN_CLI" household show --guardian "$father"
 as city_auditor 0 "$AIXIN_CLI" policies --child "$child"
 as zhiyang 0 "$AIXIN_CLI" divisions
 it_assert_eq 2 "$(wc -l <"$IT_LAST_OUT")" "a township clerk's division list is its township (header + 1)"
+
+# --- an import row whose child is in another household -------------------------
+# The refusal says where the child is when the clerk may see it; to a clerk
+# of another township it says no more than the server did.
+elsewhere_csv=$IT_TMP/elsewhere.csv
+{
+  echo 'policy_year,township,household_kind,certificate_no,guardian_id,guardian_name,child_id,child_name,child_sex,child_birth_date'
+  printf '2027,360821207,only_child,JA-EL-1,%s,别人,%s,刘小雨,F,2023-05-15\n' \
+    "$("$MAKE_ID" 360821 19870101 121 M)" "$child"
+} >"$elsewhere_csv"
+as zhiyang 1 "$AIXIN_CLI" import enrollments "$elsewhere_csv"
+it_assert_contains "$(cat "$IT_TMP/elsewhere.errors.csv")" \
+  "the child is in household $household of 指阳乡 (360821207)" \
+  "an import row of a child of another household says which household and township"
+it_assert_contains "$(cat "$IT_TMP/elsewhere.errors.csv")" "this child belongs to another household" \
+  "and keeps the server's reason"
+AIXIN_USER=zhiyang AIXIN_PASSWORD=$PW LANG=zh_CN.UTF-8 LC_ALL=zh_CN.UTF-8 LANGUAGE=zh_CN \
+  it_expect_exit 1 "$AIXIN_CLI" import enrollments "$elsewhere_csv"
+it_assert_contains "$(cat "$IT_TMP/elsewhere.errors.csv")" "该子女已在家庭 $household 中（指阳乡，360821207）" \
+  "in Chinese too"
+sed -i 's/,360821207,/,360825105,/' "$elsewhere_csv"
+as tengtian 1 "$AIXIN_CLI" import enrollments "$elsewhere_csv"
+if grep -q "household $household" "$IT_TMP/elsewhere.errors.csv"; then
+  it_fail "another township's clerk is told where the child is"
+fi
+it_pass "another township's clerk is not told where the child is"
 
 # --- durability across a restart --------------------------------------------
 it_restart_daemon

@@ -340,6 +340,32 @@ SELECT pg_temp.eq('household.read household.read household.read.denied household
 SELECT pg_temp.eq('household:' || :'only_hh', (SELECT target FROM aixin.audit_log WHERE request_id = 32), 'denied audit target');
 \echo PASS find_household
 
+-- By the certificate number and from a child to its household, with the
+-- guardian lookup's scope rule and audit.
+SELECT pg_temp.eq(:'only_hh' || ' guardian guardian child', (SELECT min(household_id) || ' ' || string_agg(member, ' ')
+  FROM aixin.find_household(pg_temp.acct('clerk_dunhou'), 9001, NULL, 'JA-0001', NULL)), 'find by certificate');
+SELECT pg_temp.eq(:'only_hh' || ' guardian guardian child', (SELECT min(household_id) || ' ' || string_agg(member, ' ')
+  FROM aixin.find_household(pg_temp.acct('clerk_dunhou'), 9002, '', '', lower(:'son'))), 'find by child');
+SELECT pg_temp.eq('not_found', (SELECT string_agg(outcome, ',')
+  FROM aixin.find_household(pg_temp.acct('clerk_other'), 9003, NULL, 'JA-0001', NULL)), 'certificate, other township: not found');
+SELECT pg_temp.eq('not_found', (SELECT string_agg(outcome, ',')
+  FROM aixin.find_household(pg_temp.acct('clerk_other'), 9004, NULL, NULL, :'son')), 'child, other township: not found');
+SELECT pg_temp.eq('not_found', (SELECT string_agg(outcome, ',')
+  FROM aixin.find_household(pg_temp.acct('clerk_dunhou'), 9005, NULL, 'NO-SUCH', NULL)), 'unknown certificate: not found');
+SELECT pg_temp.eq('not_found', (SELECT string_agg(outcome, ',')
+  FROM aixin.find_household(pg_temp.acct('adjuster'), 9006, NULL, NULL, :'son')), 'child, adjuster: not found');
+SELECT pg_temp.expect($$SELECT * FROM aixin.find_household(pg_temp.admin(), 9007, NULL, NULL, NULL)$$, 'AXB01', 'guardian_id_number');
+SELECT pg_temp.expect(format($$SELECT * FROM aixin.find_household(pg_temp.admin(), 9007, %L, 'JA-0001', NULL)$$, :'father'),
+  'AXB01', 'guardian_id_number');
+SELECT pg_temp.expect($$SELECT * FROM aixin.find_household(pg_temp.admin(), 9007, NULL, NULL, '12345')$$, 'AXB01', 'child_id_number');
+SELECT pg_temp.expect($$SELECT * FROM aixin.find_household(pg_temp.admin(), 9007, NULL, 'JA 1', NULL)$$, 'AXB01', 'certificate_no');
+SELECT pg_temp.eq('household.read household.read household.read.denied household.read.denied household.read.missing household.read.denied',
+  (SELECT string_agg(action, ' ' ORDER BY request_id) FROM aixin.audit_log WHERE request_id BETWEEN 9001 AND 9006), 'read audit by certificate and child');
+SELECT pg_temp.eq('household:' || :'only_hh' || ' certificate:JA-0001', (SELECT target || ' ' || (detail->>'by')
+  FROM aixin.audit_log WHERE request_id = 9003), 'denied audit names the certificate');
+SELECT pg_temp.eq('child:' || aixin.mask_id(:'son'), (SELECT target FROM aixin.audit_log WHERE request_id = 9006), 'role refusal masks the child');
+\echo PASS find_household by certificate and child
+
 -- ---------------------------------------------------------------------------
 -- Policy years and enrollment.
 SELECT pg_temp.eq('2027 2027-01-01 3000', (SELECT year || ' ' || reference_date || ' ' || premium_fen

@@ -326,6 +326,16 @@ M(m_en_year_2101, f->enroll.policy_year = 2101)
 M(m_en_year_2100, f->enroll.policy_year = 2100)
 /* find / list */
 M(m_fh_bad, f->find_household.guardian_id_number = "360821200813010011")
+M(m_fh_none, f->find_household.guardian_id_number = "")
+M(m_fh_two, f->find_household.certificate_no = "JA-0001")
+M(m_fh_cert, f->find_household.guardian_id_number = "";
+  f->find_household.certificate_no = "JA-0001")
+M(m_fh_cert_bad, f->find_household.guardian_id_number = "";
+  f->find_household.certificate_no = "JA 0001")
+M(m_fh_child, f->find_household.guardian_id_number = "";
+  f->find_household.child_id_number = ID_MOTHER)
+M(m_fh_child_bad, f->find_household.guardian_id_number = "";
+  f->find_household.child_id_number = "360821200813010011")
 M(m_lp_bad, f->list_policies.child_id_number = "not an id")
 /* open policy year */
 M(m_oy_year_bad, f->terms.year = 0)
@@ -494,6 +504,14 @@ static const check_case_t check_cases[] = {
     {"enroll 2100", B(ENROLL), m_en_year_2100, NULL},
     /* find / list */
     {"find bad id", B(FIND_HOUSEHOLD), m_fh_bad, "guardian_id_number"},
+    {"find by nothing", B(FIND_HOUSEHOLD), m_fh_none, "guardian_id_number"},
+    {"find by two", B(FIND_HOUSEHOLD), m_fh_two, "guardian_id_number"},
+    {"find by certificate", B(FIND_HOUSEHOLD), m_fh_cert, NULL},
+    {"find bad certificate", B(FIND_HOUSEHOLD), m_fh_cert_bad,
+     "certificate_no"},
+    {"find by child", B(FIND_HOUSEHOLD), m_fh_child, NULL},
+    {"find bad child id", B(FIND_HOUSEHOLD), m_fh_child_bad,
+     "child_id_number"},
     {"list bad id", B(LIST_POLICIES), m_lp_bad, "child_id_number"},
     /* open policy year */
     {"year 0", B(OPEN_POLICY_YEAR), m_oy_year_bad, "terms.year"},

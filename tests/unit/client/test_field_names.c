@@ -58,6 +58,10 @@ static void test_english_then_chinese(void **state)
         "guardians[1].id_number disagrees with the ID number, which says F",
         out, sizeof(out)));
     assert_string_equal(out, "监护人身份证号与身份证号不符，身份证号显示为 F");
+    /* An operation the daemon names is said in words. */
+    assert_true(server_text_translate("role may not register_insurer", out,
+                                      sizeof(out)));
+    assert_string_equal(out, "您的角色无权进行此操作（登记承保公司）");
     assert_string_equal(field_name_label("guardians[0].id_number"),
                         "监护人身份证号");
     assert_string_equal(field_name_label("child_id_number"), "子女身份证号");
@@ -87,6 +91,12 @@ static void test_english_then_chinese(void **state)
     assert_string_equal(out, "已经登记过 [ALREADY_EXISTS]：该子女 2027 年度已参保"
                              "（字段：child_id_number）");
     error_text_use_field_paths(false);
+    /* The desk names the form field by its label only. */
+    error_text_use_form_labels(true);
+    error_text_describe(&e, out, sizeof(out));
+    assert_string_equal(out, "已经登记过 [ALREADY_EXISTS]：该子女 2027 年度已参保"
+                             "（填写项：子女身份证号）");
+    error_text_use_form_labels(false);
 }
 
 static void test_match(void **state)
@@ -100,6 +110,16 @@ static void test_match(void **state)
     assert_int_equal(n, 2);
     assert_string_equal(v[0], "360821");
     assert_string_equal(v[1], "2027");
+    /* Five values, as the township-share refusal has. */
+    assert_true(server_text_match(
+        "township share in county %s would be negative: premium %s - city "
+        "subsidy %s - county share %s = %s yuan",
+        "township share in county 360821 would be negative: premium 30.00 - "
+        "city subsidy 2.00 - county share 30.00 = -2.00 yuan",
+        v, &n));
+    assert_int_equal(n, 5);
+    assert_string_equal(v[0], "360821");
+    assert_string_equal(v[4], "-2.00");
     assert_false(server_text_match("child not found", "child not found!", v, &n));
     assert_false(server_text_match("household %s not found", "household  not found",
                                    v, &n));
