@@ -475,7 +475,8 @@ static void add_history(output_doc_t *doc, output_record_t *r,
         output_add_text(doc, er, "username", _("By"), e->username);
         output_add_text(doc, er, "action", _("Step"), e->action);
         output_add_text_or_null(doc, er, "from_status", NULL, e->from_status);
-        output_add_text(doc, er, "to_status", _("Status"),
+        output_add_text(doc, er, "to_status", NULL, e->to_status);
+        output_add_text(doc, er, "to_status_text", _("Status"),
                         grievance_status_text(e->to_status));
         output_add_text(doc, er, "on_date", _("Date"), e->on_date);
         output_add_text_or_null(doc, er, "note", _("Note"), e->note);
