@@ -283,6 +283,9 @@ it_assert_eq "5|2|1|4|2" "$(it_psql -c "
     FROM aixin.grievances")" "the city row matches the grievances themselves"
 
 # --- the deadline is the year's setting -------------------------------------------
+LC_ALL=zh_CN.UTF-8 LANGUAGE= as admin 0 "$AIXIN_CLI" year settings --year "$YEAR"
+it_assert_contains "$(it_last_stdout)" "信访件自收到之日起的答复期限" \
+  "the setting is described in Chinese"
 as admin 0 "$AIXIN_CLI" year set --year "$YEAR" grievance_answer_days 10
 g zhiyang 0 file --channel phone --township 360821207 --summary 十天期限 --received-on "$D30"
 it_assert_eq "$(plus "$D30" 10)" "$(field due_on)" \
