@@ -407,6 +407,10 @@ bool request_body_is_mutating(Aixin__V1__Request__BodyCase body)
     case AIXIN__V1__REQUEST__BODY_CHANGE_PASSWORD:
     case AIXIN__V1__REQUEST__BODY_RESET_PASSWORD:
     case AIXIN__V1__REQUEST__BODY_SET_YEAR_SETTING:
+    case AIXIN__V1__REQUEST__BODY_FILE_GRIEVANCE:
+    case AIXIN__V1__REQUEST__BODY_ASSIGN_GRIEVANCE:
+    case AIXIN__V1__REQUEST__BODY_ANSWER_GRIEVANCE:
+    case AIXIN__V1__REQUEST__BODY_CLOSE_GRIEVANCE:
         return true;
     default:
         return false;
@@ -493,6 +497,14 @@ const char *request_body_name(Aixin__V1__Request__BodyCase body)
     case AIXIN__V1__REQUEST__BODY_LIST_YEAR_SETTINGS:
         return "list_year_settings";
     case AIXIN__V1__REQUEST__BODY_EXPORT_RECORDS: return "export_records";
+    case AIXIN__V1__REQUEST__BODY_FILE_GRIEVANCE: return "file_grievance";
+    case AIXIN__V1__REQUEST__BODY_ASSIGN_GRIEVANCE: return "assign_grievance";
+    case AIXIN__V1__REQUEST__BODY_ANSWER_GRIEVANCE: return "answer_grievance";
+    case AIXIN__V1__REQUEST__BODY_CLOSE_GRIEVANCE: return "close_grievance";
+    case AIXIN__V1__REQUEST__BODY_LIST_GRIEVANCES: return "list_grievances";
+    case AIXIN__V1__REQUEST__BODY_GET_GRIEVANCE: return "get_grievance";
+    case AIXIN__V1__REQUEST__BODY_GRIEVANCE_HISTORY: return "grievance_history";
+    case AIXIN__V1__REQUEST__BODY_LIST_ALERTS: return "list_alerts";
 
     default: return "unknown";
     }
@@ -599,7 +611,8 @@ bool request_check(const Aixin__V1__Request *req, request_problem_t *p)
     case AIXIN__V1__REQUEST__BODY_GET_REPORT: {
         const Aixin__V1__GetReport *m = req->get_report;
         if (m->kind < AIXIN__V1__REPORT_KIND__REPORT_KIND_ENROLLMENT ||
-            m->kind > AIXIN__V1__REPORT_KIND__REPORT_KIND_ASSESSMENT)
+            (m->kind > AIXIN__V1__REPORT_KIND__REPORT_KIND_ASSESSMENT &&
+             m->kind != AIXIN__V1__REPORT_KIND__REPORT_KIND_GRIEVANCES))
             return rc_fail(p, CODE_INVALID, "kind", "unknown report kind");
         if (!rc_check_policy_year(p, "year_from", m->year_from) ||
             !rc_check_policy_year(p, "year_to", m->year_to))
@@ -659,6 +672,15 @@ bool request_check(const Aixin__V1__Request *req, request_problem_t *p)
                check_setting_name(p, "name", req->set_year_setting->name);
     case AIXIN__V1__REQUEST__BODY_LIST_YEAR_SETTINGS:
         return rc_check_policy_year(p, "year", req->list_year_settings->year);
+    case AIXIN__V1__REQUEST__BODY_FILE_GRIEVANCE:
+    case AIXIN__V1__REQUEST__BODY_ASSIGN_GRIEVANCE:
+    case AIXIN__V1__REQUEST__BODY_ANSWER_GRIEVANCE:
+    case AIXIN__V1__REQUEST__BODY_CLOSE_GRIEVANCE:
+    case AIXIN__V1__REQUEST__BODY_LIST_GRIEVANCES:
+    case AIXIN__V1__REQUEST__BODY_GET_GRIEVANCE:
+    case AIXIN__V1__REQUEST__BODY_GRIEVANCE_HISTORY:
+    case AIXIN__V1__REQUEST__BODY_LIST_ALERTS:
+        return request_check_grievances(req, p);
     default:
         return rc_fail(p, CODE_INVALID, "body", "body %d is not a known request",
                     (int)req->body_case);

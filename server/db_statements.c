@@ -176,6 +176,31 @@ static const db_statement_t statements[DB_STMT_COUNT] = {
     [DB_STMT_LIST_YEAR_SETTINGS] =
         {"list_year_settings",
          "SELECT * FROM aixin.list_year_settings($1, $2)", 2},
+    [DB_STMT_FILE_GRIEVANCE] =
+        {"file_grievance",
+         "SELECT * FROM aixin.file_grievance($1, $2, $3, $4, $5, $6, $7, $8, $9)", 9},
+    [DB_STMT_ASSIGN_GRIEVANCE] =
+        {"assign_grievance",
+         "SELECT * FROM aixin.assign_grievance($1, $2, $3, $4, $5)", 5},
+    [DB_STMT_ANSWER_GRIEVANCE] =
+        {"answer_grievance",
+         "SELECT * FROM aixin.answer_grievance($1, $2, $3, $4, $5, $6)", 6},
+    [DB_STMT_CLOSE_GRIEVANCE] =
+        {"close_grievance",
+         "SELECT * FROM aixin.close_grievance($1, $2, $3, $4, $5, $6)", 6},
+    [DB_STMT_LIST_GRIEVANCES] =
+        {"list_grievances",
+         "SELECT * FROM aixin.list_grievances($1, $2, $3, $4, $5, $6)", 6},
+    [DB_STMT_GET_GRIEVANCE] =
+        {"get_grievance", "SELECT * FROM aixin.get_grievance($1, $2, $3)", 3},
+    [DB_STMT_GRIEVANCE_HISTORY] =
+        {"grievance_history",
+         "SELECT * FROM aixin.grievance_history($1, $2, $3)", 3},
+    [DB_STMT_LIST_ALERTS] =
+        {"list_alerts", "SELECT * FROM aixin.list_alerts($1, $2, $3)", 3},
+    [DB_STMT_REPORT_GRIEVANCES] =
+        {"report_grievances",
+         "SELECT * FROM aixin.report_grievances($1, $2, $3, $4)", 4},
 };
 
 const db_statement_t *db_statement_get(db_stmt_t id)

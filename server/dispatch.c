@@ -130,6 +130,23 @@ static const route_t routes[] = {
     /* Adjusters export their insurer's records (the database checks). */
     {AIXIN__V1__REQUEST__BODY_EXPORT_RECORDS, "export_records", false, true,
      CLAIM_READERS, handle_export_records},
+    {AIXIN__V1__REQUEST__BODY_FILE_GRIEVANCE, "file_grievance", false, true,
+     WRITERS, handle_file_grievance},
+    {AIXIN__V1__REQUEST__BODY_ASSIGN_GRIEVANCE, "assign_grievance", false,
+     true, WRITERS, handle_assign_grievance},
+    /* An adjuster answers the grievances assigned to it. */
+    {AIXIN__V1__REQUEST__BODY_ANSWER_GRIEVANCE, "answer_grievance", false,
+     true, WRITERS | ADJUSTERS, handle_answer_grievance},
+    {AIXIN__V1__REQUEST__BODY_CLOSE_GRIEVANCE, "close_grievance", false, true,
+     WRITERS, handle_close_grievance},
+    {AIXIN__V1__REQUEST__BODY_LIST_GRIEVANCES, "list_grievances", false, true,
+     CLAIM_READERS, handle_list_grievances},
+    {AIXIN__V1__REQUEST__BODY_GET_GRIEVANCE, "get_grievance", false, true,
+     CLAIM_READERS, handle_get_grievance},
+    {AIXIN__V1__REQUEST__BODY_GRIEVANCE_HISTORY, "grievance_history", false,
+     true, CLAIM_READERS, handle_grievance_history},
+    {AIXIN__V1__REQUEST__BODY_LIST_ALERTS, "list_alerts", false, true,
+     CLAIM_READERS, handle_list_alerts},
 };
 
 #define ROUTE_COUNT (sizeof(routes) / sizeof(routes[0]))

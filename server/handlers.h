@@ -41,6 +41,15 @@ void handle_verify_audit(request_t *req);
 /* handle_year_settings.c */
 void handle_set_year_setting(request_t *req);
 void handle_list_year_settings(request_t *req);
+/* handle_grievances.c */
+void handle_file_grievance(request_t *req);
+void handle_assign_grievance(request_t *req);
+void handle_answer_grievance(request_t *req);
+void handle_close_grievance(request_t *req);
+void handle_list_grievances(request_t *req);
+void handle_get_grievance(request_t *req);
+void handle_grievance_history(request_t *req);
+void handle_list_alerts(request_t *req);
 /* A request was refused (PERMISSION_DENIED): record it in the audit log,
  * in a transaction of its own (the refused one rolled back). */
 void audit_record_refusal(const request_t *req, const char *message);

@@ -72,6 +72,9 @@ extern const cli_command_t cmd_census_verbs[];
 extern const cli_command_t cmd_disbursement_verbs[];
 extern const cli_command_t cmd_import_verbs[];
 extern const cli_command_t cmd_claim_verbs[];
+/* cmd_grievance.c, cmd_alerts.c */
+extern const cli_command_t cmd_grievance_verbs[];
+cli_exit_t cmd_alerts(const cli_context_t *ctx, int argc, char **argv);
 extern const cli_command_t cmd_password_verbs[]; /* cmd_password.c */
 extern const cli_command_t cmd_audit_verbs[];    /* cmd_audit.c */
 

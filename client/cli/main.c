@@ -42,6 +42,10 @@ static const cli_command_t commands[] = {
      NULL},
     {"import", N_("enroll from a CSV file"), NULL, cmd_import_verbs},
     {"claim", N_("file, decide, pay and follow claims"), NULL, cmd_claim_verbs},
+    {"grievance", N_("record, assign, answer and close grievances (信访)"),
+     NULL, cmd_grievance_verbs},
+    {"alerts", N_("early warnings: what needs attention now"), cmd_alerts,
+     NULL},
     {"report", N_("the city's indicators: table, CSV, JSON or HTML charts"),
      cmd_report, NULL},
     {"export", N_("a year's policies or claims as CSV or FHIR, for partners"),
@@ -123,7 +127,8 @@ static bool main_command_spools(const char *name)
 {
     static const char *const online_only[] = {"login", "logout", "whoami",
                                               "spool", "sync", "import",
-                                              "claim", "desk"};
+                                              "claim", "desk", "grievance",
+                                              "alerts"};
     for (size_t i = 0; i < sizeof(online_only) / sizeof(online_only[0]); i++)
         if (strcmp(name, online_only[i]) == 0)
             return false;

@@ -36,6 +36,7 @@ static const struct {
     {AIXIN__V1__REPORT_KIND__REPORT_KIND_SERVICE, "service"},
     {AIXIN__V1__REPORT_KIND__REPORT_KIND_INSURERS, "insurers"},
     {AIXIN__V1__REPORT_KIND__REPORT_KIND_ASSESSMENT, "assessment"},
+    {AIXIN__V1__REPORT_KIND__REPORT_KIND_GRIEVANCES, "grievances"},
 };
 
 #define KIND_COUNT (sizeof(kind_names) / sizeof(kind_names[0]))
@@ -293,6 +294,11 @@ static const char *const column_titles[] = {
     N_("Share of policies"),
     N_("Meets target"),
     N_("Points"),
+    N_("Filed"),
+    N_("Answered"),
+    N_("Answered on time"),
+    N_("Open"),
+    N_("Open overdue"),
 };
 
 void report_column_title(const char *key, bool upper,

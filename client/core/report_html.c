@@ -120,6 +120,11 @@ static const kind_text_t kind_texts[] = {
      /* xgettext:no-c-format */
      N_("A county whose enrollment rate reaches 90% earns +10 points in "
         "the annual target assessment.")},
+    {AIXIN__V1__REPORT_KIND__REPORT_KIND_GRIEVANCES, N_("Grievances"),
+     "信访",
+     N_("A grievance counts in the year it was received, in its township. "
+        "On time: answered by the deadline the year sets (15 days by "
+        "default). Open overdue: not answered and past the deadline today.")},
 };
 
 static const kind_text_t *kind_text(Aixin__V1__ReportKind kind)

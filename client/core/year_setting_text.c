@@ -19,6 +19,24 @@ typedef struct setting_text {
  * aixin.year_setting_kinds). A kind missing here is shown with the
  * server's English description. */
 static const setting_text_t known[] = {
+    {"grievance_answer_days",
+     N_("Days from the date a grievance is received to its answer deadline")},
+    {"alert_payout_ratio_high",
+     N_("Early warning when a county's payout ratio is above this")},
+    {"alert_payout_ratio_low",
+     N_("Early warning when a county's payout ratio is below this")},
+    {"alert_enrollment_rate",
+     N_("Early warning when a county's enrollment rate is below this near "
+        "the end of the enrollment period")},
+    {"enrollment_period_days",
+     N_("The enrollment period ends this many days after the reference "
+        "date")},
+    {"alert_enrollment_window_days",
+     N_("Warn about low enrollment this many days before the enrollment "
+        "period ends")},
+    {"funding_due_days",
+     N_("Each level's premium share is due this many days after the "
+        "reference date")},
     {NULL, NULL},
 };
 

@@ -4,6 +4,7 @@
 #include <event2/http.h>
 #include <string.h>
 
+#include "desk_alerts.h"
 #include "i18n.h"
 
 static void page_login_form(desk_t *d, struct evhttp_request *req,
@@ -32,7 +33,9 @@ static void page_home(desk_t *d, struct evhttp_request *req)
         page_login_form(d, req, "", &notices, HTTP_OK);
         return;
     }
-    desk_page_send(d, req, HTTP_OK, _("Start"), "home.html", NULL, &notices);
+    desk_vars_t *v = desk_vars_new();
+    desk_alerts_section(d, v, &notices); /* empty when it cannot be had */
+    desk_page_send(d, req, HTTP_OK, _("Start"), "home.html", v, &notices);
 }
 
 static void page_login_get(desk_t *d, struct evhttp_request *req)

@@ -569,6 +569,11 @@ def adjuster(driver):
 def admin(driver):
     login(driver, "admin", ENV["ADMIN_PASSWORD"])
     expect_text(driver, "市管理员", "who: the city administrator")
+    if not driver.find_elements(By.CSS_SELECTOR,
+                                '#alerts tr.alert[data-kind="grievances_overdue"]'):
+        fail("the start page does not show the overdue grievance")
+    expect_text(driver, "逾期未答复", "the start page's early warning, in Chinese")
+    page_checked(driver, "start-alerts")
     for kind in ("enrollment", "funding", "claims", "service", "insurers", "assessment"):
         driver.find_element(By.LINK_TEXT, "报表").click()
         wait(driver, 20, lambda d: d.find_elements(By.ID, "report-form"))

@@ -232,7 +232,9 @@ it_assert_eq "paid|t|600000" "$(it_psql -c "SELECT state, delivered_home, paid_f
 stop_desk
 check_desk_log
 
-# --- the city administrator: every report ------------------------------------------------
+# --- the city administrator: the early warnings on the start page, every report -----------
+cli 0 "$AIXIN_CLI" grievance file --channel letter --township 360821207 --summary 宣传不到位 \
+  --received-on "$(TZ=Asia/Shanghai date -d '30 days ago' +%F)"
 export ADMIN_PASSWORD=$IT_ADMIN_PASSWORD
 start_desk
 "$PYTHON" "$AIXIN_SOURCE_DIR/tests/integration/desk_browser.py" admin \
