@@ -4,7 +4,9 @@
 -- (aixin.claim_date): not in the future in Asia/Shanghai, not before the
 -- claim was received, and a supervisor's review of an escalated claim not
 -- before its escalation. The history row (claim_transitions.effective_on)
--- carries it, so `aixin claim history` shows the day on the paper.
+-- carries it, so `aixin claim history` shows the day on the paper. The
+-- date comes last and defaults to NULL, so a call with the five arguments
+-- of before still works.
 -- Applied by `aixind --migrate` inside one transaction; no BEGIN/COMMIT here.
 
 DROP FUNCTION aixin.review_claim(bigint, bigint, bytea, bigint, text);
@@ -24,7 +26,7 @@ COMMENT ON FUNCTION aixin.claim_dated_args(bigint, text, date) IS
   'Idempotency fingerprint of a review or doubt (undated: as before migration 0021)';
 
 CREATE FUNCTION aixin.review_claim(p_actor bigint, p_request_id bigint, p_key bytea,
-                                   p_claim_id bigint, p_note text, p_decided_on date)
+                                   p_claim_id bigint, p_note text, p_decided_on date DEFAULT NULL)
 RETURNS SETOF aixin.claim_row
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -73,7 +75,7 @@ COMMENT ON FUNCTION aixin.review_claim(bigint, bigint, bytea, bigint, text, date
   'An adjuster of the insurer takes up a filed claim; a supervisor sends an escalated one back to review; dated as on paper';
 
 CREATE FUNCTION aixin.flag_claim_doubt(p_actor bigint, p_request_id bigint, p_key bytea,
-                                       p_claim_id bigint, p_note text, p_decided_on date)
+                                       p_claim_id bigint, p_note text, p_decided_on date DEFAULT NULL)
 RETURNS SETOF aixin.claim_row
 LANGUAGE plpgsql AS $$
 DECLARE
