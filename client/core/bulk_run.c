@@ -227,14 +227,8 @@ static send_outcome_t row_send(run_t *run, size_t i, bulk_catch_t *caught,
     }
 }
 
-/* The translated reason and the column of a caught refusal. */
-static void caught_reason(const run_t *run, const bulk_catch_t *c,
-                          const char **column)
-{
-    *column = bulk_file_column_of(run->kind->spec, c->field);
-}
-
-/* Send every row in file order; false when the run stopped early. */
+/* Send every row in file order; not CLI_EXIT_OK when the run stopped
+ * early (reported). */
 static cli_exit_t run_rows(run_t *run)
 {
     const bulk_file_t *f = run->file;
@@ -268,16 +262,19 @@ static cli_exit_t run_rows(run_t *run)
             break;
         }
         case SEND_REFUSED:
-            caught_reason(run, &caught, &column);
+            column = bulk_file_column_of(run->kind->spec, caught.field);
             if (!row_refuse(row,
                             sent ? BULK_REFUSED_SERVER : BULK_REFUSED_HERE,
                             caught.caught ? caught.text : _("refused"),
                             column))
                 return cli_error(CLI_EXIT_UNAVAILABLE, _("out of memory"));
-            if (!run->o->quiet_rows)
-                printf(_("line %u: refused: %s%s%s%s\n"), line, row->reason,
-                       column[0] != '\0' ? _(" (column ") : "", column,
-                       column[0] != '\0' ? ")" : "");
+            if (run->o->quiet_rows)
+                break;
+            if (column[0] != '\0')
+                printf(_("line %u: refused: %s (column %s)\n"), line,
+                       row->reason, column);
+            else
+                printf(_("line %u: refused: %s\n"), line, row->reason);
             break;
         case SEND_GAVE_UP:
             row->status = BULK_UNKNOWN;

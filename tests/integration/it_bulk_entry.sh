@@ -97,9 +97,10 @@ it_assert_eq "1" "$(sql "SELECT count(*) FROM aixin.census_submissions")" \
 it_assert_eq "360821207/118/1" "$(sql "SELECT township_code || '/' || eligible_households || '/' || revision
     FROM aixin.census_submissions")" "census: the figure of the file"
 
-as zhiyang 1 "$AIXIN_CLI" census import "$census"
+LC_ALL=zh_CN.UTF-8 LANGUAGE= as zhiyang 1 "$AIXIN_CLI" census import "$census"
 it_assert_eq "1" "$(sql "SELECT count(*) FROM aixin.census_submissions")" \
   "census: run twice = once (no second revision)"
+it_assert_contains "$(it_last_stdout)" "第 2 行：已完成" "zh_CN: the rows' outcomes in Chinese"
 
 # The county clerk corrects its townships: a changed row is a new revision.
 county_census=$IT_TMP/county-census.csv
@@ -211,6 +212,9 @@ it_assert_eq "$D10" "$(sql "SELECT received_on FROM aixin.claims WHERE id = $cla
   "claim file --on is the received date"
 as cl_li 1 "$AIXIN_CLI" claim review --claim "$claim" --on "$TOMORROW"
 it_assert_contains "$(it_last_stderr)" "decided_on" "review --on in the future is refused"
+LC_ALL=zh_CN.UTF-8 LANGUAGE= as cl_li 1 "$AIXIN_CLI" claim review --claim "$claim" \
+  --on "$TOMORROW"
+it_assert_contains "$(it_last_stderr)" "晚于今天" "zh_CN: a paper date in the future, in Chinese"
 as cl_li 1 "$AIXIN_CLI" claim review --claim "$claim" --on "$(day '11 days ago')"
 it_assert_contains "$(it_last_stderr)" "before the claim was received" \
   "review --on before the claim was received is refused"
