@@ -211,6 +211,12 @@ static send_outcome_t row_send(run_t *run, size_t i, bulk_catch_t *caught,
         rc = rpc_client_call(run->client, &req, kind->expect, resp);
         if (rc == CLI_EXIT_OK)
             return SEND_DONE;
+        /* A session that ended (expired, the account disabled) refuses
+         * every row alike: stop rather than list the whole file. */
+        if (rc == CLI_EXIT_REJECTED &&
+            rpc_client_refusal(run->client) ==
+                AIXIN__V1__ERROR_CODE__ERROR_CODE_UNAUTHENTICATED)
+            return SEND_STOP;
         if (rc == CLI_EXIT_REJECTED)
             return SEND_REFUSED;
         /* Unreachable, or an answer that is not final: the same key
@@ -288,7 +294,10 @@ static cli_exit_t run_rows(run_t *run)
                 row->status = BULK_UNKNOWN;
             if (caught.caught)
                 fprintf(stderr, "%s: %s\n", CLI_PROGRAM_NAME, caught.text);
-            return CLI_EXIT_UNAVAILABLE;
+            return rpc_client_refusal(run->client) ==
+                           AIXIN__V1__ERROR_CODE__ERROR_CODE_UNAUTHENTICATED
+                       ? CLI_EXIT_REJECTED
+                       : CLI_EXIT_UNAVAILABLE;
         }
     }
     return result;
