@@ -144,8 +144,7 @@ static bool census_done(void *ctx, const bulk_file_t *f, size_t rec,
     return true;
 }
 
-static cli_exit_t census_import(const cli_context_t *ctx, int argc,
-                                char **argv)
+cli_exit_t cmd_census_import(const cli_context_t *ctx, int argc, char **argv)
 {
     bulk_kind_t kind = {
         .spec = &census_spec,
@@ -256,8 +255,8 @@ static bool disbursement_done(void *ctx, const bulk_file_t *f, size_t rec,
     return true;
 }
 
-static cli_exit_t disbursement_import(const cli_context_t *ctx, int argc,
-                                      char **argv)
+cli_exit_t cmd_disbursement_import(const cli_context_t *ctx, int argc,
+                                   char **argv)
 {
     bulk_kind_t kind = {
         .spec = &disbursement_spec,
@@ -270,15 +269,4 @@ static cli_exit_t disbursement_import(const cli_context_t *ctx, int argc,
     return cmd_bulk_import(ctx, DISBURSEMENT_IMPORT,
                            _(disbursement_import_help), &kind, NULL, argc,
                            argv);
-}
-
-cli_exit_t cmd_census_import(const cli_context_t *ctx, int argc, char **argv)
-{
-    return census_import(ctx, argc, argv);
-}
-
-cli_exit_t cmd_disbursement_import(const cli_context_t *ctx, int argc,
-                                   char **argv)
-{
-    return disbursement_import(ctx, argc, argv);
 }
