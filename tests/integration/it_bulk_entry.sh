@@ -145,6 +145,15 @@ it_assert_eq "$(day '5 days ago')" "$(sql "SELECT paid_on FROM aixin.disbursemen
   "disbursements: a 2027/3/5 date read as such"
 as jian_county 1 "$AIXIN_CLI" disbursement import "$disb"
 it_assert_eq "2" "$(sql "SELECT count(*) FROM aixin.disbursements")" "disbursements: run twice = once"
+# Scope: a township clerk records its own township's money only.
+printf 'level,division,policy_year,amount,paid_on,reference\ncounty,360821,%s,5.00,%s,ZY-1\ntownship,360821100,%s,5.00,%s,ZY-2\n' \
+  "$YEAR" "$D3" "$YEAR" "$D3" >"$IT_TMP/zhiyang-vouchers.csv"
+as zhiyang 1 "$AIXIN_CLI" disbursement import "$IT_TMP/zhiyang-vouchers.csv"
+it_assert_eq "2,3" "$(tail -n +2 "$IT_TMP/zhiyang-vouchers.errors.csv" | tr -d '"' | cut -d, -f1 | paste -sd,)" \
+  "disbursements: a township clerk's county and other-township rows are refused"
+it_assert_contains "$(cat "$IT_TMP/zhiyang-vouchers.errors.csv")" "PERMISSION_DENIED" \
+  "disbursements: refused as out of scope"
+it_assert_eq "2" "$(sql "SELECT count(*) FROM aixin.disbursements")" "disbursements: none recorded out of scope"
 printf 'level,division,policy_year,amount,paid_on,reference\ncounty,360821,%s,5.00,%s,XJ-009\n' \
   "$YEAR" "$D3" >"$IT_TMP/clean.csv"
 : >"$IT_TMP/clean.errors.csv"
