@@ -90,11 +90,14 @@ bool request_check_claims(const Aixin__V1__Request *req, request_problem_t *p)
     }
     case AIXIN__V1__REQUEST__BODY_REVIEW_CLAIM:
         return check_claim_id(p, req->review_claim->claim_id) &&
-               check_optional_text(p, "note", req->review_claim->note);
+               check_optional_text(p, "note", req->review_claim->note) &&
+               check_optional_date(p, "decided_on", req->review_claim->decided_on);
     case AIXIN__V1__REQUEST__BODY_FLAG_CLAIM_DOUBT:
         return check_claim_id(p, req->flag_claim_doubt->claim_id) &&
                rc_check_text(p, "note", req->flag_claim_doubt->note, 1,
-                             CLAIM_TEXT_MAX);
+                             CLAIM_TEXT_MAX) &&
+               check_optional_date(p, "decided_on",
+                                   req->flag_claim_doubt->decided_on);
     case AIXIN__V1__REQUEST__BODY_ESCALATE_CLAIM:
         return check_claim_id(p, req->escalate_claim->claim_id) &&
                check_optional_text(p, "note", req->escalate_claim->note) &&

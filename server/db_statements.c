@@ -92,9 +92,10 @@ static const db_statement_t statements[DB_STMT_COUNT] = {
     [DB_STMT_ADD_CLAIM_DOCUMENTS] =
         {"add_claim_documents", "SELECT * FROM aixin.add_claim_documents($1, $2, $3, $4, $5, $6, $7)", 7},
     [DB_STMT_REVIEW_CLAIM] =
-        {"review_claim", "SELECT * FROM aixin.review_claim($1, $2, $3, $4, $5)", 5},
+        {"review_claim", "SELECT * FROM aixin.review_claim($1, $2, $3, $4, $5, $6)", 6},
     [DB_STMT_FLAG_CLAIM_DOUBT] =
-        {"flag_claim_doubt", "SELECT * FROM aixin.flag_claim_doubt($1, $2, $3, $4, $5)", 5},
+        {"flag_claim_doubt", "SELECT * FROM aixin.flag_claim_doubt($1, $2, $3, $4, $5, $6)",
+         6},
     [DB_STMT_ESCALATE_CLAIM] =
         {"escalate_claim", "SELECT * FROM aixin.escalate_claim($1, $2, $3, $4, $5, $6)", 6},
     [DB_STMT_APPROVE_CLAIM] =

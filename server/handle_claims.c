@@ -174,6 +174,7 @@ void handle_review_claim(request_t *req)
     if (q == NULL)
         return;
     db_query_add_text_or_null(q, m->note);
+    db_query_add_text_or_null(q, m->decided_on);
     db_result_submit(req, q);
 }
 
@@ -184,6 +185,7 @@ void handle_flag_claim_doubt(request_t *req)
     if (q == NULL)
         return;
     db_query_add_text_or_null(q, m->note);
+    db_query_add_text_or_null(q, m->decided_on);
     db_result_submit(req, q);
 }
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli_connect.h"
+#include "cmd_bulk.h"
 #include "commands.h"
 #include "input_check.h"
 #include "names.h"
@@ -302,6 +303,8 @@ static cli_exit_t account_bind_certificate(const cli_context_t *ctx, int argc,
 
 const cli_command_t cmd_account_verbs[] = {
     {"create", N_("create an account (city admin)"), account_create, NULL},
+    {"import", N_("create many accounts from a CSV file (city admin)"),
+     cmd_account_import, NULL},
     {"bind-certificate", N_("bind a TLS client certificate to an account"),
      account_bind_certificate, NULL},
     {"unlock", "forget an account's failed logins (city admin)",

@@ -3,6 +3,7 @@
 #include <stdio.h>
 
 #include "cli_connect.h"
+#include "cmd_bulk.h"
 #include "commands.h"
 #include "input_check.h"
 #include "records.h"
@@ -228,5 +229,7 @@ const cli_command_t cmd_census_verbs[] = {
     {"submit", N_("submit or correct a township's eligible households"),
      census_submit, NULL},
     {"list", N_("list census entries of a year"), census_list, NULL},
+    {"import", N_("submit the census of many townships from a CSV file"),
+     cmd_census_import, NULL},
     {NULL, NULL, NULL, NULL},
 };

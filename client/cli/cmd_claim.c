@@ -297,10 +297,31 @@ static cli_exit_t claim_file_check(claim_file_args_t *a,
     return CLI_EXIT_OK;
 }
 
+/* After the help of file and documents. */
+static const char *const claim_received_on_help =
+    N_("\n"
+    "--on YYYY-MM-DD is the same as --received-on: every claim action takes\n"
+    "its paper date as --on.\n");
+
+/* --received-on and --on name the same paper date: a second, different
+ * one is a usage error. */
+static cli_exit_t claim_date_once(const char *command, const char *option,
+                                  const char *value, const char **date)
+{
+    if (*date != NULL && strcmp(*date, value) != 0)
+        return cli_usage_error(command,
+                               _("%s %s disagrees with the paper date %s "
+                                 "given before: give it once"),
+                               option, value, *date);
+    *date = value;
+    return CLI_EXIT_OK;
+}
+
 static cli_exit_t claim_file(const cli_context_t *ctx, int argc, char **argv)
 {
-    enum { OPT_DOCUMENTS_COMPLETE = 256 };
+    enum { OPT_DOCUMENTS_COMPLETE = 256, OPT_ON };
     static const struct option options[] = {
+        {"on", required_argument, NULL, OPT_ON},
         {"child", required_argument, NULL, 'c'},
         {"year", required_argument, NULL, 'y'},
         {"event", required_argument, NULL, 'e'},
@@ -347,10 +368,15 @@ static cli_exit_t claim_file(const cli_context_t *ctx, int argc, char **argv)
             a.description = optarg;
             break;
         case 'r':
-            a.received_on = optarg;
+            rc = claim_date_once(CLAIM_FILE, "--received-on", optarg,
+                                 &a.received_on);
+            break;
+        case OPT_ON:
+            rc = claim_date_once(CLAIM_FILE, "--on", optarg, &a.received_on);
             break;
         case 'h':
             fputs(_(claim_file_help), stdout);
+            fputs(_(claim_received_on_help), stdout);
             return CLI_EXIT_OK;
         default:
             return cli_report_bad_option(CLAIM_FILE, argv, c);
@@ -372,8 +398,9 @@ static cli_exit_t claim_file(const cli_context_t *ctx, int argc, char **argv)
 static cli_exit_t claim_documents(const cli_context_t *ctx, int argc,
                                   char **argv)
 {
-    enum { OPT_COMPLETE = 256 };
+    enum { OPT_COMPLETE = 256, OPT_ON };
     static const struct option options[] = {
+        {"on", required_argument, NULL, OPT_ON},
         {"claim", required_argument, NULL, 'c'},
         {"document", required_argument, NULL, 'd'},
         {"complete", no_argument, NULL, OPT_COMPLETE},
@@ -402,10 +429,16 @@ static cli_exit_t claim_documents(const cli_context_t *ctx, int argc,
             complete = true;
             break;
         case 'r':
-            received_on = optarg;
+            rc = claim_date_once(CLAIM_DOCUMENTS, "--received-on", optarg,
+                                 &received_on);
+            break;
+        case OPT_ON:
+            rc = claim_date_once(CLAIM_DOCUMENTS, "--on", optarg,
+                                 &received_on);
             break;
         case 'h':
             fputs(_(claim_documents_help), stdout);
+            fputs(_(claim_received_on_help), stdout);
             return CLI_EXIT_OK;
         default:
             return cli_report_bad_option(CLAIM_DOCUMENTS, argv, c);

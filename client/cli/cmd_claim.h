@@ -8,7 +8,8 @@
  * and the functions they share. Every verb that changes a claim prints the
  * claim as it is afterwards (records_add_claim()).
  *
- * Paper dates (--received-on, --decided-on, --paid-on, --visited-on) are
+ * Paper dates (--received-on, --decided-on, --paid-on, --visited-on, and
+ * --on, the same date under one name for every action verb) are
  * checked here to be real dates; whether they lie in the future or before
  * the claim was received is judged by the server in Beijing time. Left
  * out, they are sent empty and the server takes its today.
@@ -93,12 +94,13 @@ typedef struct claim_action_args {
     const char *paid_on;
     const char *visited_on;
     const char *reference;
+    const char *on;         /* --on: folded into the verb's own date */
     bool delivered_home;
 } claim_action_args_t;
 
 /*
  * Parse the options of action verb `command` ("claim approve"): --claim,
- * --help and those in `allowed` (claim_option_t bits); any other is a
+ * --help, --on and those in `allowed` (claim_option_t bits); any other is a
  * usage error. After --help (printed from `help`) *help_shown is true
  * and the result CLI_EXIT_OK. Checks nothing but the option syntax.
  */

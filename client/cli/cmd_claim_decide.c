@@ -17,24 +17,30 @@
 #define CLAIM_REJECT "claim reject"
 
 static const char *const claim_review_help =
-    N_("Usage: aixin claim review --claim N [--note TEXT]\n"
+    N_("Usage: aixin claim review --claim N [--note TEXT] [--on YYYY-MM-DD]\n"
     "\n"
     "Take a filed claim under review (an adjuster of the claim's insurer):\n"
     "filed -> under_review. A supervisor of the insurer also sends an\n"
     "escalated claim back to review (escalated -> under_review); its\n"
-    "15-day clock keeps running. Prints the claim (see `aixin claim file\n"
-    "--help`).\n"
+    "15-day clock keeps running. The history row is dated as on paper\n"
+    "(--on). Prints the claim (see `aixin claim file --help`).\n"
     "\n"
     "Options:\n"
-    "  -c, --claim N     the claim's id\n"
-    "  -n, --note TEXT   up to 500 characters, kept in the history\n"
-    "  -h, --help        show this help\n"
+    "  -c, --claim N          the claim's id\n"
+    "  -n, --note TEXT        up to 500 characters, kept in the history\n"
+    "      --on YYYY-MM-DD    the date on the paper record (also\n"
+    "                         --decided-on); default today, not in the\n"
+    "                         future nor before the claim was received (or,\n"
+    "                         for an escalated claim, escalated), Beijing\n"
+    "                         time\n"
+    "  -h, --help             show this help\n"
     "\n"
     "Example:\n"
-    "  aixin claim review --claim 42 --note 'invoice checked'\n");
+    "  aixin claim review --claim 42 --note 'invoice checked' --on "
+    "2027-04-02\n");
 
 static const char *const claim_doubt_help =
-    N_("Usage: aixin claim doubt --claim N --note TEXT\n"
+    N_("Usage: aixin claim doubt --claim N --note TEXT [--on YYYY-MM-DD]\n"
     "\n"
     "Flag a doubt about a claim not yet decided (filed, under review or\n"
     "escalated; an adjuster of the claim's insurer), saying why. The state\n"
@@ -43,9 +49,12 @@ static const char *const claim_doubt_help =
     "7-day rule from the same clock start. Prints the claim.\n"
     "\n"
     "Options:\n"
-    "  -c, --claim N     the claim's id\n"
-    "  -n, --note TEXT   the doubt, 1-500 characters\n"
-    "  -h, --help        show this help\n"
+    "  -c, --claim N          the claim's id\n"
+    "  -n, --note TEXT        the doubt, 1-500 characters\n"
+    "      --on YYYY-MM-DD    the date on the paper record (also\n"
+    "                         --decided-on); default today, not in the\n"
+    "                         future nor before the claim was received\n"
+    "  -h, --help             show this help\n"
     "\n"
     "Example:\n"
     "  aixin claim doubt --claim 42 --note 'invoice date after discharge'\n");
@@ -123,6 +132,13 @@ static const char *const claim_reject_help =
     "  aixin claim reject --claim 42 --reason 'incident before the policy "
     "year'\n");
 
+/* After the help of the verbs whose text predates --on. */
+static const char *const claim_on_help =
+    N_("\n"
+    "Every claim action also takes --on YYYY-MM-DD: its date on the paper\n"
+    "record, the same as the action's own date option above; the history\n"
+    "(`aixin claim history`) shows it.\n");
+
 /* Every option an action verb may take; claim_action_parse() picks the
  * allowed ones. */
 typedef struct claim_option_spec {
@@ -130,7 +146,7 @@ typedef struct claim_option_spec {
     struct option option;   /* .val: the short letter, or >= 256 */
 } claim_option_spec_t;
 
-enum { OPT_DELIVERED_HOME = 256, OPT_REFERENCE };
+enum { OPT_DELIVERED_HOME = 256, OPT_REFERENCE, OPT_ON };
 
 static const claim_option_spec_t claim_option_specs[CLAIM_OPT_COUNT] = {
     {CLAIM_OPT_NOTE, {"note", required_argument, NULL, 'n'}},
@@ -160,23 +176,58 @@ static void claim_action_store(claim_action_args_t *a, int val,
     case 'p': a->paid_on = arg; break;
     case 'v': a->visited_on = arg; break;
     case OPT_REFERENCE: a->reference = arg; break;
+    case OPT_ON: a->on = arg; break;
     case OPT_DELIVERED_HOME: a->delivered_home = true; break;
     default: break;
     }
+}
+
+/*
+ * --on DATE is every action's paper date under one name: it fills the
+ * verb's own date option (--decided-on, --paid-on or --visited-on), which
+ * stays accepted. Both given with different dates is a usage error.
+ */
+static cli_exit_t claim_action_fold_on(const char *command, unsigned allowed,
+                                       claim_action_args_t *a)
+{
+    if (a->on == NULL)
+        return CLI_EXIT_OK;
+    const char **own = NULL;
+    const char *own_name = NULL;
+    if (allowed & CLAIM_OPT_DECIDED_ON) {
+        own = &a->decided_on;
+        own_name = "--decided-on";
+    } else if (allowed & CLAIM_OPT_PAID_ON) {
+        own = &a->paid_on;
+        own_name = "--paid-on";
+    } else if (allowed & CLAIM_OPT_VISITED_ON) {
+        own = &a->visited_on;
+        own_name = "--visited-on";
+    }
+    if (own == NULL)
+        return cli_usage_error(command, _("--on: this action takes no date"));
+    if (*own != NULL && strcmp(*own, a->on) != 0)
+        return cli_usage_error(command,
+                               _("--on %s and %s %s disagree: give the "
+                                 "paper date once"),
+                               a->on, own_name, *own);
+    *own = a->on;
+    return CLI_EXIT_OK;
 }
 
 cli_exit_t claim_action_parse(const char *command, const char *help,
                               unsigned allowed, int argc, char **argv,
                               claim_action_args_t *a, bool *help_shown)
 {
-    /* --claim, --help, the allowed ones and the terminator. */
-    struct option options[CLAIM_OPT_COUNT + 3];
+    /* --claim, --help, --on, the allowed ones and the terminator. */
+    struct option options[CLAIM_OPT_COUNT + 4];
     /* ':' first, "c:h", then a letter and ':' per allowed option. */
     char optstring[4 + 2 * CLAIM_OPT_COUNT + 1] = ":c:h";
     size_t n = 0;
     size_t len = strlen(optstring);
     options[n++] = (struct option){"claim", required_argument, NULL, 'c'};
     options[n++] = (struct option){"help", no_argument, NULL, 'h'};
+    options[n++] = (struct option){"on", required_argument, NULL, OPT_ON};
     for (size_t i = 0; i < CLAIM_OPT_COUNT; i++) {
         const claim_option_spec_t *spec = &claim_option_specs[i];
         if ((allowed & spec->bit) == 0)
@@ -198,6 +249,8 @@ cli_exit_t claim_action_parse(const char *command, const char *help,
     while ((c = getopt_long(argc, argv, optstring, options, NULL)) != -1) {
         if (c == 'h') {
             fputs(help, stdout);
+            if (strstr(help, "--on ") == NULL)
+                fputs(_(claim_on_help), stdout);
             *help_shown = true;
             return CLI_EXIT_OK;
         }
@@ -205,6 +258,9 @@ cli_exit_t claim_action_parse(const char *command, const char *help,
             return cli_report_bad_option(command, argv, c);
         claim_action_store(a, c, optarg);
     }
+    cli_exit_t rc = claim_action_fold_on(command, allowed, a);
+    if (rc != CLI_EXIT_OK)
+        return rc;
     return cli_check_no_operands(command, argc, argv);
 }
 
@@ -213,17 +269,20 @@ cli_exit_t cmd_claim_review(const cli_context_t *ctx, int argc, char **argv)
     claim_action_args_t a;
     bool help_shown;
     cli_exit_t rc = claim_action_parse(CLAIM_REVIEW, _(claim_review_help),
-                                       CLAIM_OPT_NOTE, argc, argv, &a,
-                                       &help_shown);
+                                       CLAIM_OPT_NOTE | CLAIM_OPT_DECIDED_ON,
+                                       argc, argv, &a, &help_shown);
     if (rc != CLI_EXIT_OK || help_shown)
         return rc;
     Aixin__V1__ReviewClaim body = AIXIN__V1__REVIEW_CLAIM__INIT;
     rc = claim_check_id(CLAIM_REVIEW, a.claim, &body.claim_id);
     if (rc == CLI_EXIT_OK)
         rc = claim_check_text(a.note, "note", _("the note"), 0);
+    if (rc == CLI_EXIT_OK)
+        rc = claim_check_date(a.decided_on, "decided_on");
     if (rc != CLI_EXIT_OK)
         return rc;
     body.note = claim_text_or_empty(a.note);
+    body.decided_on = claim_text_or_empty(a.decided_on);
     Aixin__V1__Request req = AIXIN__V1__REQUEST__INIT;
     req.body_case = AIXIN__V1__REQUEST__BODY_REVIEW_CLAIM;
     req.review_claim = &body;
@@ -235,8 +294,8 @@ cli_exit_t cmd_claim_doubt(const cli_context_t *ctx, int argc, char **argv)
     claim_action_args_t a;
     bool help_shown;
     cli_exit_t rc = claim_action_parse(CLAIM_DOUBT, _(claim_doubt_help),
-                                       CLAIM_OPT_NOTE, argc, argv, &a,
-                                       &help_shown);
+                                       CLAIM_OPT_NOTE | CLAIM_OPT_DECIDED_ON,
+                                       argc, argv, &a, &help_shown);
     if (rc != CLI_EXIT_OK || help_shown)
         return rc;
     if (a.claim != NULL && a.note == NULL)
@@ -245,9 +304,12 @@ cli_exit_t cmd_claim_doubt(const cli_context_t *ctx, int argc, char **argv)
     rc = claim_check_id(CLAIM_DOUBT, a.claim, &body.claim_id);
     if (rc == CLI_EXIT_OK)
         rc = claim_check_text(a.note, "note", _("the note"), 1);
+    if (rc == CLI_EXIT_OK)
+        rc = claim_check_date(a.decided_on, "decided_on");
     if (rc != CLI_EXIT_OK)
         return rc;
     body.note = (char *)a.note;
+    body.decided_on = claim_text_or_empty(a.decided_on);
     Aixin__V1__Request req = AIXIN__V1__REQUEST__INIT;
     req.body_case = AIXIN__V1__REQUEST__BODY_FLAG_CLAIM_DOUBT;
     req.flag_claim_doubt = &body;

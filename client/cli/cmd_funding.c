@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "cli_connect.h"
+#include "cmd_bulk.h"
 #include "commands.h"
 #include "input_check.h"
 #include "money.h"
@@ -282,5 +283,7 @@ cli_exit_t cmd_funding_ledger(const cli_context_t *ctx, int argc, char **argv)
 const cli_command_t cmd_disbursement_verbs[] = {
     {"record", N_("record money paid in by a level of government"),
      disbursement_record, NULL},
+    {"import", N_("record many disbursements from a CSV file"),
+     cmd_disbursement_import, NULL},
     {NULL, NULL, NULL, NULL},
 };

@@ -12,6 +12,7 @@
  *   cmd_funding.c    disbursement record, ledger
  *   cmd_spool.c      spool, sync (the offline spool)
  *   cmd_import.c     import enrollments (CSV files)
+ *   cmd_bulk*.c      census, disbursement and account import (cmd_bulk.h)
  *   cmd_claim*.c     claim file, documents, review, ..., due, history
  *                    (cmd_claim.h)
  *   cmd_report.c     report (report_*.c draw the tables and charts)

@@ -467,7 +467,8 @@ static cli_exit_t file_read_utf8(const char *path, import_file_t *out,
     return CLI_EXIT_OK;
 }
 
-cli_exit_t import_csv_read(const char *path, import_file_t *out)
+/* Read, convert and parse the file into out's header and records. */
+static cli_exit_t csv_read_all(const char *path, import_file_t *out)
 {
     memset(out, 0, sizeof(*out));
     char *text = NULL;
@@ -494,6 +495,12 @@ cli_exit_t import_csv_read(const char *path, import_file_t *out)
     if (rc == CLI_EXIT_OK && !r.have_header)
         rc = cli_error(CLI_EXIT_REJECTED, _("%s is empty: no header row"),
                        path);
+    return rc;
+}
+
+cli_exit_t import_csv_read(const char *path, import_file_t *out)
+{
+    cli_exit_t rc = csv_read_all(path, out);
     if (rc == CLI_EXIT_OK)
         rc = header_map(out, path);
     if (rc == CLI_EXIT_OK && !records_normalise(out))
@@ -501,6 +508,37 @@ cli_exit_t import_csv_read(const char *path, import_file_t *out)
     if (rc != CLI_EXIT_OK)
         import_csv_free(out);
     return rc;
+}
+
+cli_exit_t import_csv_read_records(const char *path, import_file_t *out)
+{
+    cli_exit_t rc = csv_read_all(path, out);
+    if (rc == CLI_EXIT_OK) {
+        size_t kept = 0;
+        for (size_t i = 0; i < out->n_records; i++) {
+            if (record_is_empty(&out->records[i]))
+                free(out->records[i].fields);
+            else
+                out->records[kept++] = out->records[i];
+        }
+        out->n_records = kept;
+        for (int c = 0; c < IMPORT_COL_COUNT; c++)
+            out->column_of[c] = -1;
+    } else {
+        import_csv_free(out);
+    }
+    return rc;
+}
+
+bool import_csv_set_field(import_record_t *rec, uint32_t index,
+                          const char *value)
+{
+    return index < rec->n_fields && record_set_field(rec, index, value);
+}
+
+void import_csv_trim(const char *s, const char **start, size_t *len)
+{
+    trimmed(s, start, len);
 }
 
 void import_csv_free(import_file_t *f)

@@ -93,6 +93,23 @@ import_csv_read(const char *path, import_file_t *out);
 
 void import_csv_free(import_file_t *f);
 
+/*
+ * The same reading (encoding, libcsv, line numbers, the empty rows Excel
+ * leaves dropped) for files of other columns (bulk_file.h): the header row
+ * and the records as they are, column_of all -1. Free with
+ * import_csv_free().
+ */
+__attribute__((warn_unused_result)) cli_exit_t
+import_csv_read_records(const char *path, import_file_t *out);
+
+/* Give field `index` of rec the text `value`; false (rec unchanged) when
+ * there is no such field or memory runs out. */
+bool import_csv_set_field(import_record_t *rec, uint32_t index,
+                          const char *value);
+
+/* s without the spaces (ASCII and U+3000) around it: *start, *len. */
+void import_csv_trim(const char *s, const char **start, size_t *len);
+
 /* Field `col` of rec, or "" when the record is shorter than the header. */
 const char *import_csv_field(const import_file_t *f,
                              const import_record_t *rec, import_column_t col);

@@ -62,6 +62,10 @@ static const char *const patterns[] = {
     N_("only a supervisor of the insurer answers an escalated claim"),
     N_("the amount paid must be the %s yuan approved"),
     N_("say what is in doubt"),
+    /* aixin.claim_date: a claim action's paper date (field, date, ...) */
+    N_("%s %s is in the future (today is %s)"),
+    N_("%s %s is before the claim was received (%s)"),
+    N_("%s %s is before the claim was escalated (%s)"),
     /* common/request_check*.c: %s is a field path, shown by its label */
     N_("%s must be a real date YYYY-MM-DD from 1900 to 2999"),
     N_("%s disagrees with the ID number, which says %s"),
