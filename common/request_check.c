@@ -378,6 +378,25 @@ static bool check_setting_name(request_problem_t *p, const char *field,
     return true;
 }
 
+/* A decision on a pending money request (pending.proto): a reason is
+ * required to decline, optional to confirm. */
+static bool check_confirm_pending(request_problem_t *p,
+                                  const Aixin__V1__ConfirmPending *m)
+{
+    if (m->pending_id <= 0)
+        return rc_fail(p, CODE_INVALID, "pending_id",
+                       "pending_id must be positive");
+    if (m->decision != AIXIN__V1__PENDING_DECISION__PENDING_DECISION_CONFIRM &&
+        m->decision != AIXIN__V1__PENDING_DECISION__PENDING_DECISION_DECLINE)
+        return rc_fail(p, CODE_INVALID, "decision",
+                       "decision must be confirm or decline");
+    const char *reason = rc_str(m->reason);
+    if (m->decision == AIXIN__V1__PENDING_DECISION__PENDING_DECISION_DECLINE ||
+        reason[0] != '\0')
+        return rc_check_text(p, "reason", reason, 1, 500);
+    return true;
+}
+
 bool request_body_is_mutating(Aixin__V1__Request__BodyCase body)
 {
     switch (body) {
@@ -407,6 +426,7 @@ bool request_body_is_mutating(Aixin__V1__Request__BodyCase body)
     case AIXIN__V1__REQUEST__BODY_CHANGE_PASSWORD:
     case AIXIN__V1__REQUEST__BODY_RESET_PASSWORD:
     case AIXIN__V1__REQUEST__BODY_SET_YEAR_SETTING:
+    case AIXIN__V1__REQUEST__BODY_CONFIRM_PENDING:
         return true;
     default:
         return false;
@@ -492,6 +512,8 @@ const char *request_body_name(Aixin__V1__Request__BodyCase body)
     case AIXIN__V1__REQUEST__BODY_SET_YEAR_SETTING: return "set_year_setting";
     case AIXIN__V1__REQUEST__BODY_LIST_YEAR_SETTINGS:
         return "list_year_settings";
+    case AIXIN__V1__REQUEST__BODY_CONFIRM_PENDING: return "confirm_pending";
+    case AIXIN__V1__REQUEST__BODY_LIST_PENDING: return "list_pending";
 
     default: return "unknown";
     }
@@ -637,6 +659,12 @@ bool request_check(const Aixin__V1__Request *req, request_problem_t *p)
                check_setting_name(p, "name", req->set_year_setting->name);
     case AIXIN__V1__REQUEST__BODY_LIST_YEAR_SETTINGS:
         return rc_check_policy_year(p, "year", req->list_year_settings->year);
+    case AIXIN__V1__REQUEST__BODY_CONFIRM_PENDING:
+        return check_confirm_pending(p, req->confirm_pending);
+    case AIXIN__V1__REQUEST__BODY_LIST_PENDING:
+        return req->list_pending->policy_year == 0 ||
+               rc_check_policy_year(p, "policy_year",
+                                    req->list_pending->policy_year);
     default:
         return rc_fail(p, CODE_INVALID, "body", "body %d is not a known request",
                     (int)req->body_case);

@@ -127,6 +127,10 @@ static const route_t routes[] = {
      true, CITY_ADMIN_ONLY, handle_set_year_setting},
     {AIXIN__V1__REQUEST__BODY_LIST_YEAR_SETTINGS, "list_year_settings", false,
      true, ANY_ROLE, handle_list_year_settings},
+    {AIXIN__V1__REQUEST__BODY_CONFIRM_PENDING, "confirm_pending", false, true,
+     CITY_ADMIN_ONLY | ADJUSTERS, handle_confirm_pending},
+    {AIXIN__V1__REQUEST__BODY_LIST_PENDING, "list_pending", false, true,
+     CITY_ADMIN_ONLY | ADJUSTERS | ROLE_BIT(AUDITOR), handle_list_pending},
 };
 
 #define ROUTE_COUNT (sizeof(routes) / sizeof(routes[0]))

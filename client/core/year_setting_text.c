@@ -19,6 +19,12 @@ typedef struct setting_text {
  * aixin.year_setting_kinds). A kind missing here is shown with the
  * server's English description. */
 static const setting_text_t known[] = {
+    {"four_eyes_approval_fen",
+     N_("an approval of a claim above this amount waits for a second "
+        "adjuster of the insurer to confirm it; 0: never")},
+    {"four_eyes_supplementary_fen",
+     N_("a supplementary payout above this amount waits for a second city "
+        "administrator to confirm it; 0: never")},
     {NULL, NULL},
 };
 
