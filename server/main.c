@@ -218,6 +218,15 @@ typedef struct server {
     struct retired *retired;      /* owned: what reloads replaced   */
 } server_t;
 
+/* The door's limits as a configuration sets them. */
+static door_limits_t door_limits_of(const server_config_t *cfg)
+{
+    door_limits_t limits = {cfg->max_connections, cfg->max_unauthenticated,
+                            cfg->max_connections_per_address,
+                            cfg->max_unauthenticated_per_address};
+    return limits;
+}
+
 /* A configuration or TLS context a reload replaced. Workers may still
  * hold a pointer they read a moment ago (and open TLS connections keep
  * their own reference), so nothing is freed before the daemon exits;
@@ -315,11 +324,19 @@ static void server_reload(server_t *s)
     log_level_t level = LOG_LEVEL_INFO;
     (void)log_level_parse(next->log_level, &level); /* validated */
     atomic_store(&s->shared.config, next);
+    /* The door and the hashing pool keep copies of their limits. */
+    door_limits_t limits = door_limits_of(next);
+    door_set_limits(s->shared.door, &limits);
+    pwhash_pool_set_per_key_max(s->shared.pwhash, next->pwhash_per_address);
     SSL_CTX *old_tls = tls ? atomic_exchange(&s->shared.tls, tls) : NULL;
     server_retire(s, cur, old_tls);
     log_min_level = level;
-    log_info("event=reloaded log_level=%s tls=%s restart_keys_kept=%d",
-             next->log_level, tls ? "renewed" : "off", kept);
+    log_info("event=reloaded log_level=%s tls=%s restart_keys_kept=%d "
+             "max_unauthenticated=%d max_unauthenticated_per_address=%d "
+             "max_connections_per_address=%d login_timeout_ms=%d",
+             next->log_level, tls ? "renewed" : "off", kept,
+             next->max_unauthenticated, next->max_unauthenticated_per_address,
+             next->max_connections_per_address, next->login_timeout_ms);
     service_notify_ready("serving");
 }
 
@@ -372,9 +389,7 @@ static int serve(const server_config_t *cfg, int argc, char **argv)
     }
     s.shared.pwhash = pwhash_pool_new(cfg->pwhash_threads, 256,
                                       cfg->pwhash_per_address);
-    door_limits_t limits = {cfg->max_connections, cfg->max_unauthenticated,
-                            cfg->max_connections_per_address,
-                            cfg->max_unauthenticated_per_address};
+    door_limits_t limits = door_limits_of(cfg);
     s.shared.door = door_new(&limits);
     if (s.shared.pwhash == NULL || s.shared.door == NULL) {
         pwhash_pool_free(s.shared.pwhash);
