@@ -101,6 +101,7 @@ static const config_key_t config_keys[] = {
     INT_KEY("pwhash_per_address", pwhash_per_address, "2", 1, 1000, LIVE),
     INT_KEY("session_recheck_ms", session_recheck_ms, "5000", 0, 3600000, LIVE),
     INT_KEY("login_failure_delay_ms", login_failure_delay_ms, "250", 0, 10000, LIVE),
+    INT_KEY("login_gate_recheck_ms", login_gate_recheck_ms, "5000", 0, 600000, LIVE),
     STR_KEY("serve_role", serve_role, "aixin_serve", RESTART),
     BOOL_KEY("allow_privileged_role", allow_privileged_role, "false", RESTART),
 };

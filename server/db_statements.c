@@ -141,10 +141,13 @@ static const db_statement_t statements[DB_STMT_COUNT] = {
     [DB_STMT_ENROLL] =
         {"enroll", "SELECT * FROM aixin.enroll($1, $2, $3, $4, $5)", 5},
     [DB_STMT_LOGIN_BEGIN] =
-        {"login_begin", "SELECT * FROM aixin.login_begin($1, $2)", 2},
+        {"login_begin", "SELECT * FROM aixin.login_check($1, $2)", 2},
     [DB_STMT_LOGIN_FAILED] =
         {"login_failed",
-         "SELECT * FROM aixin.login_failed($1, $2, $3, $4, $5, $6, $7)", 7},
+         "SELECT * FROM aixin.login_failure($1, $2, $3, $4, $5, $6, $7)", 7},
+    [DB_STMT_LOGIN_THROTTLED_SUMMARIES] =
+        {"login_throttled_summaries",
+         "SELECT aixin.login_throttled_summaries($1::jsonb)", 1},
     [DB_STMT_AUDIT_REFUSAL] =
         {"audit_refusal", "SELECT aixin.audit_refusal($1, $2, $3, $4, $5)", 5},
     [DB_STMT_ACCOUNT_UNLOCK] =

@@ -616,3 +616,106 @@ $$;
 
 COMMENT ON FUNCTION aixin.list_pending(bigint, int, boolean) IS
   'Money requests waiting for a second account (or all, decided ones too) that the account may see';
+
+-- ---------------------------------------------------------------------------
+-- Throttled logins that cost no database call. The daemon keeps, for each
+-- account name and each source address, how long the database said it
+-- must wait (login_check, login_failure below give the two apart) and
+-- refuses attempts inside that time itself; it writes what it refused as
+-- one audit row per name and address every few seconds
+-- (login_throttled_summaries). 0009's login_begin and login_failed are
+-- unchanged; these wrap them.
+-- ---------------------------------------------------------------------------
+
+-- How long a name and an address must each still wait (0: not at all),
+-- and whether that is a lock.
+CREATE FUNCTION aixin.login_throttle_waits(p_username text, p_address text)
+RETURNS TABLE (account_wait_ms bigint, account_locked boolean,
+               address_wait_ms bigint, address_locked boolean)
+LANGUAGE sql STABLE AS $$
+  SELECT coalesce(ceil(extract(epoch FROM greatest(a.next_attempt_at, a.locked_until) - now())
+                       * 1000), 0)::bigint,
+         coalesce(a.locked_until > now(), false),
+         coalesce(ceil(extract(epoch FROM greatest(b.next_attempt_at, b.locked_until) - now())
+                       * 1000), 0)::bigint,
+         coalesce(b.locked_until > now(), false)
+    FROM (SELECT 1) one
+    LEFT JOIN aixin.login_throttle a ON a.kind = 'account' AND a.key = aixin.login_name(p_username)
+    LEFT JOIN aixin.login_throttle b ON b.kind = 'address' AND b.key = p_address
+$$;
+
+-- login_begin, and the waits of the name and the address apart.
+CREATE FUNCTION aixin.login_check(p_username text, p_address text)
+RETURNS TABLE (o_account_id bigint, o_password_hash text, o_wait_ms bigint, o_locked boolean,
+               o_account_wait_ms bigint, o_account_locked boolean,
+               o_address_wait_ms bigint, o_address_locked boolean)
+LANGUAGE plpgsql AS $$
+DECLARE
+  b record;
+  w record;
+BEGIN
+  SELECT * INTO b FROM aixin.login_begin(p_username, p_address);
+  SELECT * INTO w FROM aixin.login_throttle_waits(p_username, p_address);
+  RETURN QUERY SELECT b.account_id, b.password_hash, b.wait_ms, b.locked,
+                      greatest(w.account_wait_ms, 0), w.account_locked,
+                      greatest(w.address_wait_ms, 0), w.address_locked;
+END;
+$$;
+
+COMMENT ON FUNCTION aixin.login_check(text, text) IS
+  'login_begin, with how long the name and the address must each wait';
+
+-- login_failed, and the waits it set.
+CREATE FUNCTION aixin.login_failure(p_username text, p_address text, p_free int, p_max_ms int,
+                                    p_lock_after int, p_lock_s int, p_address_factor int)
+RETURNS TABLE (o_failures int, o_locked boolean,
+               o_account_wait_ms bigint, o_account_locked boolean,
+               o_address_wait_ms bigint, o_address_locked boolean)
+LANGUAGE plpgsql AS $$
+DECLARE
+  f record;
+  w record;
+BEGIN
+  SELECT * INTO f FROM aixin.login_failed(p_username, p_address, p_free, p_max_ms, p_lock_after,
+                                          p_lock_s, p_address_factor);
+  SELECT * INTO w FROM aixin.login_throttle_waits(p_username, p_address);
+  RETURN QUERY SELECT f.failures, f.locked,
+                      greatest(w.account_wait_ms, 0), w.account_locked,
+                      greatest(w.address_wait_ms, 0), w.address_locked;
+END;
+$$;
+
+COMMENT ON FUNCTION aixin.login_failure(text, text, int, int, int, int, int) IS
+  'login_failed, with how long the name and the address must now wait';
+
+-- The attempts a daemon refused on its own, one audit row per name and
+-- address: p_rows is a JSON array of {username, address, attempts, locked,
+-- first_at, last_at} (times as unix milliseconds).
+CREATE FUNCTION aixin.login_throttled_summaries(p_rows jsonb) RETURNS int
+LANGUAGE plpgsql AS $$
+DECLARE
+  r jsonb;
+  n int := 0;
+BEGIN
+  FOR r IN SELECT * FROM jsonb_array_elements(coalesce(p_rows, '[]'::jsonb)) LOOP
+    PERFORM aixin.audit(NULL, NULL, NULL, 'session.login_throttled',
+                        'username:' || aixin.login_name(r ->> 'username'),
+                        jsonb_build_object(
+                          'address', left(r ->> 'address', 64),
+                          'attempts', (r ->> 'attempts')::int,
+                          'locked', (r ->> 'locked')::boolean,
+                          'first_at', to_char(to_timestamp((r ->> 'first_at')::bigint / 1000.0)
+                                                AT TIME ZONE 'Asia/Shanghai',
+                                              'YYYY-MM-DD"T"HH24:MI:SS"+08:00"'),
+                          'last_at', to_char(to_timestamp((r ->> 'last_at')::bigint / 1000.0)
+                                               AT TIME ZONE 'Asia/Shanghai',
+                                             'YYYY-MM-DD"T"HH24:MI:SS"+08:00"'),
+                          'refused_by', 'daemon'));
+    n := n + 1;
+  END LOOP;
+  RETURN n;
+END;
+$$;
+
+COMMENT ON FUNCTION aixin.login_throttled_summaries(jsonb) IS
+  'Audit the login attempts a daemon refused without asking the database: one row per name and address, with the count';
