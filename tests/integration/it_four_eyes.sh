@@ -112,7 +112,6 @@ as cl_li 1 "$AIXIN_CLI" claim pay --claim "${claims[2]}" --amount 3000.00 --meth
 it_assert_contains "$(it_last_stderr)" "CONFLICT" "pending: it cannot be paid"
 as cl_li 1 "$AIXIN_CLI" claim approve --claim "${claims[2]}" --amount 900.00
 it_assert_contains "$(it_last_stderr)" "pending $approval" "a second approval waits for the first"
-# The same request again (same key from the spool or a retry) answers the same pending id.
 as cl_li 0 "$AIXIN_CLI" --format json claim show --claim "${claims[2]}"
 it_assert_eq "" "$(field pending_id)" "claim show carries no pending id"
 
@@ -225,4 +224,28 @@ as admin_two 1 "$AIXIN_CLI" claim confirm "$capped"
 it_assert_contains "$(it_last_stderr)" "RULE_VIOLATION" "the cap is checked again at confirmation"
 it_assert_eq pending "$(it_psql -c "SELECT state FROM aixin.pending_actions WHERE id = $capped")" \
   "a refused confirmation leaves it waiting"
+
+# --- retries with the same key, as the server runs them -----------------------------------
+# The statement of db_statements.c: the action, then the pending id its key made.
+li=$(it_psql -c "SELECT id FROM aixin.accounts WHERE username = 'cl_li'")
+wang=$(it_psql -c "SELECT id FROM aixin.accounts WHERE username = 'cl_wang'")
+approve_again() {
+  it_psql -c "SELECT r.state || '/' || aixin.pending_for_key(decode(md5('replay-1'), 'hex'))
+                FROM aixin.approve_claim($li, 7, decode(md5('replay-1'), 'hex'), ${claims[3]},
+                                         250000, NULL, NULL) r"
+}
+first=$(approve_again)
+it_assert_eq "$first" "$(approve_again)" "a retry of a pending approval answers the same pending id"
+[[ $first == under_review/* ]] || it_fail "the approval did not wait: $first"
+replayed=${first#under_review/}
+decide_again() {
+  it_psql -c "SELECT state FROM aixin.decide_pending($wang, 8, decode(md5('replay-2'), 'hex'),
+                                                     $replayed, 'confirm', NULL)"
+}
+it_assert_eq confirmed "$(decide_again)" "confirmed"
+it_assert_eq confirmed "$(decide_again)" "the same confirmation again: the first answer"
+it_assert_eq "1/approved" "$(it_psql -c "SELECT count(*) || '/' || max(c.state)
+                                          FROM aixin.claim_transitions t JOIN aixin.claims c ON c.id = t.claim_id
+                                         WHERE t.claim_id = ${claims[3]} AND t.action = 'approve'")" \
+  "one approval for two confirmations with one key"
 it_stop_daemon
