@@ -378,6 +378,25 @@ static bool check_setting_name(request_problem_t *p, const char *field,
     return true;
 }
 
+/* A decision on a pending money request (pending.proto): a reason is
+ * required to decline, optional to confirm. */
+static bool check_confirm_pending(request_problem_t *p,
+                                  const Aixin__V1__ConfirmPending *m)
+{
+    if (m->pending_id <= 0)
+        return rc_fail(p, CODE_INVALID, "pending_id",
+                       "pending_id must be positive");
+    if (m->decision != AIXIN__V1__PENDING_DECISION__PENDING_DECISION_CONFIRM &&
+        m->decision != AIXIN__V1__PENDING_DECISION__PENDING_DECISION_DECLINE)
+        return rc_fail(p, CODE_INVALID, "decision",
+                       "decision must be confirm or decline");
+    const char *reason = rc_str(m->reason);
+    if (m->decision == AIXIN__V1__PENDING_DECISION__PENDING_DECISION_DECLINE ||
+        reason[0] != '\0')
+        return rc_check_text(p, "reason", reason, 1, 500);
+    return true;
+}
+
 bool request_body_is_mutating(Aixin__V1__Request__BodyCase body)
 {
     switch (body) {
@@ -411,6 +430,7 @@ bool request_body_is_mutating(Aixin__V1__Request__BodyCase body)
     case AIXIN__V1__REQUEST__BODY_ASSIGN_GRIEVANCE:
     case AIXIN__V1__REQUEST__BODY_ANSWER_GRIEVANCE:
     case AIXIN__V1__REQUEST__BODY_CLOSE_GRIEVANCE:
+    case AIXIN__V1__REQUEST__BODY_CONFIRM_PENDING:
         return true;
     default:
         return false;
@@ -505,6 +525,8 @@ const char *request_body_name(Aixin__V1__Request__BodyCase body)
     case AIXIN__V1__REQUEST__BODY_GET_GRIEVANCE: return "get_grievance";
     case AIXIN__V1__REQUEST__BODY_GRIEVANCE_HISTORY: return "grievance_history";
     case AIXIN__V1__REQUEST__BODY_LIST_ALERTS: return "list_alerts";
+    case AIXIN__V1__REQUEST__BODY_CONFIRM_PENDING: return "confirm_pending";
+    case AIXIN__V1__REQUEST__BODY_LIST_PENDING: return "list_pending";
 
     default: return "unknown";
     }
@@ -681,6 +703,12 @@ bool request_check(const Aixin__V1__Request *req, request_problem_t *p)
     case AIXIN__V1__REQUEST__BODY_GRIEVANCE_HISTORY:
     case AIXIN__V1__REQUEST__BODY_LIST_ALERTS:
         return request_check_grievances(req, p);
+    case AIXIN__V1__REQUEST__BODY_CONFIRM_PENDING:
+        return check_confirm_pending(p, req->confirm_pending);
+    case AIXIN__V1__REQUEST__BODY_LIST_PENDING:
+        return req->list_pending->policy_year == 0 ||
+               rc_check_policy_year(p, "policy_year",
+                                    req->list_pending->policy_year);
     default:
         return rc_fail(p, CODE_INVALID, "body", "body %d is not a known request",
                     (int)req->body_case);

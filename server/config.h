@@ -59,6 +59,8 @@ typedef struct server_config {
     int pwhash_per_address;   /* password hashes queued per address */
     int session_recheck_ms;   /* a session is re-read at least this often */
     int login_failure_delay_ms; /* a refused login is answered this late */
+    int login_gate_recheck_ms; /* the daemon repeats a throttle at most this
+                                * long before asking the database again */
     char serve_role[64];      /* --migrate grants EXECUTE to this role */
     bool allow_privileged_role; /* serve as superuser or schema owner */
 } server_config_t;

@@ -99,7 +99,11 @@ static const db_statement_t statements[DB_STMT_COUNT] = {
     [DB_STMT_ESCALATE_CLAIM] =
         {"escalate_claim", "SELECT * FROM aixin.escalate_claim($1, $2, $3, $4, $5, $6)", 6},
     [DB_STMT_APPROVE_CLAIM] =
-        {"approve_claim", "SELECT * FROM aixin.approve_claim($1, $2, $3, $4, $5, $6, $7)", 7},
+        /* pending_id: set when the approval waits for a second account
+         * (four eyes); evaluated after the function's rows are made. */
+        {"approve_claim",
+         "SELECT r.*, aixin.pending_for_key($3) AS pending_id "
+         "FROM aixin.approve_claim($1, $2, $3, $4, $5, $6, $7) r", 7},
     [DB_STMT_REJECT_CLAIM] =
         {"reject_claim", "SELECT * FROM aixin.reject_claim($1, $2, $3, $4, $5, $6)", 6},
     [DB_STMT_PAY_CLAIM] =
@@ -107,7 +111,9 @@ static const db_statement_t statements[DB_STMT_COUNT] = {
     [DB_STMT_RECORD_VISIT] =
         {"record_visit", "SELECT * FROM aixin.record_visit($1, $2, $3, $4, $5, $6)", 6},
     [DB_STMT_ADD_SUPPLEMENTARY_PAYOUT] =
-        {"add_supplementary_payout", "SELECT * FROM aixin.add_supplementary_payout($1, $2, $3, $4, $5, $6, $7)", 7},
+        {"add_supplementary_payout",
+         "SELECT r.*, aixin.pending_for_key($3) AS pending_id "
+         "FROM aixin.add_supplementary_payout($1, $2, $3, $4, $5, $6, $7) r", 7},
     [DB_STMT_REPORT_ENROLLMENT] =
         {"report_enrollment", "SELECT * FROM aixin.report_enrollment($1, $2, $3, $4)", 4},
     [DB_STMT_REPORT_FUNDING] =
@@ -136,10 +142,13 @@ static const db_statement_t statements[DB_STMT_COUNT] = {
     [DB_STMT_ENROLL] =
         {"enroll", "SELECT * FROM aixin.enroll($1, $2, $3, $4, $5)", 5},
     [DB_STMT_LOGIN_BEGIN] =
-        {"login_begin", "SELECT * FROM aixin.login_begin($1, $2)", 2},
+        {"login_begin", "SELECT * FROM aixin.login_check($1, $2)", 2},
     [DB_STMT_LOGIN_FAILED] =
         {"login_failed",
-         "SELECT * FROM aixin.login_failed($1, $2, $3, $4, $5, $6, $7)", 7},
+         "SELECT * FROM aixin.login_failure($1, $2, $3, $4, $5, $6, $7)", 7},
+    [DB_STMT_LOGIN_THROTTLED_SUMMARIES] =
+        {"login_throttled_summaries",
+         "SELECT aixin.login_throttled_summaries($1::jsonb)", 1},
     [DB_STMT_AUDIT_REFUSAL] =
         {"audit_refusal", "SELECT aixin.audit_refusal($1, $2, $3, $4, $5)", 5},
     [DB_STMT_ACCOUNT_UNLOCK] =
@@ -202,6 +211,11 @@ static const db_statement_t statements[DB_STMT_COUNT] = {
     [DB_STMT_REPORT_GRIEVANCES] =
         {"report_grievances",
          "SELECT * FROM aixin.report_grievances($1, $2, $3, $4)", 4},
+    [DB_STMT_DECIDE_PENDING] =
+        {"decide_pending",
+         "SELECT * FROM aixin.decide_pending($1, $2, $3, $4, $5, $6)", 6},
+    [DB_STMT_LIST_PENDING] =
+        {"list_pending", "SELECT * FROM aixin.list_pending($1, $2, $3)", 3},
 };
 
 const db_statement_t *db_statement_get(db_stmt_t id)

@@ -147,6 +147,10 @@ static const route_t routes[] = {
      true, CLAIM_READERS, handle_grievance_history},
     {AIXIN__V1__REQUEST__BODY_LIST_ALERTS, "list_alerts", false, true,
      CLAIM_READERS, handle_list_alerts},
+    {AIXIN__V1__REQUEST__BODY_CONFIRM_PENDING, "confirm_pending", false, true,
+     CITY_ADMIN_ONLY | ADJUSTERS, handle_confirm_pending},
+    {AIXIN__V1__REQUEST__BODY_LIST_PENDING, "list_pending", false, true,
+     CITY_ADMIN_ONLY | ADJUSTERS | ROLE_BIT(AUDITOR), handle_list_pending},
 };
 
 #define ROUTE_COUNT (sizeof(routes) / sizeof(routes[0]))

@@ -50,6 +50,13 @@ door_t *door_new(const door_limits_t *limits)
     return d;
 }
 
+void door_set_limits(door_t *d, const door_limits_t *limits)
+{
+    pthread_mutex_lock(&d->lock);
+    d->limits = *limits;
+    pthread_mutex_unlock(&d->lock);
+}
+
 void door_free(door_t *d)
 {
     if (d == NULL)

@@ -47,6 +47,9 @@ typedef struct door_counts {
 } door_counts_t;
 
 door_t *door_new(const door_limits_t *limits);
+/* A reload: new limits for the connections to come. Connections already
+ * held stay, even above a lowered limit; strangers make room as usual. */
+void door_set_limits(door_t *d, const door_limits_t *limits);
 void door_free(door_t *d);
 
 /*

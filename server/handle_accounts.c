@@ -11,19 +11,12 @@
 #include "db_result.h"
 #include "handlers.h"
 #include "log.h"
+#include "login_gate.h"
 #include "worker.h"
 
 static void sessions_revoked(request_t *req)
 {
     atomic_fetch_add(&req->worker->shared->session_generation, 1);
-}
-
-static void on_account(void *arg, db_outcome_t outcome, const PGresult *res)
-{
-    request_t *req = arg;
-    if (!db_result_ok(req, outcome, res))
-        return;
-    session_reply_account(req, res);
 }
 
 static void on_account_revoked(void *arg, db_outcome_t outcome,
@@ -47,9 +40,22 @@ static void account_by_name(request_t *req, db_stmt_t stmt, db_query_cb cb,
     db_result_submit(req, q);
 }
 
+/* Unlocked: this daemon's login gate forgets the name too (another
+ * daemon's within login_gate_recheck_ms). */
+static void on_account_unlocked(void *arg, db_outcome_t outcome,
+                                const PGresult *res)
+{
+    request_t *req = arg;
+    if (!db_result_ok(req, outcome, res))
+        return;
+    login_gate_forget(req->worker->shared->login_gate,
+                      req->msg->unlock_account->username);
+    session_reply_account(req, res);
+}
+
 void handle_unlock_account(request_t *req)
 {
-    account_by_name(req, DB_STMT_ACCOUNT_UNLOCK, on_account,
+    account_by_name(req, DB_STMT_ACCOUNT_UNLOCK, on_account_unlocked,
                     req->msg->unlock_account->username);
 }
 

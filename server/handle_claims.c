@@ -105,8 +105,13 @@ static void claims_on_rows(void *arg, db_outcome_t outcome, const PGresult *res)
         db_result_reply_oom(req);
         return;
     }
+    /* Approvals and supplementary payouts add the pending action they
+     * made when above a four-eyes threshold (db_statements.c). */
+    int pending_col = PQfnumber(res, "pending_id");
     for (int i = 0; i < n; i++) {
         claim_from_row(&items[i], res, i);
+        if (pending_col >= 0)
+            items[i].pending_id = db_result_int64(res, i, pending_col);
         ptrs[i] = &items[i];
     }
     Aixin__V1__Response resp = AIXIN__V1__RESPONSE__INIT;

@@ -18,6 +18,8 @@
 #include "config.h"
 #include "domain_gauges.h"
 #include "housekeeping.h"
+#include "login_gate.h"
+#include "login_gate_audit.h"
 #include "door.h"
 #include "log.h"
 #include "pwhash_pool.h"
@@ -65,7 +67,8 @@ static void usage(FILE *out)
             "login_timeout_ms max_unauthenticated max_connections_per_address\n"
             "max_unauthenticated_per_address login_delay_after login_delay_max_ms\n"
             "login_lock_after login_lock_s login_address_factor pwhash_per_address\n"
-            "session_recheck_ms login_failure_delay_ms serve_role\n"
+            "session_recheck_ms login_failure_delay_ms login_gate_recheck_ms\n"
+            "serve_role\n"
             "allow_privileged_role\n"
             "(see deploy/aixind.conf.sample).\n");
 }
@@ -218,6 +221,15 @@ typedef struct server {
     struct retired *retired;      /* owned: what reloads replaced   */
 } server_t;
 
+/* The door's limits as a configuration sets them. */
+static door_limits_t door_limits_of(const server_config_t *cfg)
+{
+    door_limits_t limits = {cfg->max_connections, cfg->max_unauthenticated,
+                            cfg->max_connections_per_address,
+                            cfg->max_unauthenticated_per_address};
+    return limits;
+}
+
 /* A configuration or TLS context a reload replaced. Workers may still
  * hold a pointer they read a moment ago (and open TLS connections keep
  * their own reference), so nothing is freed before the daemon exits;
@@ -315,11 +327,19 @@ static void server_reload(server_t *s)
     log_level_t level = LOG_LEVEL_INFO;
     (void)log_level_parse(next->log_level, &level); /* validated */
     atomic_store(&s->shared.config, next);
+    /* The door and the hashing pool keep copies of their limits. */
+    door_limits_t limits = door_limits_of(next);
+    door_set_limits(s->shared.door, &limits);
+    pwhash_pool_set_per_key_max(s->shared.pwhash, next->pwhash_per_address);
     SSL_CTX *old_tls = tls ? atomic_exchange(&s->shared.tls, tls) : NULL;
     server_retire(s, cur, old_tls);
     log_min_level = level;
-    log_info("event=reloaded log_level=%s tls=%s restart_keys_kept=%d",
-             next->log_level, tls ? "renewed" : "off", kept);
+    log_info("event=reloaded log_level=%s tls=%s restart_keys_kept=%d "
+             "max_unauthenticated=%d max_unauthenticated_per_address=%d "
+             "max_connections_per_address=%d login_timeout_ms=%d",
+             next->log_level, tls ? "renewed" : "off", kept,
+             next->max_unauthenticated, next->max_unauthenticated_per_address,
+             next->max_connections_per_address, next->login_timeout_ms);
     service_notify_ready("serving");
 }
 
@@ -372,13 +392,14 @@ static int serve(const server_config_t *cfg, int argc, char **argv)
     }
     s.shared.pwhash = pwhash_pool_new(cfg->pwhash_threads, 256,
                                       cfg->pwhash_per_address);
-    door_limits_t limits = {cfg->max_connections, cfg->max_unauthenticated,
-                            cfg->max_connections_per_address,
-                            cfg->max_unauthenticated_per_address};
+    door_limits_t limits = door_limits_of(cfg);
     s.shared.door = door_new(&limits);
-    if (s.shared.pwhash == NULL || s.shared.door == NULL) {
+    s.shared.login_gate = login_gate_new();
+    if (s.shared.pwhash == NULL || s.shared.door == NULL ||
+        s.shared.login_gate == NULL) {
         pwhash_pool_free(s.shared.pwhash);
         door_free(s.shared.door);
+        login_gate_free(s.shared.login_gate);
         SSL_CTX_free(s.shared.tls);
         return 1;
     }
@@ -401,6 +422,7 @@ static int serve(const server_config_t *cfg, int argc, char **argv)
     admin_http_t *admin = NULL;
     service_watchdog_t *watchdog = NULL;
     db_timer_t *housekeeping = NULL, *gauges = NULL;
+    login_gate_audit_t *gate_audit = NULL;
     if (rc == 0 && main_base != NULL) {
         sigterm = evsignal_new(main_base, SIGTERM, on_signal, &s);
         sigint = evsignal_new(main_base, SIGINT, on_signal, &s);
@@ -419,6 +441,9 @@ static int serve(const server_config_t *cfg, int argc, char **argv)
         if (rc == 0) {
             housekeeping = housekeeping_start(&s.workers[0]);
             gauges = domain_gauges_start(&s.workers[0]);
+            gate_audit = login_gate_audit_start(&s.workers[0]);
+            if (gate_audit == NULL)
+                rc = 1;
         }
         int started = 0;
         for (int i = 0; rc == 0 && i < s.nworkers; i++)
@@ -468,9 +493,11 @@ static int serve(const server_config_t *cfg, int argc, char **argv)
     pwhash_pool_free(s.shared.pwhash);
     db_timer_stop(housekeeping); /* before the loop and pool they use go */
     db_timer_stop(gauges);
+    login_gate_audit_stop(gate_audit);
     for (int i = 0; i < s.nworkers; i++)
         worker_destroy(&s.workers[i]);
     door_free(s.shared.door);
+    login_gate_free(s.shared.login_gate);
     SSL_CTX_free(s.shared.tls);
     server_free_retired(&s);
     if (sighup)

@@ -175,6 +175,13 @@ static void *pwhash_thread(void *arg)
     }
 }
 
+void pwhash_pool_set_per_key_max(pwhash_pool_t *pool, int per_key_max)
+{
+    pthread_mutex_lock(&pool->lock);
+    pool->per_key_max = per_key_max;
+    pthread_mutex_unlock(&pool->lock);
+}
+
 pwhash_pool_t *pwhash_pool_new(int threads, int queue_max, int per_key_max)
 {
     pwhash_pool_t *pool = calloc(1, sizeof(*pool));

@@ -23,6 +23,8 @@ typedef void (*pwhash_cb)(void *arg, bool ok, const char *hash_out);
  * running at once, so that one address flooding logins cannot fill the
  * queue and starve the others. */
 pwhash_pool_t *pwhash_pool_new(int threads, int queue_max, int per_key_max);
+/* A reload: a new per_key_max for the jobs to come (queued ones stay). */
+void pwhash_pool_set_per_key_max(pwhash_pool_t *pool, int per_key_max);
 /* Joins the threads; jobs not yet run are failed back to their waiters.
  * Call before freeing the waiters (a running job reports to its waiter). */
 void pwhash_pool_free(pwhash_pool_t *pool);

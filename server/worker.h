@@ -27,6 +27,7 @@ typedef struct server_shared {
     struct ssl_ctx_st *_Atomic tls; /* NULL: plain TCP */
     atomic_int connections;         /* open client connections, all workers */
     door_t *door;                   /* owned by main: who may hold a connection */
+    struct login_gate *login_gate;  /* owned by main: throttled logins refused here */
     /* Bumped after every session revocation (logout, disable, password
      * change): a connection whose session was checked under an older
      * value checks it again before its next request. */

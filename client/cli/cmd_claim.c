@@ -205,9 +205,15 @@ static cli_exit_t claim_print(const cli_context_t *ctx,
 {
     output_doc_t doc;
     output_doc_init(&doc, false);
-    records_add_claim(&doc, output_doc_add_record(&doc), claim);
+    output_record_t *r = output_doc_add_record(&doc);
+    records_add_claim(&doc, r, claim);
+    if (claim->pending_id != 0)
+        output_add_int(&doc, r, "pending_id", _("Waiting for confirmation"),
+                       claim->pending_id);
     bool ok = output_render(&doc, ctx->format, stdout);
     output_doc_free(&doc);
+    if (claim->pending_id != 0)
+        claim_pending_notice(claim->id, claim->pending_id);
     return ok ? CLI_EXIT_OK : CLI_EXIT_UNAVAILABLE;
 }
 
@@ -641,5 +647,11 @@ const cli_command_t cmd_claim_verbs[] = {
     {"due", N_("list claims near or past their deadline"), claim_due, NULL},
     {"history", N_("every change of a claim, with who and when"), claim_history,
      NULL},
+    {"pending", N_("list approvals and payouts waiting for a second account"),
+     cmd_claim_pending, NULL},
+    {"confirm", N_("confirm an approval or payout another account asked for"),
+     cmd_claim_confirm, NULL},
+    {"decline", N_("decline (or withdraw) a waiting approval or payout"),
+     cmd_claim_decline, NULL},
     {NULL, NULL, NULL, NULL},
 };

@@ -130,4 +130,12 @@ cli_exit_t cmd_claim_visit(const cli_context_t *ctx, int argc, char **argv);
 cli_exit_t cmd_claim_supplement(const cli_context_t *ctx, int argc,
                                 char **argv);
 
+/* cmd_claim_pending.c: four eyes on money. */
+cli_exit_t cmd_claim_pending(const cli_context_t *ctx, int argc, char **argv);
+cli_exit_t cmd_claim_confirm(const cli_context_t *ctx, int argc, char **argv);
+cli_exit_t cmd_claim_decline(const cli_context_t *ctx, int argc, char **argv);
+/* Tell the user (stderr) that claim_id's request did not take effect and
+ * waits as pending action pending_id. */
+void claim_pending_notice(int64_t claim_id, int64_t pending_id);
+
 #endif

@@ -37,6 +37,12 @@ static const setting_text_t known[] = {
     {"funding_due_days",
      N_("Each level's premium share is due this many days after the "
         "reference date")},
+    {"four_eyes_approval_fen",
+     N_("an approval of a claim above this amount waits for a second "
+        "adjuster of the insurer to confirm it; 0: never")},
+    {"four_eyes_supplementary_fen",
+     N_("a supplementary payout above this amount waits for a second city "
+        "administrator to confirm it; 0: never")},
     {NULL, NULL},
 };
 

@@ -358,6 +358,16 @@ static cli_exit_t claim_act(desk_t *d, const desk_form_t *f, int64_t id,
     cli_exit_t rc = desk_link_call(&d->link, &rq,
                                    AIXIN__V1__RESPONSE__BODY_CLAIM, false,
                                    &resp, n);
+    /* Above the year's four-eyes threshold the approval only waits. */
+    if (rc == CLI_EXIT_OK && resp != NULL && resp->claim != NULL &&
+        resp->claim->pending_id != 0)
+        desk_notices_add(n, NOTICE_WARNING, NULL,
+                         _("The amount is above the year's four-eyes "
+                           "threshold: nothing has changed yet. It waits as "
+                           "pending action %lld until another adjuster "
+                           "confirms it (aixin claim confirm %lld)."),
+                         (long long)resp->claim->pending_id,
+                         (long long)resp->claim->pending_id);
     if (resp != NULL)
         aixin__v1__response__free_unpacked(resp, NULL);
     return rc;

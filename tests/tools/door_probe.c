@@ -21,6 +21,10 @@
  *       FLOODERS connections from 127.0.0.1 send wrong passwords as fast as
  *       they are answered; an honest client from 127.0.0.2 logs in every
  *       300 ms. Held: every honest login succeeded.
+ *   strangers HOST PORT N
+ *       N connections from 127.0.0.1, one after the other, each sending
+ *       Hello and kept open; prints "admitted=A" (how many got HelloOk and
+ *       are still open at the end): what the door's caps let in now.
  *   revoke HOST PORT MODE USER PASSWORD [ADMIN ADMIN_PASSWORD]
  *       Two connections share USER's session (Login, then Authenticate with
  *       its token); then MODE: logout (on the first), disable (ADMIN
@@ -339,6 +343,45 @@ static int scenario_deadline(void)
     return 0;
 }
 
+/* ---- strangers ---- */
+
+static int scenario_strangers(int n)
+{
+    if (n < 1 || n > 1000)
+        return fail("strangers: N must be 1..1000");
+    probe_conn_t *conns = calloc((size_t)n, sizeof(*conns));
+    bool *open = calloc((size_t)n, sizeof(*open));
+    if (conns == NULL || open == NULL) {
+        free(conns);
+        free(open);
+        return fail("out of memory");
+    }
+    for (int i = 0; i < n; i++) {
+        if (!probe_connect_from(&conns[i], FLOOD_SOURCE, host, port))
+            continue;
+        open[i] = send_hello(&conns[i]) &&
+                  answer_code(&conns[i], 10000, NULL, 0) == 0;
+    }
+    /* A stranger admitted first may have been evicted to make room:
+     * count only those still open (a short read finds EOF). */
+    int admitted = 0;
+    for (int i = 0; i < n; i++) {
+        if (open[i]) {
+            bool eof = false;
+            Aixin__V1__Response *r;
+            while ((r = probe_read(&conns[i], 50, &eof)) != NULL)
+                aixin__v1__response__free_unpacked(r, NULL);
+            if (!eof)
+                admitted++;
+        }
+        probe_close(&conns[i]);
+    }
+    free(conns);
+    free(open);
+    printf("admitted=%d\n", admitted);
+    return 0;
+}
+
 /* ---- guess ---- */
 
 /* One login attempt on a fresh connection (a login deadline closes a
@@ -620,6 +663,8 @@ int main(int argc, char **argv)
         return scenario_conn_flood(atoi(argv[4]), atoi(argv[5]), argv[6], argv[7]);
     if (strcmp(s, "deadline") == 0 && argc == 4)
         return scenario_deadline();
+    if (strcmp(s, "strangers") == 0 && argc == 5)
+        return scenario_strangers(atoi(argv[4]));
     if (strcmp(s, "guess") == 0 && argc == 7)
         return scenario_guess(argv[4], atoi(argv[5]), argv[6]);
     if (strcmp(s, "login-flood") == 0 && argc == 8)
