@@ -388,6 +388,8 @@ bool request_body_is_mutating(Aixin__V1__Request__BodyCase body)
     case AIXIN__V1__REQUEST__BODY_DISABLE_ACCOUNT:
     case AIXIN__V1__REQUEST__BODY_CHANGE_PASSWORD:
     case AIXIN__V1__REQUEST__BODY_RESET_PASSWORD:
+    case AIXIN__V1__REQUEST__BODY_CLOSE_YEAR:
+    case AIXIN__V1__REQUEST__BODY_REOPEN_YEAR:
         return true;
     default:
         return false;
@@ -470,6 +472,10 @@ const char *request_body_name(Aixin__V1__Request__BodyCase body)
     case AIXIN__V1__REQUEST__BODY_RESET_PASSWORD: return "reset_password";
     case AIXIN__V1__REQUEST__BODY_LIST_AUDIT: return "list_audit";
     case AIXIN__V1__REQUEST__BODY_VERIFY_AUDIT: return "verify_audit";
+    case AIXIN__V1__REQUEST__BODY_CLOSE_YEAR: return "close_year";
+    case AIXIN__V1__REQUEST__BODY_REOPEN_YEAR: return "reopen_year";
+    case AIXIN__V1__REQUEST__BODY_GET_YEAR_HISTORY: return "get_year_history";
+    case AIXIN__V1__REQUEST__BODY_RENEW_YEAR: return "renew_year";
 
     default: return "unknown";
     }
@@ -572,6 +578,11 @@ bool request_check(const Aixin__V1__Request *req, request_problem_t *p)
     case AIXIN__V1__REQUEST__BODY_CERTIFICATE_LOGIN:
     case AIXIN__V1__REQUEST__BODY_VERIFY_AUDIT:
         return true;
+    case AIXIN__V1__REQUEST__BODY_CLOSE_YEAR:
+    case AIXIN__V1__REQUEST__BODY_REOPEN_YEAR:
+    case AIXIN__V1__REQUEST__BODY_GET_YEAR_HISTORY:
+    case AIXIN__V1__REQUEST__BODY_RENEW_YEAR:
+        return request_check_yearcycle(req, p);
     case AIXIN__V1__REQUEST__BODY_UNLOCK_ACCOUNT:
         return check_username(p, "username", req->unlock_account->username);
     case AIXIN__V1__REQUEST__BODY_DISABLE_ACCOUNT:

@@ -56,6 +56,11 @@ bool request_check_programme(const Aixin__V1__Request *req,
 /* The checks of claims.proto's requests. */
 bool request_check_claims(const Aixin__V1__Request *req, request_problem_t *p);
 
+/* The checks of yearcycle.proto's requests (close, reopen, year history,
+ * renewal). */
+bool request_check_yearcycle(const Aixin__V1__Request *req,
+                             request_problem_t *p);
+
 /* ImportEnrollments as a whole: 1..REQUEST_IMPORT_MAX_ROWS rows. The rows
  * are judged one by one with request_check_enrollment_row(), so that a bad
  * row is reported without refusing the others. */

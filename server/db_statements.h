@@ -68,6 +68,10 @@ typedef enum db_stmt {
     DB_STMT_AUDIT_LIST,
     DB_STMT_SESSION_VALID,
     DB_STMT_IMPORT_ENROLLMENTS_BULK,
+    DB_STMT_CLOSE_YEAR,   /* handle_yearcycle.c */
+    DB_STMT_REOPEN_YEAR,
+    DB_STMT_YEAR_HISTORY,
+    DB_STMT_RENEW_YEAR,
     DB_STMT_COUNT
 } db_stmt_t;
 

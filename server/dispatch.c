@@ -123,6 +123,14 @@ static const route_t routes[] = {
      ROLE_BIT(CITY_ADMIN) | ROLE_BIT(AUDITOR), handle_list_audit},
     {AIXIN__V1__REQUEST__BODY_VERIFY_AUDIT, "verify_audit", false, true,
      ROLE_BIT(CITY_ADMIN) | ROLE_BIT(AUDITOR), handle_verify_audit},
+    {AIXIN__V1__REQUEST__BODY_CLOSE_YEAR, "close_year", false, true,
+     CITY_ADMIN_ONLY, handle_close_year},
+    {AIXIN__V1__REQUEST__BODY_REOPEN_YEAR, "reopen_year", false, true,
+     CITY_ADMIN_ONLY, handle_reopen_year},
+    {AIXIN__V1__REQUEST__BODY_GET_YEAR_HISTORY, "get_year_history", false,
+     true, ANY_ROLE, handle_get_year_history},
+    {AIXIN__V1__REQUEST__BODY_RENEW_YEAR, "renew_year", false, true, WRITERS,
+     handle_renew_year},
 };
 
 #define ROUTE_COUNT (sizeof(routes) / sizeof(routes[0]))

@@ -90,6 +90,12 @@ void handle_claim_history(request_t *req);
 /* handle_reports.c */
 void handle_get_report(request_t *req);
 
+/* handle_yearcycle.c: closing and reopening years, renewal */
+void handle_close_year(request_t *req);
+void handle_reopen_year(request_t *req);
+void handle_get_year_history(request_t *req);
+void handle_renew_year(request_t *req);
+
 /* handle_import.c: bulk enrollment */
 void handle_import_enrollments(request_t *req);
 
