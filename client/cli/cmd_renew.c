@@ -7,16 +7,15 @@
  */
 #include <getopt.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "aixin/v1/yearcycle.pb-c.h"
 #include "cli_connect.h"
 #include "commands.h"
-#include "error_text.h"
 #include "i18n.h"
 #include "input_check.h"
 #include "progress.h"
+#include "renew_tally.h"
 #include "rpc.h"
 
 #define RENEW "renew"
@@ -54,128 +53,6 @@ static const char *const renew_help =
     "Example:\n"
     "  aixin renew --from-year 2026 --to-year 2027 --county 360821 --dry-run\n");
 
-/* A child listed at the end (aged out or refused); strings owned. */
-typedef struct renew_listed {
-    char *id_number;
-    char *name;
-    char *birth_date;
-    int32_t age;
-    char *township_code;
-    char *township_name;
-    Aixin__V1__RenewOutcome outcome;
-    char *reason; /* refused: error_text_describe() of the refusal */
-} renew_listed_t;
-
-typedef struct renew_township {
-    char *code;
-    char *name;
-    int64_t counts[5]; /* by Aixin__V1__RenewOutcome */
-} renew_township_t;
-
-typedef struct renew_run {
-    renew_listed_t *listed;
-    size_t n_listed, cap_listed;
-    renew_township_t *townships;
-    size_t n_townships, cap_townships;
-    int64_t counts[5];
-    int64_t total;
-    bool failed; /* out of memory */
-} renew_run_t;
-
-static char *dup_or_fail(renew_run_t *run, const char *s)
-{
-    char *d = strdup(s != NULL ? s : "");
-    if (d == NULL)
-        run->failed = true;
-    return d;
-}
-
-static renew_township_t *township_of(renew_run_t *run,
-                                     const Aixin__V1__RenewRow *row)
-{
-    for (size_t i = 0; i < run->n_townships; i++)
-        if (strcmp(run->townships[i].code, row->township_code) == 0)
-            return &run->townships[i];
-    if (run->n_townships == run->cap_townships) {
-        size_t cap = run->cap_townships ? run->cap_townships * 2 : 16;
-        renew_township_t *t = realloc(run->townships, cap * sizeof(*t));
-        if (t == NULL) {
-            run->failed = true;
-            return NULL;
-        }
-        run->townships = t;
-        run->cap_townships = cap;
-    }
-    renew_township_t *t = &run->townships[run->n_townships++];
-    memset(t, 0, sizeof(*t));
-    t->code = dup_or_fail(run, row->township_code);
-    t->name = dup_or_fail(run, row->township_name);
-    return t;
-}
-
-static void renew_add_row(renew_run_t *run, const Aixin__V1__RenewRow *row)
-{
-    unsigned o = (unsigned)row->outcome;
-    if (o > AIXIN__V1__RENEW_OUTCOME__RENEW_OUTCOME_REFUSED)
-        o = AIXIN__V1__RENEW_OUTCOME__RENEW_OUTCOME_UNSPECIFIED;
-    run->counts[o]++;
-    renew_township_t *t = township_of(run, row);
-    if (t != NULL)
-        t->counts[o]++;
-    if (o != AIXIN__V1__RENEW_OUTCOME__RENEW_OUTCOME_AGED_OUT &&
-        o != AIXIN__V1__RENEW_OUTCOME__RENEW_OUTCOME_REFUSED)
-        return;
-    if (run->n_listed == run->cap_listed) {
-        size_t cap = run->cap_listed ? run->cap_listed * 2 : 64;
-        renew_listed_t *l = realloc(run->listed, cap * sizeof(*l));
-        if (l == NULL) {
-            run->failed = true;
-            return;
-        }
-        run->listed = l;
-        run->cap_listed = cap;
-    }
-    renew_listed_t *l = &run->listed[run->n_listed++];
-    memset(l, 0, sizeof(*l));
-    l->id_number = dup_or_fail(run, row->child_id_number);
-    l->name = dup_or_fail(run, row->child_name);
-    l->birth_date = dup_or_fail(run, row->birth_date);
-    l->age = row->age;
-    l->township_code = dup_or_fail(run, row->township_code);
-    l->township_name = dup_or_fail(run, row->township_name);
-    l->outcome = (Aixin__V1__RenewOutcome)o;
-    if (row->error != NULL) {
-        char reason[512];
-        error_text_describe(row->error, reason, sizeof(reason));
-        l->reason = dup_or_fail(run, reason);
-    }
-}
-
-static void renew_run_free(renew_run_t *run)
-{
-    for (size_t i = 0; i < run->n_listed; i++) {
-        renew_listed_t *l = &run->listed[i];
-        free(l->id_number);
-        free(l->name);
-        free(l->birth_date);
-        free(l->township_code);
-        free(l->township_name);
-        free(l->reason);
-    }
-    for (size_t i = 0; i < run->n_townships; i++) {
-        free(run->townships[i].code);
-        free(run->townships[i].name);
-    }
-    free(run->listed);
-    free(run->townships);
-}
-
-static int township_cmp(const void *a, const void *b)
-{
-    return strcmp(((const renew_township_t *)a)->code,
-                  ((const renew_township_t *)b)->code);
-}
-
 static void add_counts(output_doc_t *doc, output_record_t *r,
                        const int64_t *counts)
 {
@@ -189,11 +66,10 @@ static void add_counts(output_doc_t *doc, output_record_t *r,
                    counts[AIXIN__V1__RENEW_OUTCOME__RENEW_OUTCOME_REFUSED]);
 }
 
-static bool renew_print(const cli_context_t *ctx, renew_run_t *run,
+static bool renew_print(const cli_context_t *ctx, renew_tally_t *run,
                         int32_t from, int32_t to, bool dry_run)
 {
-    qsort(run->townships, run->n_townships, sizeof(*run->townships),
-          township_cmp);
+    renew_tally_sort(run);
     output_doc_t doc;
     output_doc_init(&doc, false);
     output_record_t *r = output_doc_add_record(&doc);
@@ -324,7 +200,7 @@ cli_exit_t cmd_renew(const cli_context_t *ctx, int argc, char **argv)
     rc = cli_connect(ctx, &client);
     if (rc != CLI_EXIT_OK)
         return rc;
-    renew_run_t run;
+    renew_tally_t run;
     memset(&run, 0, sizeof(run));
     progress_t bar;
     bool bar_started = false;
@@ -354,7 +230,7 @@ cli_exit_t cmd_renew(const cli_context_t *ctx, int argc, char **argv)
             bar_started = true;
         }
         for (size_t i = 0; i < rr->n_rows; i++)
-            renew_add_row(&run, rr->rows[i]);
+            renew_tally_add(&run, rr->rows[i]);
         seen += rr->n_rows;
         progress_update(&bar, seen);
         bool done = rr->done || rr->n_rows == 0 ||
@@ -377,6 +253,6 @@ cli_exit_t cmd_renew(const cli_context_t *ctx, int argc, char **argv)
         else if (run.counts[AIXIN__V1__RENEW_OUTCOME__RENEW_OUTCOME_REFUSED] > 0)
             rc = CLI_EXIT_REJECTED;
     }
-    renew_run_free(&run);
+    renew_tally_free(&run);
     return rc;
 }

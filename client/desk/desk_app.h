@@ -41,6 +41,7 @@ extern const desk_route_t desk_import_routes[];
 extern const desk_route_t desk_claims_routes[];
 extern const desk_route_t desk_reports_routes[];
 extern const desk_route_t desk_funding_routes[];
+extern const desk_route_t desk_yearcycle_routes[]; /* desk_pages_yearcycle.c */
 
 /* One input of a form, decoded. */
 typedef struct desk_form_field {

@@ -34,6 +34,7 @@ static const desk_route_t *const route_tables[] = {
     desk_session_routes, desk_household_routes, desk_spool_routes,
     desk_import_routes, desk_claims_routes,  desk_reports_routes,
     desk_funding_routes,
+    desk_yearcycle_routes,
 };
 
 static const desk_route_t *route_find(const char *path, bool post,
