@@ -451,6 +451,7 @@ DECLARE
   after_id bigint := coalesce(p_after, 0);
   n_total bigint;
   missing text;
+  twps text[];
   sent int;
   results jsonb := '{}';
   last_id bigint;
@@ -488,17 +489,25 @@ BEGIN
       USING ERRCODE = 'AXR01', COLUMN = 'to_year';
   END IF;
 
+  -- The townships of the scope, once (aixin.in_scope per policy would be
+  -- a function call per row of every batch).
+  SELECT coalesce(array_agg(d.code), '{}') INTO twps
+    FROM aixin.divisions d
+   WHERE d.level = 'township'
+     AND (d.code = scope_code OR d.county_code = scope_code OR d.city_code = scope_code);
+
   SELECT count(*) INTO n_total
     FROM aixin.policies p
-   WHERE p.policy_year = p_from AND aixin.in_scope(scope_code, p.township_code);
+   WHERE p.policy_year = p_from AND p.township_code = ANY (twps);
 
   -- Every county of the candidates needs its terms for the target year:
   -- say which are missing before anything is done.
   SELECT string_agg(d.county_code || ' ' || cd.name, ', ' ORDER BY d.county_code) INTO missing
     FROM (SELECT DISTINCT dd.county_code
-            FROM aixin.policies p
-            JOIN aixin.divisions dd ON dd.code = p.township_code
-           WHERE p.policy_year = p_from AND aixin.in_scope(scope_code, p.township_code)) d
+            FROM aixin.divisions dd
+           WHERE dd.code = ANY (twps)
+             AND EXISTS (SELECT 1 FROM aixin.policies p
+                          WHERE p.township_code = dd.code AND p.policy_year = p_from)) d
     JOIN aixin.divisions cd ON cd.code = d.county_code
    WHERE NOT EXISTS (SELECT 1 FROM aixin.county_terms t
                       WHERE t.county_code = d.county_code AND t.policy_year = p_to);
@@ -522,16 +531,18 @@ BEGIN
          extract(year FROM age(ref_to, c.birth_date)) >= 7,
          substring(sha256(convert_to('aixin.renew:' || p_actor || ':' || p_to || ':' || c.id_number,
                                      'UTF8')) FROM 1 FOR 16)
-    FROM aixin.policies p
+    FROM (SELECT p.child_id
+            FROM aixin.policies p
+           WHERE p.policy_year = p_from AND p.township_code = ANY (twps)
+             AND p.child_id > after_id
+           ORDER BY p.child_id
+           LIMIT lim) p
     JOIN aixin.children c ON c.id = p.child_id
     JOIN aixin.households h ON h.id = c.household_id
     JOIN aixin.divisions d ON d.code = h.township_code
     LEFT JOIN aixin.guardians g ON g.household_id = h.id AND g.position = 1
     LEFT JOIN aixin.policies q ON q.child_id = c.id AND q.policy_year = p_to
-   WHERE p.policy_year = p_from AND aixin.in_scope(scope_code, p.township_code)
-     AND c.id > after_id
-   ORDER BY c.id
-   LIMIT lim;
+   ORDER BY c.id;
 
   UPDATE renew_batch b SET pos = s.pos
     FROM (SELECT e.ord, row_number() OVER (ORDER BY e.ord) AS pos
