@@ -262,6 +262,8 @@ it_assert_eq "close,reopen,close" \
   "$(json "SELECT string_agg(h->>'action', ',' ORDER BY ord)
            FROM json_array_elements((:'doc'::json)->'closure_history') WITH ORDINALITY AS t(h, ord)")" \
   "year show: the whole history"
+cli 0 "$AIXIN_CLI" year show --year 2025
+it_assert_contains "$(it_last_stdout)" "补录一户漏保儿童" "year show (table): the reopening's reason"
 
 # --- renewal ----------------------------------------------------------------------------------
 as zhiyang 1 "$AIXIN_CLI" renew --from-year 2026 --to-year 2027
@@ -314,6 +316,10 @@ as zhiyang 0 "$AIXIN_CLI" --format json renew --from-year 2025 --to-year 2026
 it_assert_eq "0/3/1" "$(field renewed already_renewed aged_out)" "a second run renews nobody"
 it_assert_eq "3" "$(sql "SELECT count(*) FROM aixin.policies WHERE policy_year = 2026")" \
   "SQL: the second run created nothing"
+# The same as a table: the aged-out child and the township's line.
+as zhiyang 0 "$AIXIN_CLI" renew --from-year 2025 --to-year 2026
+it_assert_contains "$(it_last_stdout)" "$K2" "table: the aged-out child listed"
+it_assert_contains "$(it_last_stdout)" "360821207" "table: the summary by township"
 
 # The county renews the rest (敦厚镇's K4); 指阳乡's are already renewed.
 as jian_county 0 "$AIXIN_CLI" --format json renew --from-year 2025 --to-year 2026 --county 360821
