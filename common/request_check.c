@@ -431,6 +431,8 @@ bool request_body_is_mutating(Aixin__V1__Request__BodyCase body)
     case AIXIN__V1__REQUEST__BODY_ANSWER_GRIEVANCE:
     case AIXIN__V1__REQUEST__BODY_CLOSE_GRIEVANCE:
     case AIXIN__V1__REQUEST__BODY_CONFIRM_PENDING:
+    case AIXIN__V1__REQUEST__BODY_CLOSE_YEAR:
+    case AIXIN__V1__REQUEST__BODY_REOPEN_YEAR:
         return true;
     default:
         return false;
@@ -527,6 +529,10 @@ const char *request_body_name(Aixin__V1__Request__BodyCase body)
     case AIXIN__V1__REQUEST__BODY_LIST_ALERTS: return "list_alerts";
     case AIXIN__V1__REQUEST__BODY_CONFIRM_PENDING: return "confirm_pending";
     case AIXIN__V1__REQUEST__BODY_LIST_PENDING: return "list_pending";
+    case AIXIN__V1__REQUEST__BODY_CLOSE_YEAR: return "close_year";
+    case AIXIN__V1__REQUEST__BODY_REOPEN_YEAR: return "reopen_year";
+    case AIXIN__V1__REQUEST__BODY_GET_YEAR_HISTORY: return "get_year_history";
+    case AIXIN__V1__REQUEST__BODY_RENEW_YEAR: return "renew_year";
 
     default: return "unknown";
     }
@@ -651,6 +657,11 @@ bool request_check(const Aixin__V1__Request *req, request_problem_t *p)
         return true;
     case AIXIN__V1__REQUEST__BODY_EXPORT_RECORDS:
         return request_check_exports(req, p);
+    case AIXIN__V1__REQUEST__BODY_CLOSE_YEAR:
+    case AIXIN__V1__REQUEST__BODY_REOPEN_YEAR:
+    case AIXIN__V1__REQUEST__BODY_GET_YEAR_HISTORY:
+    case AIXIN__V1__REQUEST__BODY_RENEW_YEAR:
+        return request_check_yearcycle(req, p);
     case AIXIN__V1__REQUEST__BODY_UNLOCK_ACCOUNT:
         return check_username(p, "username", req->unlock_account->username);
     case AIXIN__V1__REQUEST__BODY_DISABLE_ACCOUNT:

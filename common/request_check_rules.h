@@ -62,6 +62,10 @@ bool request_check_claims(const Aixin__V1__Request *req, request_problem_t *p);
 /* The checks of grievances.proto's requests (grievances and alerts). */
 bool request_check_grievances(const Aixin__V1__Request *req,
                               request_problem_t *p);
+/* The checks of yearcycle.proto's requests (close, reopen, year history,
+ * renewal). */
+bool request_check_yearcycle(const Aixin__V1__Request *req,
+                             request_problem_t *p);
 
 /* ImportEnrollments as a whole: 1..REQUEST_IMPORT_MAX_ROWS rows. The rows
  * are judged one by one with request_check_enrollment_row(), so that a bad

@@ -43,7 +43,10 @@ static const db_statement_t statements[DB_STMT_COUNT] = {
          "$8, $9, $10, $11, $12)",
          12},
     [DB_STMT_GET_POLICY_YEAR] =
-        {"get_policy_year", "SELECT * FROM aixin.get_policy_year($1, $2)", 2},
+        {"get_policy_year",
+         "SELECT y.*, aixin.year_is_closed(y.year) AS closed "
+         "FROM aixin.get_policy_year($1, $2) y",
+         2},
     [DB_STMT_REGISTER_INSURER] =
         {"register_insurer",
          "SELECT * FROM aixin.register_insurer($1, $2, $3, $4, $5)", 5},
@@ -115,17 +118,35 @@ static const db_statement_t statements[DB_STMT_COUNT] = {
          "SELECT r.*, aixin.pending_for_key($3) AS pending_id "
          "FROM aixin.add_supplementary_payout($1, $2, $3, $4, $5, $6, $7) r", 7},
     [DB_STMT_REPORT_ENROLLMENT] =
-        {"report_enrollment", "SELECT * FROM aixin.report_enrollment($1, $2, $3, $4)", 4},
+        {"report_enrollment",
+         "SELECT r.*, aixin.report_closed_years($2, $3) AS closed_years "
+         "FROM aixin.report_enrollment($1, $2, $3, $4) r",
+         4},
     [DB_STMT_REPORT_FUNDING] =
-        {"report_funding", "SELECT * FROM aixin.report_funding($1, $2, $3, $4)", 4},
+        {"report_funding",
+         "SELECT r.*, aixin.report_closed_years($2, $3) AS closed_years "
+         "FROM aixin.report_funding($1, $2, $3, $4) r",
+         4},
     [DB_STMT_REPORT_CLAIMS] =
-        {"report_claims", "SELECT * FROM aixin.report_claims($1, $2, $3, $4)", 4},
+        {"report_claims",
+         "SELECT r.*, aixin.report_closed_years($2, $3) AS closed_years "
+         "FROM aixin.report_claims($1, $2, $3, $4) r",
+         4},
     [DB_STMT_REPORT_SERVICE] =
-        {"report_service", "SELECT * FROM aixin.report_service($1, $2, $3, $4)", 4},
+        {"report_service",
+         "SELECT r.*, aixin.report_closed_years($2, $3) AS closed_years "
+         "FROM aixin.report_service($1, $2, $3, $4) r",
+         4},
     [DB_STMT_REPORT_INSURERS] =
-        {"report_insurers", "SELECT * FROM aixin.report_insurers($1, $2, $3, $4)", 4},
+        {"report_insurers",
+         "SELECT r.*, aixin.report_closed_years($2, $3) AS closed_years "
+         "FROM aixin.report_insurers($1, $2, $3, $4) r",
+         4},
     [DB_STMT_REPORT_ASSESSMENT] =
-        {"report_assessment", "SELECT * FROM aixin.report_assessment($1, $2, $3, $4)", 4},
+        {"report_assessment",
+         "SELECT r.*, aixin.report_closed_years($2, $3) AS closed_years "
+         "FROM aixin.report_assessment($1, $2, $3, $4) r",
+         4},
     [DB_STMT_HOUSEKEEPING_PURGE] =
         {"housekeeping_purge",
          "SELECT * FROM aixin.housekeeping_purge($1, $2)", 2},
@@ -138,7 +159,10 @@ static const db_statement_t statements[DB_STMT_COUNT] = {
     [DB_STMT_CLAIM_HISTORY] =
         {"claim_history", "SELECT * FROM aixin.claim_history($1, $2, $3)", 3},
     [DB_STMT_LIST_POLICY_YEARS] =
-        {"list_policy_years", "SELECT * FROM aixin.list_policy_years($1)", 1},
+        {"list_policy_years",
+         "SELECT y.*, aixin.year_is_closed(y.year) AS closed "
+         "FROM aixin.list_policy_years($1) y",
+         1},
     [DB_STMT_ENROLL] =
         {"enroll", "SELECT * FROM aixin.enroll($1, $2, $3, $4, $5)", 5},
     [DB_STMT_LOGIN_BEGIN] =
@@ -216,6 +240,18 @@ static const db_statement_t statements[DB_STMT_COUNT] = {
          "SELECT * FROM aixin.decide_pending($1, $2, $3, $4, $5, $6)", 6},
     [DB_STMT_LIST_PENDING] =
         {"list_pending", "SELECT * FROM aixin.list_pending($1, $2, $3)", 3},
+    [DB_STMT_CLOSE_YEAR] =
+        {"close_year",
+         "SELECT * FROM aixin.close_year($1, $2, $3, $4, $5, $6)", 6},
+    [DB_STMT_REOPEN_YEAR] =
+        {"reopen_year", "SELECT * FROM aixin.reopen_year($1, $2, $3, $4, $5)",
+         5},
+    [DB_STMT_YEAR_HISTORY] =
+        {"year_history", "SELECT * FROM aixin.year_history($1, $2)", 2},
+    [DB_STMT_RENEW_YEAR] =
+        {"renew_year",
+         "SELECT * FROM aixin.renew_policies($1, $2, $3, $4, $5, $6, $7, $8)",
+         8},
 };
 
 const db_statement_t *db_statement_get(db_stmt_t id)

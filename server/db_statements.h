@@ -84,6 +84,10 @@ typedef enum db_stmt {
     DB_STMT_DECIDE_PENDING,
     DB_STMT_LIST_PENDING,
     DB_STMT_LOGIN_THROTTLED_SUMMARIES,
+    DB_STMT_CLOSE_YEAR,   /* handle_yearcycle.c */
+    DB_STMT_REOPEN_YEAR,
+    DB_STMT_YEAR_HISTORY,
+    DB_STMT_RENEW_YEAR,
     DB_STMT_COUNT
 } db_stmt_t;
 

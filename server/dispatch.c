@@ -151,6 +151,14 @@ static const route_t routes[] = {
      CITY_ADMIN_ONLY | ADJUSTERS, handle_confirm_pending},
     {AIXIN__V1__REQUEST__BODY_LIST_PENDING, "list_pending", false, true,
      CITY_ADMIN_ONLY | ADJUSTERS | ROLE_BIT(AUDITOR), handle_list_pending},
+    {AIXIN__V1__REQUEST__BODY_CLOSE_YEAR, "close_year", false, true,
+     CITY_ADMIN_ONLY, handle_close_year},
+    {AIXIN__V1__REQUEST__BODY_REOPEN_YEAR, "reopen_year", false, true,
+     CITY_ADMIN_ONLY, handle_reopen_year},
+    {AIXIN__V1__REQUEST__BODY_GET_YEAR_HISTORY, "get_year_history", false,
+     true, ANY_ROLE, handle_get_year_history},
+    {AIXIN__V1__REQUEST__BODY_RENEW_YEAR, "renew_year", false, true, WRITERS,
+     handle_renew_year},
 };
 
 #define ROUTE_COUNT (sizeof(routes) / sizeof(routes[0]))

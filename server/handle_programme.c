@@ -73,6 +73,10 @@ static void year_from_row(year_detail_t *y, const PGresult *res, int i)
         db_result_int64(res, i, YEAR_SUPPLEMENTARY_BUDGET);
     y->detail.supplementary_paid_fen =
         db_result_int64(res, i, YEAR_SUPPLEMENTARY_PAID);
+    /* Added by the get and list statements (aixin.year_is_closed). */
+    int closed_col = PQfnumber(res, "closed");
+    y->detail.closed = closed_col >= 0 &&
+                       strcmp(db_result_text(res, i, closed_col), "t") == 0;
 }
 
 static void years_on_rows(void *arg, db_outcome_t outcome, const PGresult *res)

@@ -66,6 +66,33 @@ static void report_cell(Aixin__V1__ReportCell *cell, const PGresult *res,
     }
 }
 
+/* The statements add a last column closed_years (int[], the same on every
+ * row: aixin.report_closed_years) to the report's own columns; it becomes
+ * ReportTable.closed_years, not a column. Returns how many years were
+ * parsed into out (at most max). */
+#define REPORT_CLOSED_YEARS_MAX 101 /* 2000..2100 */
+static size_t report_closed_years(const PGresult *res, size_t *ncols,
+                                  int32_t *out, size_t max)
+{
+    if (*ncols == 0 || strcmp(PQfname(res, (int)*ncols - 1), "closed_years") != 0)
+        return 0;
+    (*ncols)--;
+    if (PQntuples(res) == 0 || PQgetisnull(res, 0, (int)*ncols))
+        return 0;
+    size_t n = 0;
+    const char *p = PQgetvalue(res, 0, (int)*ncols); /* "{2024,2025}" */
+    while (*p != '\0' && n < max) {
+        if (*p >= '0' && *p <= '9') {
+            char *end = NULL;
+            out[n++] = (int32_t)strtol(p, &end, 10);
+            p = end;
+        } else {
+            p++;
+        }
+    }
+    return n;
+}
+
 static void report_on_rows(void *arg, db_outcome_t outcome, const PGresult *res)
 {
     request_t *req = arg;
@@ -73,6 +100,9 @@ static void report_on_rows(void *arg, db_outcome_t outcome, const PGresult *res)
         return;
     const Aixin__V1__GetReport *m = req->msg->get_report;
     size_t nrows = (size_t)PQntuples(res), ncols = (size_t)PQnfields(res);
+    int32_t closed[REPORT_CLOSED_YEARS_MAX];
+    size_t n_closed =
+        report_closed_years(res, &ncols, closed, REPORT_CLOSED_YEARS_MAX);
     char **columns = calloc(ncols + 1, sizeof(*columns));
     Aixin__V1__ReportRow *rows = calloc(nrows + 1, sizeof(*rows));
     Aixin__V1__ReportRow **row_ptrs = calloc(nrows + 1, sizeof(*row_ptrs));
@@ -111,6 +141,8 @@ static void report_on_rows(void *arg, db_outcome_t outcome, const PGresult *res)
     table.columns = columns;
     table.n_rows = nrows;
     table.rows = row_ptrs;
+    table.n_closed_years = n_closed;
+    table.closed_years = closed;
     Aixin__V1__Response resp = AIXIN__V1__RESPONSE__INIT;
     resp.body_case = AIXIN__V1__RESPONSE__BODY_REPORT;
     resp.report = &table;

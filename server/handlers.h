@@ -107,6 +107,11 @@ void handle_get_report(request_t *req);
 
 /* handle_exports.c: record-level exports, a page per request */
 void handle_export_records(request_t *req);
+/* handle_yearcycle.c: closing and reopening years, renewal */
+void handle_close_year(request_t *req);
+void handle_reopen_year(request_t *req);
+void handle_get_year_history(request_t *req);
+void handle_renew_year(request_t *req);
 
 /* handle_import.c: bulk enrollment */
 void handle_import_enrollments(request_t *req);

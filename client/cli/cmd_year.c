@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli_connect.h"
+#include "cmd_year_close.h"
 #include "commands.h"
 #include "input_check.h"
 #include "names.h"
@@ -114,7 +115,10 @@ static const char *const year_show_help =
     "maximum payout). In JSON the terms are keys of the object (year,\n"
     "reference_date, premium_fen, city_subsidy_fen, county_share_min_fen,\n"
     "county_share_max_fen, benefits: [{event, max_payout_fen}]) beside\n"
-    "policies and frozen; amounts are integers in fen.\n"
+    "policies and frozen; amounts are integers in fen. Then whether the\n"
+    "year is closed, when its claims window ends, and its closing history\n"
+    "(action, when, by whom, forced, reason; JSON: closed,\n"
+    "claims_window_end, closure_history).\n"
     "\n"
     "Options:\n"
     "  -y, --year YEAR   the policy year\n"
@@ -444,10 +448,24 @@ static cli_exit_t year_show(const cli_context_t *ctx, int argc, char **argv)
     Aixin__V1__Response *resp = NULL;
     rc = rpc_client_call(client, &req, AIXIN__V1__RESPONSE__BODY_POLICY_YEAR,
                          &resp);
+    /* Then whether it is closed, with its closes and reopenings. */
+    Aixin__V1__Response *closure = NULL;
+    if (rc == CLI_EXIT_OK)
+        rc = cmd_year_fetch_closure(client, year, &closure);
     if (rc == CLI_EXIT_OK) {
-        rc = print_policy_year(ctx, resp->policy_year);
-        aixin__v1__response__free_unpacked(resp, NULL);
+        output_doc_t doc;
+        output_doc_init(&doc, false);
+        output_record_t *r = output_doc_add_record(&doc);
+        records_add_policy_year(&doc, r, resp->policy_year);
+        cmd_year_add_closure(&doc, r, closure->year_closure, false);
+        if (!output_render(&doc, ctx->format, stdout))
+            rc = CLI_EXIT_UNAVAILABLE;
+        output_doc_free(&doc);
     }
+    if (closure != NULL)
+        aixin__v1__response__free_unpacked(closure, NULL);
+    if (resp != NULL)
+        aixin__v1__response__free_unpacked(resp, NULL);
     rpc_client_close(client);
     return rc;
 }
@@ -509,5 +527,9 @@ const cli_command_t cmd_year_verbs[] = {
      cmd_year_settings, NULL},
     {"set", N_("set one of a year's settings (city admin)"), cmd_year_set,
      NULL},
+    {"close", N_("close a policy year: nothing of it changes any more (city admin)"),
+     cmd_year_close, NULL},
+    {"reopen", N_("reopen a closed policy year, with a reason (city admin)"),
+     cmd_year_reopen, NULL},
     {NULL, NULL, NULL, NULL},
 };

@@ -54,6 +54,9 @@ cli_exit_t cmd_report_with_format(const cli_context_t *ctx,
 /* Whether `name` is a format of `report` (table, json, csv, html). */
 bool cmd_report_format_known(const char *name);
 
+/* cmd_renew.c: renewal (续保) of a year's children into the next */
+cli_exit_t cmd_renew(const cli_context_t *ctx, int argc, char **argv);
+
 /* cmd_account_admin.c: account unlock, disable, reset-password */
 cli_exit_t cmd_account_unlock(const cli_context_t *ctx, int argc, char **argv);
 cli_exit_t cmd_account_disable(const cli_context_t *ctx, int argc, char **argv);

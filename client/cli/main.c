@@ -23,7 +23,8 @@ static const cli_command_t commands[] = {
     {"audit", N_("read and verify the audit log (city admin, auditor)"), NULL,
      cmd_audit_verbs},
     {"divisions", N_("list divisions as a tree"), cmd_divisions_list, NULL},
-    {"year", N_("open, change and list policy years"), NULL, cmd_year_verbs},
+    {"year", N_("open, change, close and list policy years"), NULL,
+     cmd_year_verbs},
     {"insurer", N_("register and list insurers"), NULL, cmd_insurer_verbs},
     {"terms", N_("set and list each county's share and insurer"), NULL,
      cmd_terms_verbs},
@@ -41,6 +42,8 @@ static const cli_command_t commands[] = {
     {"sync", N_("send the changes waiting for the server"), cmd_spool_sync,
      NULL},
     {"import", N_("enroll from a CSV file"), NULL, cmd_import_verbs},
+    {"renew", N_("renew last year's children into the next year (续保)"),
+     cmd_renew, NULL},
     {"claim", N_("file, decide, pay and follow claims"), NULL, cmd_claim_verbs},
     {"grievance", N_("record, assign, answer and close grievances (信访)"),
      NULL, cmd_grievance_verbs},
@@ -128,7 +131,7 @@ static bool main_command_spools(const char *name)
     static const char *const online_only[] = {"login", "logout", "whoami",
                                               "spool", "sync", "import",
                                               "claim", "desk", "grievance",
-                                              "alerts"};
+                                              "alerts", "renew"};
     for (size_t i = 0; i < sizeof(online_only) / sizeof(online_only[0]); i++)
         if (strcmp(name, online_only[i]) == 0)
             return false;

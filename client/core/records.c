@@ -74,6 +74,7 @@ void records_add_policy_year(output_doc_t *doc, output_record_t *r,
                      t->county_share_max_fen);
     output_add_int(doc, r, "policies", N_("POLICIES"), y->policies);
     output_add_bool(doc, r, "frozen", N_("FROZEN"), y->frozen);
+    output_add_bool(doc, r, "closed", N_("CLOSED"), y->closed);
     /* 0: no limit. */
     output_add_money(doc, r, "supplementary_cap_per_claim_fen",
                      N_("SUPPLEMENTARY CAP PER CLAIM"),

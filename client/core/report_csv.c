@@ -74,17 +74,25 @@ void report_csv_render(const Aixin__V1__ReportTable *t, bool bom, FILE *out)
 {
     if (bom)
         fputs(UTF8_BOM, out);
+    char closed[REPORT_CLOSED_TEXT_SIZE];
+    report_closed_years_text(t, closed);
     for (size_t c = 0; c < t->n_columns; c++) {
         if (c > 0)
             fputc(',', out);
         csv_write_field(out, t->columns[c]);
     }
+    if (closed[0] != '\0')
+        fputs(",closed_years", out);
     fputs(CSV_EOL, out);
     for (size_t r = 0; r < t->n_rows; r++) {
         for (size_t c = 0; c < t->n_columns; c++) {
             if (c > 0)
                 fputc(',', out);
             csv_write_cell(out, report_cell(t, r, (int)c));
+        }
+        if (closed[0] != '\0') {
+            fputc(',', out);
+            csv_write_field(out, closed);
         }
         fputs(CSV_EOL, out);
     }

@@ -409,3 +409,14 @@ void report_write_html(FILE *out, const char *s)
         s += n;
     }
 }
+
+void report_closed_years_text(const Aixin__V1__ReportTable *t,
+                              char out[REPORT_CLOSED_TEXT_SIZE])
+{
+    size_t n = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < t->n_closed_years && n + 12 < REPORT_CLOSED_TEXT_SIZE;
+         i++)
+        n += (size_t)snprintf(out + n, REPORT_CLOSED_TEXT_SIZE - n, "%s%d",
+                              i ? " " : "", (int)t->closed_years[i]);
+}

@@ -91,6 +91,14 @@ bool report_rows_total(const report_rows_t *rr, size_t row);
 /* A row whose level differs from the first row's: a division below. */
 bool report_rows_below(const report_rows_t *rr, size_t row);
 
+/* The closed years of the report (ReportTable.closed_years) as "2024" or
+ * "2024 2025"; "" when none is closed. Every output shows them only when
+ * there are some: CSV and JSON as a last column closed_years, tables and
+ * pages as a line saying the figures are final. */
+#define REPORT_CLOSED_TEXT_SIZE 512
+void report_closed_years_text(const Aixin__V1__ReportTable *t,
+                              char out[REPORT_CLOSED_TEXT_SIZE]);
+
 /* True when `key` ends in "_fen": an amount of money in fen. */
 bool report_column_is_money(const char *key);
 

@@ -226,6 +226,15 @@ static void write_header(FILE *out, const report_html_t *r,
         fputc(' ', out);
         report_write_html(out, when);
     }
+    char closed[REPORT_CLOSED_TEXT_SIZE];
+    report_closed_years_text(r->table, closed);
+    if (closed[0] != '\0') {
+        fputs(" &#183; <strong class=\"closed\">", out);
+        report_write_html(out, _("closed, figures final:"));
+        fputc(' ', out);
+        report_write_html(out, closed);
+        fputs("</strong>", out);
+    }
     fputs("</p>\n</header>\n", out);
 }
 

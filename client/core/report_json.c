@@ -87,12 +87,21 @@ void report_json_render(const Aixin__V1__ReportTable *t, FILE *out)
             fputs("  {}", out);
         } else {
             fputs("  {\n", out);
+            bool closed = t->n_closed_years > 0;
             for (size_t c = 0; c < t->n_columns; c++) {
                 fputs("    ", out);
                 json_write_string(out, t->columns[c]);
                 fputs(": ", out);
                 json_write_cell(out, report_cell(t, r, (int)c));
-                fputs(c + 1 < t->n_columns ? ",\n" : "\n", out);
+                fputs(c + 1 < t->n_columns || closed ? ",\n" : "\n", out);
+            }
+            /* The closed years, when the report covers some. */
+            if (closed) {
+                fputs("    \"closed_years\": [", out);
+                for (size_t i = 0; i < t->n_closed_years; i++)
+                    fprintf(out, "%s%d", i ? ", " : "",
+                            (int)t->closed_years[i]);
+                fputs("]\n", out);
             }
             fputs("  }", out);
         }

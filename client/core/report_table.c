@@ -152,6 +152,10 @@ bool report_table_render(const Aixin__V1__ReportTable *t, FILE *out)
         }
         fputc('\n', out);
     }
+    char closed[REPORT_CLOSED_TEXT_SIZE];
+    report_closed_years_text(t, closed);
+    if (closed[0] != '\0')
+        fprintf(out, _("Closed years (figures final): %s\n"), closed);
     free(widths);
     free(right);
     free(titles);

@@ -306,6 +306,17 @@ static const char *const patterns[] = {
     N_("%s is append-only (%s refused)"),
     N_("%s must be at most %s bytes"),
     N_("%s must be at least %s characters"),
+    /* Closing years and renewal (deploy/sql/0016_year_cycle.sql). */
+    N_("policy year %s is closed: %s refused (a city admin may reopen it)"),
+    N_("policy year %s has %s open claims (filed, under review, escalated or approved and unpaid): settle or reject them before closing"),
+    N_("the claims window of %s runs until %s: close it after that, or force the close with a reason"),
+    N_("policy year %s is already closed"),
+    N_("policy year %s is not closed"),
+    N_("a forced close needs a reason"),
+    N_("reopening a year needs a reason"),
+    N_("policy year %s is not open yet: a city admin opens it with aixin year open"),
+    N_("county share and insurer for %s are not set for: %s (a city admin sets them with aixin terms set)"),
+    N_("division %s not found in your scope"),
 };
 
 bool server_text_match(const char *pattern, const char *message,

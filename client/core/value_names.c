@@ -17,6 +17,7 @@ static const char *const known[] = {
     N_("filed"),        N_("under_review"),    N_("escalated"),
     N_("approved"),     N_("rejected"),        N_("paid"),
     N_("same_day"),     N_("seven_day"),       N_("fifteen_day"),
+    N_("close"),        N_("reopen"),
 };
 
 const char *value_name_text(const char *name)

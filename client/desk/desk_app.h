@@ -44,6 +44,7 @@ extern const desk_route_t desk_funding_routes[];
 extern const desk_route_t desk_claims_more_routes[];
 extern const desk_route_t desk_admin_routes[];
 extern const desk_route_t desk_alerts_routes[];
+extern const desk_route_t desk_yearcycle_routes[]; /* desk_pages_yearcycle.c */
 
 /* One input of a form, decoded. */
 typedef struct desk_form_field {

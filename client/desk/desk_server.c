@@ -38,6 +38,7 @@ static const desk_route_t *const route_tables[] = {
     desk_claims_more_routes,
     desk_admin_routes,
     desk_alerts_routes,
+    desk_yearcycle_routes,
 };
 
 static const desk_route_t *route_find(const char *path, bool post,
