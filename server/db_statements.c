@@ -234,7 +234,9 @@ static const db_statement_t statements[DB_STMT_COUNT] = {
         {"list_alerts", "SELECT * FROM aixin.list_alerts($1, $2, $3)", 3},
     [DB_STMT_REPORT_GRIEVANCES] =
         {"report_grievances",
-         "SELECT * FROM aixin.report_grievances($1, $2, $3, $4)", 4},
+         "SELECT r.*, aixin.report_closed_years($2, $3) AS closed_years "
+         "FROM aixin.report_grievances($1, $2, $3, $4) r",
+         4},
     [DB_STMT_DECIDE_PENDING] =
         {"decide_pending",
          "SELECT * FROM aixin.decide_pending($1, $2, $3, $4, $5, $6)", 6},
