@@ -258,7 +258,7 @@ static void add_grievance(output_doc_t *doc, output_record_t *r,
     if (g->answered_on[0] != '\0')
         output_add_bool(doc, r, "answered_on_time", NULL, g->answered_on_time);
     output_add_text_or_null(doc, r, "resolution", NULL, g->resolution);
-    output_add_text_or_null(doc, r, "closed_on", _("Closed"), g->closed_on);
+    output_add_text_or_null(doc, r, "closed_on", _("Closed on"), g->closed_on);
     output_add_text_or_null(doc, r, "closed_by", NULL, g->closed_by);
 }
 

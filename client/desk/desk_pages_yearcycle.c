@@ -48,7 +48,7 @@ static void page_years(desk_t *d, struct evhttp_request *req)
             desk_vars_textf(v, "policies", "%lld", (long long)y->policies);
             desk_vars_text(v, "closed", y->closed ? "true" : "false");
             desk_vars_text(v, "closed_label",
-                           y->closed ? _("closed, figures final") : _("open"));
+                           y->closed ? _("closed, figures final") : _("open, figures may change"));
             ok = desk_render("year_row.html", v, rows);
             desk_vars_free(v);
         }
