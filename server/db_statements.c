@@ -170,6 +170,16 @@ static const db_statement_t statements[DB_STMT_COUNT] = {
     [DB_STMT_LIST_YEAR_SETTINGS] =
         {"list_year_settings",
          "SELECT * FROM aixin.list_year_settings($1, $2)", 2},
+    [DB_STMT_DRAW_AUDIT_SAMPLE] =
+        {"draw_audit_sample",
+         "SELECT * FROM aixin.draw_audit_sample($1, $2, $3, $4)", 4},
+    [DB_STMT_RECORD_AUDIT_FINDING] =
+        {"record_audit_finding",
+         "SELECT * FROM aixin.record_audit_finding($1, $2, $3, $4, $5, $6, $7)",
+         7},
+    [DB_STMT_REPORT_POST_AUDIT] =
+        {"report_post_audit",
+         "SELECT * FROM aixin.report_post_audit($1, $2, $3, $4)", 4},
 };
 
 const db_statement_t *db_statement_get(db_stmt_t id)

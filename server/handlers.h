@@ -41,6 +41,9 @@ void handle_verify_audit(request_t *req);
 /* handle_year_settings.c */
 void handle_set_year_setting(request_t *req);
 void handle_list_year_settings(request_t *req);
+/* handle_post_audit.c */
+void handle_draw_audit_sample(request_t *req);
+void handle_record_audit_finding(request_t *req);
 /* A request was refused (PERMISSION_DENIED): record it in the audit log,
  * in a transaction of its own (the refused one rolled back). */
 void audit_record_refusal(const request_t *req, const char *message);

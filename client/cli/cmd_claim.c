@@ -608,5 +608,10 @@ const cli_command_t cmd_claim_verbs[] = {
     {"due", N_("list claims near or past their deadline"), claim_due, NULL},
     {"history", N_("every change of a claim, with who and when"), claim_history,
      NULL},
+    {"audit-sample", N_("draw or show a month's post-audit sample of "
+                        "same-day claims"),
+     cmd_claim_audit_sample, NULL},
+    {"audit-finding", N_("record the post-audit finding on a sampled claim"),
+     cmd_claim_audit_finding, NULL},
     {NULL, NULL, NULL, NULL},
 };

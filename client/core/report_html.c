@@ -120,6 +120,10 @@ static const kind_text_t kind_texts[] = {
      /* xgettext:no-c-format */
      N_("A county whose enrollment rate reaches 90% earns +10 points in "
         "the annual target assessment.")},
+    {AIXIN__V1__REPORT_KIND__REPORT_KIND_POST_AUDIT, N_("Post-audit of same-day claims"),
+     "当日结案事后抽查",
+     N_("Same-day claims drawn each month for the city's review, by "
+        "insurer: sampled, reviewed, found right, and amounts recovered.")},
 };
 
 static const kind_text_t *kind_text(Aixin__V1__ReportKind kind)
@@ -245,7 +249,7 @@ static void write_cell(FILE *out, const Aixin__V1__ReportTable *t, size_t row,
     case AIXIN__V1__REPORT_CELL__VALUE_DECIMAL:
         fputs("<td class=\"num\">", out);
         if (report_decimal_parse(cell->decimal, &e4)) {
-            report_format_percent(e4, text);
+            report_format_decimal(t->columns[col], e4, text);
             fputs(text, out);
         } else {
             report_write_html(out, cell->decimal);

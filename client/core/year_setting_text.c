@@ -19,6 +19,17 @@ typedef struct setting_text {
  * aixin.year_setting_kinds). A kind missing here is shown with the
  * server's English description. */
 static const setting_text_t known[] = {
+    {"post_audit_sample_rate",
+     N_("Share of a month's same-day claims drawn for the city's post-audit "
+        "(rounded up)")},
+    {"assessment_enrollment_threshold",
+     N_("Enrollment rate a county must reach in the year to earn the "
+        "assessment points")},
+    {"assessment_points",
+     N_("Points added to the annual target assessment of a county at the "
+        "enrollment threshold")},
+    {"assessment_insurance_weight",
+     N_("Weight of the insurance item in the incentive-policy assessment")},
     {NULL, NULL},
 };
 
