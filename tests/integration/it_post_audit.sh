@@ -23,6 +23,7 @@ PW=audit-password-1
 day() { TZ=Asia/Shanghai date -d "$1" +%F; }
 M=$(day "$(day today | cut -c1-7)-01 -1 month" | cut -c1-7)
 E=$(day "$M-01 -1 month" | cut -c1-7)
+E2=$(day "$E-01 -1 month" | cut -c1-7)
 YEAR=${M:0:4}
 NOW_MONTH=$(day today | cut -c1-7)
 
@@ -171,6 +172,26 @@ it_assert_eq "0/0/0" "$(json "SELECT concat_ws('/', d->>'population', d->>'sampl
 it_assert_eq "0|0" "$(it_psql -c "SELECT population || '|' || sample_size FROM aixin.post_audit_samples
                                   WHERE month = '$E-01'")" "stored empty"
 
+# Two reviewers drawing one month at once: one sample, both shown it.
+racers=()
+for user in admin shen; do
+  password=$PW
+  [[ $user != admin ]] || password=$IT_ADMIN_PASSWORD
+  AIXIN_USER=$user AIXIN_PASSWORD=$password "$AIXIN_CLI" --format json claim audit-sample \
+    --month "$E2" >"$IT_TMP/race-$user.json" 2>"$IT_TMP/race-$user.err" &
+  racers+=($!)
+done
+for pid in "${racers[@]}"; do
+  wait "$pid" || it_fail "a concurrent draw failed: $(cat "$IT_TMP"/race-*.err)"
+done
+it_assert_eq "1|$(it_psql -c "SELECT encode(seed, 'hex') FROM aixin.post_audit_samples
+                              WHERE month = '$E2-01'")" \
+  "$(it_psql -c "SELECT count(*) FROM aixin.post_audit_samples WHERE month = '$E2-01'")|$(
+     it_psql -v a="$(cat "$IT_TMP/race-admin.json")" -v b="$(cat "$IT_TMP/race-shen.json")" \
+       <<<"SELECT CASE WHEN :'a'::json->>'seed' = :'b'::json->>'seed'
+                       THEN :'a'::json->>'seed' ELSE 'differ' END")" \
+  "two draws of one month at once: one sample, the same seed for both"
+
 as admin 1 "$AIXIN_CLI" claim audit-sample --month "$NOW_MONTH"
 it_assert_contains "$(it_last_stderr)" "INVALID_ARGUMENT" "the current month is not over: refused"
 as admin 2 "$AIXIN_CLI" claim audit-sample --month "$YEAR-13"
@@ -178,7 +199,7 @@ as jian_county 1 "$AIXIN_CLI" claim audit-sample --month "$M"
 it_assert_contains "$(it_last_stderr)" "PERMISSION_DENIED" "a county clerk does not draw"
 as cl_li 1 "$AIXIN_CLI" claim audit-sample --month "$M"
 it_assert_contains "$(it_last_stderr)" "PERMISSION_DENIED" "nor does an adjuster"
-it_assert_eq 2 "$(it_psql -c "SELECT count(*) FROM aixin.post_audit_samples")" \
+it_assert_eq 3 "$(it_psql -c "SELECT count(*) FROM aixin.post_audit_samples")" \
   "refusals stored no sample"
 
 # --- findings -------------------------------------------------------------------
