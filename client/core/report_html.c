@@ -355,6 +355,14 @@ bool report_html_render(const report_html_t *r, FILE *out)
     }
     fputs("</main>\n<footer>\n<p>", out);
     report_write_html(out, k->note[0] != '\0' ? _(k->note) : "");
+    if (t->kind == AIXIN__V1__REPORT_KIND__REPORT_KIND_ASSESSMENT)
+        report_write_html(out,
+                          _(" Assessment points and the weighted score "
+                            "follow each year's settings (aixin year "
+                            "settings): the year's points at its enrollment "
+                            "threshold, times the insurance item's weight in "
+                            "the incentive-policy assessment; over several "
+                            "years, their sums."));
     fputs("</p>\n<p>", out);
     report_write_html(out, _("Money in yuan; rates as percentages; – marks "
                              "no value (a rate over zero). "));

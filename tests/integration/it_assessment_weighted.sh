@@ -182,3 +182,10 @@ if it_last_stdout | grep 360821 | grep -q "300.00%"; then
   it_fail "the table shows the score as a percentage"
 fi
 it_pass "not as a percentage"
+admin 0 "$AIXIN_CLI" report assessment --from 2024 --to 2025 --format html \
+  --output "$IT_TMP/assessment.html"
+HTML=$(cat "$IT_TMP/assessment.html")
+it_assert_contains "$HTML" "Weighted score" "the html report has the weighted score column"
+it_assert_contains "$HTML" ">7.00<" "and 吉安县's score over the two years as a number"
+it_assert_contains "$HTML" "weight in the incentive-policy assessment; over several years" \
+  "and says how it is computed"
