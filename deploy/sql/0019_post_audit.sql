@@ -22,7 +22,9 @@
 --   * Selection: a pure function of the seed and the population
 --     (aixin.post_audit_pick): the claims ordered by sha256(seed ||
 --     int8send(claim id)), ties by id, the first `size` of them.  The seed
---     is 16 random bytes, stored with the sample, who drew it and when;
+--     is the 16 bytes of a random (version 4) UUID, 122 random bits, from
+--     PostgreSQL's own generator (no extension needed), stored with the
+--     sample, who drew it and when;
 --     aixin.post_audit_recompute(month) draws again from the stored seed
 --     and the month's claims, so anybody can check a sample from psql.
 --   * Findings: one per sampled claim, by a reviewer (city admin or
@@ -125,7 +127,7 @@ CREATE TRIGGER post_audit_findings_rules BEFORE INSERT ON aixin.post_audit_findi
   FOR EACH ROW EXECUTE FUNCTION aixin.post_audit_findings_rules();
 
 -- A month's payments, for its population.
-CREATE INDEX claims_paid_on_idx ON aixin.claims (paid_on) WHERE state = 'paid';
+CREATE INDEX claims_post_audit_paid_on_idx ON aixin.claims (paid_on) WHERE state = 'paid';
 
 -- ---------------------------------------------------------------------------
 -- The draw: pure functions anybody can re-run.
