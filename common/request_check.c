@@ -10,6 +10,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define CODE_INVALID AIXIN__V1__ERROR_CODE__ERROR_CODE_INVALID_ARGUMENT
@@ -397,6 +398,48 @@ static bool check_confirm_pending(request_problem_t *p,
     return true;
 }
 
+/* "YYYY-MM", a month of the years policies may have (2000-2100). */
+static bool check_audit_month(request_problem_t *p, const char *month)
+{
+    const char *s = rc_str(month);
+    bool ok = strlen(s) == 7 && s[4] == '-';
+    for (size_t i = 0; ok && i < 7; i++)
+        ok = i == 4 || (s[i] >= '0' && s[i] <= '9');
+    if (ok) {
+        int year = atoi(s), mon = atoi(s + 5);
+        ok = year >= 2000 && year <= 2100 && mon >= 1 && mon <= 12;
+    }
+    if (!ok)
+        return rc_fail(p, CODE_INVALID, "month",
+                       "month must be YYYY-MM, e.g. 2027-04");
+    return true;
+}
+
+/* The shape of a finding; whether the amount is within what was paid is
+ * the database's to judge. */
+static bool check_audit_finding(request_problem_t *p,
+                                const Aixin__V1__RecordAuditFinding *m)
+{
+    if (m->claim_id <= 0)
+        return rc_fail(p, CODE_INVALID, "claim_id", "claim_id must be positive");
+    switch (m->result) {
+    case AIXIN__V1__AUDIT_RESULT__AUDIT_RESULT_OK:
+        if (m->recovered_fen != 0)
+            return rc_fail(p, CODE_INVALID, "recovered_fen",
+                           "a finding of ok recovers nothing");
+        break;
+    case AIXIN__V1__AUDIT_RESULT__AUDIT_RESULT_RECOVERED:
+        if (m->recovered_fen <= 0)
+            return rc_fail(p, CODE_INVALID, "recovered_fen",
+                           "a recovery needs the amount recovered, more than 0");
+        break;
+    default:
+        return rc_fail(p, CODE_INVALID, "result",
+                       "result must be ok or recovered");
+    }
+    return rc_check_text(p, "note", m->note, 1, 500);
+}
+
 bool request_body_is_mutating(Aixin__V1__Request__BodyCase body)
 {
     switch (body) {
@@ -433,6 +476,8 @@ bool request_body_is_mutating(Aixin__V1__Request__BodyCase body)
     case AIXIN__V1__REQUEST__BODY_CONFIRM_PENDING:
     case AIXIN__V1__REQUEST__BODY_CLOSE_YEAR:
     case AIXIN__V1__REQUEST__BODY_REOPEN_YEAR:
+    case AIXIN__V1__REQUEST__BODY_DRAW_AUDIT_SAMPLE:
+    case AIXIN__V1__REQUEST__BODY_RECORD_AUDIT_FINDING:
         return true;
     default:
         return false;
@@ -533,6 +578,10 @@ const char *request_body_name(Aixin__V1__Request__BodyCase body)
     case AIXIN__V1__REQUEST__BODY_REOPEN_YEAR: return "reopen_year";
     case AIXIN__V1__REQUEST__BODY_GET_YEAR_HISTORY: return "get_year_history";
     case AIXIN__V1__REQUEST__BODY_RENEW_YEAR: return "renew_year";
+    case AIXIN__V1__REQUEST__BODY_DRAW_AUDIT_SAMPLE:
+        return "draw_audit_sample";
+    case AIXIN__V1__REQUEST__BODY_RECORD_AUDIT_FINDING:
+        return "record_audit_finding";
 
     default: return "unknown";
     }
@@ -638,9 +687,10 @@ bool request_check(const Aixin__V1__Request *req, request_problem_t *p)
         return request_check_claims(req, p);
     case AIXIN__V1__REQUEST__BODY_GET_REPORT: {
         const Aixin__V1__GetReport *m = req->get_report;
-        if (m->kind < AIXIN__V1__REPORT_KIND__REPORT_KIND_ENROLLMENT ||
-            (m->kind > AIXIN__V1__REPORT_KIND__REPORT_KIND_ASSESSMENT &&
-             m->kind != AIXIN__V1__REPORT_KIND__REPORT_KIND_GRIEVANCES))
+        if ((m->kind < AIXIN__V1__REPORT_KIND__REPORT_KIND_ENROLLMENT ||
+             m->kind > AIXIN__V1__REPORT_KIND__REPORT_KIND_ASSESSMENT) &&
+            m->kind != AIXIN__V1__REPORT_KIND__REPORT_KIND_GRIEVANCES &&
+            m->kind != AIXIN__V1__REPORT_KIND__REPORT_KIND_POST_AUDIT)
             return rc_fail(p, CODE_INVALID, "kind", "unknown report kind");
         if (!rc_check_policy_year(p, "year_from", m->year_from) ||
             !rc_check_policy_year(p, "year_to", m->year_to))
@@ -720,6 +770,10 @@ bool request_check(const Aixin__V1__Request *req, request_problem_t *p)
         return req->list_pending->policy_year == 0 ||
                rc_check_policy_year(p, "policy_year",
                                     req->list_pending->policy_year);
+    case AIXIN__V1__REQUEST__BODY_DRAW_AUDIT_SAMPLE:
+        return check_audit_month(p, req->draw_audit_sample->month);
+    case AIXIN__V1__REQUEST__BODY_RECORD_AUDIT_FINDING:
+        return check_audit_finding(p, req->record_audit_finding);
     default:
         return rc_fail(p, CODE_INVALID, "body", "body %d is not a known request",
                     (int)req->body_case);

@@ -254,6 +254,18 @@ static const db_statement_t statements[DB_STMT_COUNT] = {
         {"renew_year",
          "SELECT * FROM aixin.renew_policies($1, $2, $3, $4, $5, $6, $7, $8)",
          8},
+    [DB_STMT_DRAW_AUDIT_SAMPLE] =
+        {"draw_audit_sample",
+         "SELECT * FROM aixin.draw_audit_sample($1, $2, $3, $4)", 4},
+    [DB_STMT_RECORD_AUDIT_FINDING] =
+        {"record_audit_finding",
+         "SELECT * FROM aixin.record_audit_finding($1, $2, $3, $4, $5, $6, $7)",
+         7},
+    [DB_STMT_REPORT_POST_AUDIT] =
+        {"report_post_audit",
+         "SELECT r.*, aixin.report_closed_years($2, $3) AS closed_years "
+         "FROM aixin.report_post_audit($1, $2, $3, $4) r",
+         4},
 };
 
 const db_statement_t *db_statement_get(db_stmt_t id)

@@ -108,8 +108,10 @@ static const route_t routes[] = {
      handle_list_due_claims},
     {AIXIN__V1__REQUEST__BODY_CLAIM_HISTORY, "claim_history", false, true, CLAIM_READERS,
      handle_claim_history},
-    {AIXIN__V1__REQUEST__BODY_GET_REPORT, "get_report", false, true, READERS,
-     handle_get_report},
+    /* Adjusters read the post-audit report (their insurer's rows); the
+     * other reports refuse them in SQL (aixin.report_root). */
+    {AIXIN__V1__REQUEST__BODY_GET_REPORT, "get_report", false, true,
+     CLAIM_READERS, handle_get_report},
     {AIXIN__V1__REQUEST__BODY_UNLOCK_ACCOUNT, "unlock_account", false, true,
      CITY_ADMIN_ONLY, handle_unlock_account},
     {AIXIN__V1__REQUEST__BODY_DISABLE_ACCOUNT, "disable_account", false, true,
@@ -159,6 +161,11 @@ static const route_t routes[] = {
      true, ANY_ROLE, handle_get_year_history},
     {AIXIN__V1__REQUEST__BODY_RENEW_YEAR, "renew_year", false, true, WRITERS,
      handle_renew_year},
+    {AIXIN__V1__REQUEST__BODY_DRAW_AUDIT_SAMPLE, "draw_audit_sample", false,
+     true, ROLE_BIT(CITY_ADMIN) | ROLE_BIT(AUDITOR), handle_draw_audit_sample},
+    {AIXIN__V1__REQUEST__BODY_RECORD_AUDIT_FINDING, "record_audit_finding",
+     false, true, ROLE_BIT(CITY_ADMIN) | ROLE_BIT(AUDITOR),
+     handle_record_audit_finding},
 };
 
 #define ROUTE_COUNT (sizeof(routes) / sizeof(routes[0]))

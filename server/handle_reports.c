@@ -32,6 +32,8 @@ static db_stmt_t report_statement(Aixin__V1__ReportKind kind)
         return DB_STMT_REPORT_INSURERS;
     case AIXIN__V1__REPORT_KIND__REPORT_KIND_GRIEVANCES:
         return DB_STMT_REPORT_GRIEVANCES;
+    case AIXIN__V1__REPORT_KIND__REPORT_KIND_POST_AUDIT:
+        return DB_STMT_REPORT_POST_AUDIT;
     case AIXIN__V1__REPORT_KIND__REPORT_KIND_ASSESSMENT:
     default:
         return DB_STMT_REPORT_ASSESSMENT;

@@ -53,6 +53,9 @@ void handle_list_alerts(request_t *req);
 /* handle_pending.c */
 void handle_confirm_pending(request_t *req);
 void handle_list_pending(request_t *req);
+/* handle_post_audit.c */
+void handle_draw_audit_sample(request_t *req);
+void handle_record_audit_finding(request_t *req);
 /* A request was refused (PERMISSION_DENIED): record it in the audit log,
  * in a transaction of its own (the refused one rolled back). */
 void audit_record_refusal(const request_t *req, const char *message);

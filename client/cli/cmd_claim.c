@@ -653,5 +653,10 @@ const cli_command_t cmd_claim_verbs[] = {
      cmd_claim_confirm, NULL},
     {"decline", N_("decline (or withdraw) a waiting approval or payout"),
      cmd_claim_decline, NULL},
+    {"audit-sample", N_("draw or show a month's post-audit sample of "
+                        "same-day claims"),
+     cmd_claim_audit_sample, NULL},
+    {"audit-finding", N_("record the post-audit finding on a sampled claim"),
+     cmd_claim_audit_finding, NULL},
     {NULL, NULL, NULL, NULL},
 };

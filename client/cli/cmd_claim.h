@@ -129,6 +129,11 @@ cli_exit_t cmd_claim_pay(const cli_context_t *ctx, int argc, char **argv);
 cli_exit_t cmd_claim_visit(const cli_context_t *ctx, int argc, char **argv);
 cli_exit_t cmd_claim_supplement(const cli_context_t *ctx, int argc,
                                 char **argv);
+/* cmd_claim_audit.c: the post-audit of same-day claims. */
+cli_exit_t cmd_claim_audit_sample(const cli_context_t *ctx, int argc,
+                                  char **argv);
+cli_exit_t cmd_claim_audit_finding(const cli_context_t *ctx, int argc,
+                                   char **argv);
 
 /* cmd_claim_pending.c: four eyes on money. */
 cli_exit_t cmd_claim_pending(const cli_context_t *ctx, int argc, char **argv);

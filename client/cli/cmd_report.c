@@ -46,10 +46,15 @@ static const char *const report_help =
     "  insurers    one row per insurer: policies, premium_fen, paid_fen,\n"
     "              payout_ratio, share_of_policies\n"
     "  assessment  one row per county: enrollment_rate, meets_target (rate\n"
-    "              of 90% or more), points (10 when met)\n"
+    "              of 90% or more), points (10 when met); then, year by\n"
+    "              year with the year settings, assessment_points and\n"
+    "              weighted_score (points x the insurance item's weight)\n"
     "  grievances  grievances received in the years: filed, answered,\n"
     "              answered_on_time, open (not closed), open_overdue (not\n"
     "              answered, past the deadline today)\n"
+    "  post-audit  the division's total, then one row per insurer: sampled,\n"
+    "              reviewed, ok, with_recovery, sampled_paid_fen,\n"
+    "              recovered_fen (adjusters: their insurer only)\n"
     "Township and county clerks and auditors see their own division and\n"
     "those below it; the city administrator every division.\n"
     "\n"
@@ -182,7 +187,7 @@ static cli_exit_t report_parse(const cli_context_t *ctx,
     if (optind >= argc)
         return cli_usage_error(REPORT,
                                _("missing KIND: enrollment, funding, claims, "
-                               "service, insurers or assessment"));
+                               "service, insurers, assessment or post-audit"));
     a->kind_name = argv[optind++];
     cli_exit_t rc = cli_check_no_operands(REPORT, argc, argv);
     if (rc != CLI_EXIT_OK)
@@ -191,7 +196,8 @@ static cli_exit_t report_parse(const cli_context_t *ctx,
     if (a->kind == AIXIN__V1__REPORT_KIND__REPORT_KIND_UNSPECIFIED)
         return cli_usage_error(REPORT,
                                _("unknown KIND '%s' (enrollment, funding, "
-                               "claims, service, insurers or assessment)"),
+                               "claims, service, insurers, assessment or "
+                               "post-audit)"),
                                a->kind_name);
     if (format_text != NULL && !report_format_parse(format_text, &a->format))
         return cli_usage_error(REPORT,

@@ -37,6 +37,7 @@ static const struct {
     {AIXIN__V1__REPORT_KIND__REPORT_KIND_INSURERS, "insurers"},
     {AIXIN__V1__REPORT_KIND__REPORT_KIND_ASSESSMENT, "assessment"},
     {AIXIN__V1__REPORT_KIND__REPORT_KIND_GRIEVANCES, "grievances"},
+    {AIXIN__V1__REPORT_KIND__REPORT_KIND_POST_AUDIT, "post-audit"},
 };
 
 #define KIND_COUNT (sizeof(kind_names) / sizeof(kind_names[0]))
@@ -234,6 +235,30 @@ void report_format_percent(int64_t e4, char out[REPORT_NUMBER_SIZE])
              e4 < 0 ? "-" : "", v / 100, v % 100);
 }
 
+bool report_column_is_score(const char *key)
+{
+    size_t n = strlen(key);
+    return n > 6 && strcmp(key + n - 6, "_score") == 0;
+}
+
+void report_format_score(int64_t e4, char out[REPORT_NUMBER_SIZE])
+{
+    report_format_e4(e4, out);
+    /* Trailing zeros of the third and fourth decimals say nothing. */
+    size_t len = strlen(out);
+    for (int i = 0; i < 2 && len > 0 && out[len - 1] == '0'; i++)
+        out[--len] = '\0';
+}
+
+void report_format_decimal(const char *key, int64_t e4,
+                           char out[REPORT_NUMBER_SIZE])
+{
+    if (report_column_is_score(key))
+        report_format_score(e4, out);
+    else
+        report_format_percent(e4, out);
+}
+
 void report_format_grouped(int64_t n, char out[REPORT_NUMBER_SIZE])
 {
     char digits[REPORT_NUMBER_SIZE];
@@ -299,6 +324,14 @@ static const char *const column_titles[] = {
     N_("Answered on time"),
     N_("Open"),
     N_("Open overdue"),
+    N_("Assessment points"),
+    N_("Weighted score"),
+    N_("Sampled"),
+    N_("Reviewed"),
+    N_("Ok"),
+    N_("With recovery"),
+    N_("Sampled paid"),
+    N_("Recovered"),
 };
 
 void report_column_title(const char *key, bool upper,

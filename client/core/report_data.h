@@ -117,6 +117,14 @@ bool report_decimal_parse(const char *text, int64_t *e4);
 void report_format_e4(int64_t e4, char out[REPORT_NUMBER_SIZE]);
 /* "93.78%", "-5.00%": as a percentage with two decimals. */
 void report_format_percent(int64_t e4, char out[REPORT_NUMBER_SIZE]);
+/* True when `key` ends in "_score": points (assessment), a decimal shown
+ * as a number, not as a percentage. */
+bool report_column_is_score(const char *key);
+/* "4.00", "4.125": a number with at least two decimals, at most four. */
+void report_format_score(int64_t e4, char out[REPORT_NUMBER_SIZE]);
+/* The text of a decimal cell of column `key`: a percentage, or a score. */
+void report_format_decimal(const char *key, int64_t e4,
+                           char out[REPORT_NUMBER_SIZE]);
 /* "1,234,567": an integer with thousands separators. */
 void report_format_grouped(int64_t n, char out[REPORT_NUMBER_SIZE]);
 

@@ -125,6 +125,10 @@ static const kind_text_t kind_texts[] = {
      N_("A grievance counts in the year it was received, in its township. "
         "On time: answered by the deadline the year sets (15 days by "
         "default). Open overdue: not answered and past the deadline today.")},
+    {AIXIN__V1__REPORT_KIND__REPORT_KIND_POST_AUDIT, N_("Post-audit of same-day claims"),
+     "当日结案事后抽查",
+     N_("Same-day claims drawn each month for the city's review, by "
+        "insurer: sampled, reviewed, found right, and amounts recovered.")},
 };
 
 static const kind_text_t *kind_text(Aixin__V1__ReportKind kind)
@@ -259,7 +263,7 @@ static void write_cell(FILE *out, const Aixin__V1__ReportTable *t, size_t row,
     case AIXIN__V1__REPORT_CELL__VALUE_DECIMAL:
         fputs("<td class=\"num\">", out);
         if (report_decimal_parse(cell->decimal, &e4)) {
-            report_format_percent(e4, text);
+            report_format_decimal(t->columns[col], e4, text);
             fputs(text, out);
         } else {
             report_write_html(out, cell->decimal);
@@ -365,6 +369,14 @@ bool report_html_render(const report_html_t *r, FILE *out)
     }
     fputs("</main>\n<footer>\n<p>", out);
     report_write_html(out, k->note[0] != '\0' ? _(k->note) : "");
+    if (t->kind == AIXIN__V1__REPORT_KIND__REPORT_KIND_ASSESSMENT)
+        report_write_html(out,
+                          _(" Assessment points and the weighted score "
+                            "follow each year's settings (aixin year "
+                            "settings): the year's points at its enrollment "
+                            "threshold, times the insurance item's weight in "
+                            "the incentive-policy assessment; over several "
+                            "years, their sums."));
     fputs("</p>\n<p>", out);
     report_write_html(out, _("Money in yuan; rates as percentages; – marks "
                              "no value (a rate over zero). "));

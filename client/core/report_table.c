@@ -40,7 +40,7 @@ static const char *cell_text(const Aixin__V1__ReportTable *t, size_t row,
         int64_t e4;
         if (!report_decimal_parse(cell->decimal, &e4))
             return cell->decimal; /* shown as sent */
-        report_format_percent(e4, buf);
+        report_format_decimal(t->columns[col], e4, buf);
         return buf;
     }
     case AIXIN__V1__REPORT_CELL__VALUE_BOOLEAN:

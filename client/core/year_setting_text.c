@@ -43,6 +43,17 @@ static const setting_text_t known[] = {
     {"four_eyes_supplementary_fen",
      N_("a supplementary payout above this amount waits for a second city "
         "administrator to confirm it; 0: never")},
+    {"post_audit_sample_rate",
+     N_("Share of a month's same-day claims drawn for the city's post-audit "
+        "(rounded up)")},
+    {"assessment_enrollment_threshold",
+     N_("Enrollment rate a county must reach in the year to earn the "
+        "assessment points")},
+    {"assessment_points",
+     N_("Points added to the annual target assessment of a county at the "
+        "enrollment threshold")},
+    {"assessment_insurance_weight",
+     N_("Weight of the insurance item in the incentive-policy assessment")},
     {NULL, NULL},
 };
 

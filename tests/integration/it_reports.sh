@@ -395,8 +395,8 @@ it_assert_eq "0.8571/false/0,0.8333/false/0" \
   "$(row 360821 enrollment_rate meets_target points),$(row 360825 enrollment_rate meets_target points)" \
   "assessment 2024-2025"
 as admin 0 "$AIXIN_CLI" report assessment --year 2025 --format csv
-it_assert_eq "360821,吉安县,county,7,7,1.0000,true,10" "$(csv_line 360821)" "CSV: booleans as true/false"
-it_assert_eq "360822,吉水县,county,0,0,,false,0" "$(csv_line 360822)" "CSV: assessment with a null rate"
+it_assert_eq "360821,吉安县,county,7,7,1.0000,true,10,10,4.0000" "$(csv_line 360821)" "CSV: booleans as true/false"
+it_assert_eq "360822,吉水县,county,0,0,,false,0,0,0.0000" "$(csv_line 360822)" "CSV: assessment with a null rate"
 
 # --- funding -------------------------------------------------------------------------------------
 # Owed (fen): policies x split.

@@ -619,15 +619,16 @@ SELECT pg_temp.eq('吉安市 吉安县 敦厚镇',
 \echo PASS enrollment
 
 -- ---------------------------------------------------------------------------
--- assessment
+-- assessment (the last two figures: assessment_points and weighted_score
+-- by the year settings, 0019_post_audit.sql; defaults 90%, 10, 40%)
 
-SELECT pg_temp.eq('6 4 0.6666 false 0', pg_temp.line('assessment', pg_temp.ya(), pg_temp.ya(), NULL, '360821'), 'assessment A: X');
-SELECT pg_temp.eq('1 1 1.0000 true 10', pg_temp.line('assessment', pg_temp.ya(), pg_temp.ya(), NULL, '360822'), 'assessment A: W');
-SELECT pg_temp.eq('10 9 0.9000 true 10', pg_temp.line('assessment', pg_temp.ya(), pg_temp.ya(), NULL, '360823'),
+SELECT pg_temp.eq('6 4 0.6666 false 0 0 0.0000', pg_temp.line('assessment', pg_temp.ya(), pg_temp.ya(), NULL, '360821'), 'assessment A: X');
+SELECT pg_temp.eq('1 1 1.0000 true 10 10 4.0000', pg_temp.line('assessment', pg_temp.ya(), pg_temp.ya(), NULL, '360822'), 'assessment A: W');
+SELECT pg_temp.eq('10 9 0.9000 true 10 10 4.0000', pg_temp.line('assessment', pg_temp.ya(), pg_temp.ya(), NULL, '360823'),
   'assessment A: Z at exactly 90%: met');
-SELECT pg_temp.eq('0 0 null false 0', pg_temp.line('assessment', pg_temp.ya(), pg_temp.ya(), NULL, '360824'),
+SELECT pg_temp.eq('0 0 null false 0 0 0.0000', pg_temp.line('assessment', pg_temp.ya(), pg_temp.ya(), NULL, '360824'),
   'assessment A: no census: rate null, not met');
-SELECT pg_temp.eq('3 2 0.6666 false 0', pg_temp.line('assessment', pg_temp.yb(), pg_temp.yb(), NULL, '360822'), 'assessment B: W');
+SELECT pg_temp.eq('3 2 0.6666 false 0 0 0.0000', pg_temp.line('assessment', pg_temp.yb(), pg_temp.yb(), NULL, '360822'), 'assessment B: W');
 SELECT pg_temp.eq('360802 360803 360821 360822 360823 360824 360825 360826 360827 360828 360829 360830 360881',
   pg_temp.codes('assessment', pg_temp.ya(), pg_temp.ya(), NULL), 'assessment of the city: its 13 counties');
 SELECT pg_temp.eq('360821', pg_temp.codes('assessment', pg_temp.ya(), pg_temp.ya(), '360821'), 'assessment of a county: itself');

@@ -620,6 +620,94 @@ static void test_mutating(void **state)
                         "unknown");
 }
 
+/* DrawAuditSample and RecordAuditFinding: the field a problem names, NULL
+ * when the request passes. */
+static const char *post_audit_problem(Aixin__V1__Request *req)
+{
+    static request_problem_t p;
+    memset(&p, 0, sizeof(p));
+    return request_check(req, &p) ? NULL : p.field;
+}
+
+static void test_post_audit(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *month;
+        const char *field;
+    } months[] = {
+        {"2027-04", NULL}, {"2000-01", NULL}, {"2100-12", NULL},
+        {"2027-4", "month"}, {"2027-13", "month"}, {"2027-00", "month"},
+        {"1999-12", "month"}, {"2101-01", "month"}, {"2027/04", "month"},
+        {"", "month"}, {"2027-04-01", "month"}, {"２０２７-04", "month"},
+    };
+    for (size_t i = 0; i < sizeof(months) / sizeof(months[0]); i++) {
+        Aixin__V1__DrawAuditSample draw = AIXIN__V1__DRAW_AUDIT_SAMPLE__INIT;
+        Aixin__V1__Request req = AIXIN__V1__REQUEST__INIT;
+        draw.month = (char *)months[i].month;
+        req.request_id = 1;
+        req.idempotency_key.len = 16;
+        req.idempotency_key.data = (uint8_t *)"0123456789abcdef";
+        req.body_case = B(DRAW_AUDIT_SAMPLE);
+        req.draw_audit_sample = &draw;
+        const char *field = post_audit_problem(&req);
+        if (months[i].field == NULL ? field != NULL
+                                    : field == NULL ||
+                                          strcmp(field, months[i].field) != 0)
+            fail_msg("month \"%s\": problem at %s", months[i].month,
+                     field != NULL ? field : "(none)");
+    }
+
+    static const struct {
+        int64_t claim_id;
+        Aixin__V1__AuditResult result;
+        int64_t recovered_fen;
+        const char *note;
+        const char *field;
+    } findings[] = {
+        {7, AIXIN__V1__AUDIT_RESULT__AUDIT_RESULT_OK, 0, "无误", NULL},
+        {7, AIXIN__V1__AUDIT_RESULT__AUDIT_RESULT_RECOVERED, 1, "x", NULL},
+        {0, AIXIN__V1__AUDIT_RESULT__AUDIT_RESULT_OK, 0, "x", "claim_id"},
+        {7, AIXIN__V1__AUDIT_RESULT__AUDIT_RESULT_UNSPECIFIED, 0, "x",
+         "result"},
+        {7, (Aixin__V1__AuditResult)9, 0, "x", "result"},
+        {7, AIXIN__V1__AUDIT_RESULT__AUDIT_RESULT_OK, 100, "x",
+         "recovered_fen"},
+        {7, AIXIN__V1__AUDIT_RESULT__AUDIT_RESULT_RECOVERED, 0, "x",
+         "recovered_fen"},
+        {7, AIXIN__V1__AUDIT_RESULT__AUDIT_RESULT_RECOVERED, -5, "x",
+         "recovered_fen"},
+        {7, AIXIN__V1__AUDIT_RESULT__AUDIT_RESULT_OK, 0, "", "note"},
+        {7, AIXIN__V1__AUDIT_RESULT__AUDIT_RESULT_OK, 0, "a\nb", "note"},
+    };
+    for (size_t i = 0; i < sizeof(findings) / sizeof(findings[0]); i++) {
+        Aixin__V1__RecordAuditFinding body =
+            AIXIN__V1__RECORD_AUDIT_FINDING__INIT;
+        Aixin__V1__Request req = AIXIN__V1__REQUEST__INIT;
+        body.claim_id = findings[i].claim_id;
+        body.result = findings[i].result;
+        body.recovered_fen = findings[i].recovered_fen;
+        body.note = (char *)findings[i].note;
+        req.request_id = 1;
+        req.idempotency_key.len = 16;
+        req.idempotency_key.data = (uint8_t *)"0123456789abcdef";
+        req.body_case = B(RECORD_AUDIT_FINDING);
+        req.record_audit_finding = &body;
+        const char *field = post_audit_problem(&req);
+        if (findings[i].field == NULL
+                ? field != NULL
+                : field == NULL || strcmp(field, findings[i].field) != 0)
+            fail_msg("finding %zu: problem at %s", i,
+                     field != NULL ? field : "(none)");
+    }
+    assert_true(request_body_is_mutating(B(DRAW_AUDIT_SAMPLE)));
+    assert_true(request_body_is_mutating(B(RECORD_AUDIT_FINDING)));
+    assert_string_equal(request_body_name(B(DRAW_AUDIT_SAMPLE)),
+                        "draw_audit_sample");
+    assert_string_equal(request_body_name(B(RECORD_AUDIT_FINDING)),
+                        "record_audit_finding");
+}
+
 /* ---- the wire path: request_decode ---- */
 
 static uint8_t *pack(const Aixin__V1__Request *req, size_t *len)
@@ -850,6 +938,7 @@ int main(void)
         cmocka_unit_test(test_cases),
         cmocka_unit_test(test_messages_name_the_reason),
         cmocka_unit_test(test_mutating),
+        cmocka_unit_test(test_post_audit),
         cmocka_unit_test(test_decode_ok),
         cmocka_unit_test(test_decode_nul_in_string),
         cmocka_unit_test(test_decode_semantic),

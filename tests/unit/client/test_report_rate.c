@@ -60,11 +60,43 @@ static void test_percent_text(void **state)
     }
 }
 
+/* A score (points, e.g. the weighted assessment) is a number with two to
+ * four decimals, never a percentage; other decimals stay percentages. */
+static void test_score_text(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *key;
+        const char *text;
+        const char *shown;
+    } cases[] = {
+        {"weighted_score", "4.0000", "4.00"},
+        {"weighted_score", "7.25", "7.25"},
+        {"weighted_score", "4.001", "4.001"},
+        {"weighted_score", "0.0125", "0.0125"},
+        {"weighted_score", "0", "0.00"},
+        {"weighted_score", "120.5", "120.50"},
+        {"enrollment_rate", "0.9", "90.00%"},
+        {"score", "0.9", "90.00%"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        int64_t e4;
+        char out[REPORT_NUMBER_SIZE];
+        assert_true(report_decimal_parse(cases[i].text, &e4));
+        report_format_decimal(cases[i].key, e4, out);
+        assert_string_equal(out, cases[i].shown);
+    }
+    assert_true(report_column_is_score("weighted_score"));
+    assert_false(report_column_is_score("_score"));
+    assert_false(report_column_is_score("points"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parse_truncates),
         cmocka_unit_test(test_percent_text),
+        cmocka_unit_test(test_score_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
