@@ -187,7 +187,7 @@ static cli_exit_t report_parse(const cli_context_t *ctx,
     if (optind >= argc)
         return cli_usage_error(REPORT,
                                _("missing KIND: enrollment, funding, claims, "
-                               "service, insurers, assessment or post-audit"));
+                               "service, insurers, assessment, grievances or post-audit"));
     a->kind_name = argv[optind++];
     cli_exit_t rc = cli_check_no_operands(REPORT, argc, argv);
     if (rc != CLI_EXIT_OK)
@@ -196,8 +196,8 @@ static cli_exit_t report_parse(const cli_context_t *ctx,
     if (a->kind == AIXIN__V1__REPORT_KIND__REPORT_KIND_UNSPECIFIED)
         return cli_usage_error(REPORT,
                                _("unknown KIND '%s' (enrollment, funding, "
-                               "claims, service, insurers, assessment or "
-                               "post-audit)"),
+                               "claims, service, insurers, assessment, "
+                               "grievances or post-audit)"),
                                a->kind_name);
     if (format_text != NULL && !report_format_parse(format_text, &a->format))
         return cli_usage_error(REPORT,
