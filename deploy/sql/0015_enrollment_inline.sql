@@ -475,3 +475,118 @@ BEGIN
 END;
 $$;
 
+
+-- ---------------------------------------------------------------------------
+-- The policy rules once per statement.
+-- ---------------------------------------------------------------------------
+
+-- policies_rules (0010) ran for every inserted policy: four lookups and
+-- the freeze test per row, paid again by every row of an import batch whose
+-- split was already taken from the frozen terms.  Now:
+--   * policies_rules: BEFORE UPDATE, per row, as before (nothing of a
+--     policy changes);
+--   * policies_rules_fill: BEFORE INSERT, per row, only for a row written
+--     without its premium or split (policies_rules fills them from the
+--     terms and checks the row, as before);
+--   * policies_rules_set: AFTER INSERT, once per statement, over the
+--     statement's rows: freezes the terms they use and checks every row
+--     (premium, age, county terms, split, insurer) in one query.
+-- Same checks, codes, fields and messages as policies_rules; a statement
+-- with several bad rows reports the first row (by id).  Foreign keys are
+-- checked before the statement's rules now (a row that breaks both reports
+-- the foreign key).
+CREATE FUNCTION aixin.policies_rules_set() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+  f record;
+  bad text[];
+BEGIN
+  -- The first policies of a year or county-year freeze their terms; the
+  -- UPDATE waits for a change of the terms in flight, and the check below
+  -- (a new snapshot) reads what holds then.
+  FOR f IN
+    SELECT DISTINCT n.policy_year, d.county_code
+      FROM new_policies n
+      JOIN aixin.policy_years y ON y.year = n.policy_year
+      LEFT JOIN aixin.divisions d ON d.code = n.township_code
+      LEFT JOIN aixin.county_terms t
+             ON t.county_code = d.county_code AND t.policy_year = n.policy_year
+     WHERE NOT y.frozen OR NOT t.frozen
+     ORDER BY 1, 2
+  LOOP
+    PERFORM aixin.terms_freeze(f.policy_year, f.county_code);
+  END LOOP;
+
+  -- Rows whose year, child or township does not exist are left to the
+  -- foreign keys, as policies_rules did.  The child is read by a subquery
+  -- per row: an index lookup, whatever the size of the register.
+  SELECT x.problem INTO bad
+    FROM (
+      SELECT n.id,
+             CASE
+               WHEN n.premium_fen <> y.premium_fen
+                 THEN ARRAY['AXB01', 'premium_fen',
+                            format('the premium of a %s policy is %s fen', y.year, y.premium_fen)]
+               WHEN n.born IS NULL THEN NULL
+               ELSE coalesce(
+                 aixin.enrollment_problem(y.year, y.reference_date, false, d.county_code, true,
+                                          n.born),
+                 CASE
+                   WHEN d.county_code IS NULL THEN NULL
+                   WHEN t.county_code IS NULL
+                     THEN ARRAY['AXR01', 'policy_year',
+                                format('county %s has no share and insurer set for %s',
+                                       d.county_code, y.year)]
+                   WHEN n.city_share_fen IS DISTINCT FROM y.city_subsidy_fen
+                     THEN ARRAY['AXB01', 'city_share_fen',
+                                format('the city share of a %s policy is %s fen',
+                                       y.year, y.city_subsidy_fen)]
+                   WHEN n.county_share_fen IS DISTINCT FROM t.county_share_fen
+                     THEN ARRAY['AXB01', 'county_share_fen',
+                                format('the county share of a %s policy in county %s is %s fen',
+                                       y.year, d.county_code, t.county_share_fen)]
+                   WHEN n.township_share_fen IS DISTINCT FROM
+                        y.premium_fen - y.city_subsidy_fen - t.county_share_fen
+                     THEN ARRAY['AXB01', 'township_share_fen',
+                                format('the township share of a %s policy in county %s is %s fen',
+                                       y.year, d.county_code,
+                                       y.premium_fen - y.city_subsidy_fen - t.county_share_fen)]
+                   WHEN n.insurer_id IS DISTINCT FROM t.insurer_id
+                     THEN ARRAY['AXB01', 'insurer_code',
+                                format('the insurer of county %s in %s is insurer %s',
+                                       d.county_code, y.year, t.insurer_id)]
+                 END)
+             END AS problem
+        FROM (SELECT p.*, (SELECT c.birth_date FROM aixin.children c WHERE c.id = p.child_id)
+                            AS born
+                FROM new_policies p
+              OFFSET 0) n
+        JOIN aixin.policy_years y ON y.year = n.policy_year
+        LEFT JOIN aixin.divisions d ON d.code = n.township_code
+        LEFT JOIN aixin.county_terms t
+               ON t.county_code = d.county_code AND t.policy_year = n.policy_year
+    ) x
+   WHERE x.problem IS NOT NULL
+   ORDER BY x.id
+   LIMIT 1;
+  IF bad IS NOT NULL THEN
+    RAISE EXCEPTION USING ERRCODE = bad[1], COLUMN = bad[2], MESSAGE = bad[3];
+  END IF;
+  RETURN NULL;
+END;
+$$;
+
+DROP TRIGGER policies_rules ON aixin.policies;
+CREATE TRIGGER policies_rules
+  BEFORE UPDATE ON aixin.policies
+  FOR EACH ROW EXECUTE FUNCTION aixin.policies_rules();
+CREATE TRIGGER policies_rules_fill
+  BEFORE INSERT ON aixin.policies
+  FOR EACH ROW
+  WHEN (NEW.premium_fen IS NULL OR NEW.city_share_fen IS NULL OR NEW.county_share_fen IS NULL
+        OR NEW.township_share_fen IS NULL OR NEW.insurer_id IS NULL)
+  EXECUTE FUNCTION aixin.policies_rules();
+CREATE TRIGGER policies_rules_set
+  AFTER INSERT ON aixin.policies
+  REFERENCING NEW TABLE AS new_policies
+  FOR EACH STATEMENT EXECUTE FUNCTION aixin.policies_rules_set();
