@@ -590,3 +590,66 @@ CREATE TRIGGER policies_rules_set
   AFTER INSERT ON aixin.policies
   REFERENCING NEW TABLE AS new_policies
   FOR EACH STATEMENT EXECUTE FUNCTION aixin.policies_rules_set();
+
+-- ---------------------------------------------------------------------------
+-- The household composition rules once per statement on insert.
+-- ---------------------------------------------------------------------------
+
+-- children_rules (0001) locked the household and counted its children for
+-- every inserted child.  On insert it now runs once per statement: the
+-- statement's households are locked (by index, in id order, so that two
+-- statements cannot deadlock on them), then each new child is judged with
+-- the siblings it would have met inserted alone in id order (the children
+-- of the household but itself and the statement's later rows).  Same
+-- codes, fields and messages; the first bad row (by id) is reported.  A
+-- change of household or sex (UPDATE) is checked row by row, as before.
+CREATE FUNCTION aixin.children_rules_set() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+  bad text[];
+BEGIN
+  PERFORM 1 FROM aixin.households h
+   WHERE h.id = ANY (ARRAY(SELECT n.household_id FROM new_children n))
+   ORDER BY h.id
+     FOR NO KEY UPDATE;
+  SELECT x.problem INTO bad
+    FROM (
+      SELECT w.id,
+             CASE
+               WHEN w.kind = 'only_child' AND w.siblings >= 1
+                 THEN ARRAY['AXR01', 'household_id', 'an only-child household has at most one child']
+               WHEN w.kind = 'two_daughters' AND w.sex <> 'F'
+                 THEN ARRAY['AXR01', 'sex', 'a two-daughter household registers daughters only']
+               WHEN w.kind = 'two_daughters' AND w.siblings >= 2
+                 THEN ARRAY['AXR01', 'household_id',
+                            'a two-daughter household has at most two children']
+             END AS problem
+        FROM (
+          SELECT n.id, n.sex,
+                 (SELECT h.kind FROM aixin.households h WHERE h.id = n.household_id) AS kind,
+                 (SELECT count(*) FROM aixin.children c WHERE c.household_id = n.household_id)
+                   - 1
+                   - (count(*) OVER (PARTITION BY n.household_id)
+                      - row_number() OVER (PARTITION BY n.household_id ORDER BY n.id))
+                   AS siblings
+            FROM new_children n
+        ) w
+    ) x
+   WHERE x.problem IS NOT NULL
+   ORDER BY x.id
+   LIMIT 1;
+  IF bad IS NOT NULL THEN
+    RAISE EXCEPTION USING ERRCODE = bad[1], COLUMN = bad[2], MESSAGE = bad[3];
+  END IF;
+  RETURN NULL;
+END;
+$$;
+
+DROP TRIGGER children_rules ON aixin.children;
+CREATE TRIGGER children_rules
+  BEFORE UPDATE OF household_id, sex ON aixin.children
+  FOR EACH ROW EXECUTE FUNCTION aixin.children_rules();
+CREATE TRIGGER children_rules_set
+  AFTER INSERT ON aixin.children
+  REFERENCING NEW TABLE AS new_children
+  FOR EACH STATEMENT EXECUTE FUNCTION aixin.children_rules_set();

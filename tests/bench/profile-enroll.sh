@@ -13,6 +13,7 @@
 #
 #   tests/bench/profile-enroll.sh [--rows 2000] [--batch 500] [--pairs 3]
 #       [--before GIT-REV]     also measure deploy/sql as of GIT-REV
+#       [--modes "import-bulk enroll"]   only these modes
 #
 # Needs build/server/aixind (AIXIN_BIN_DIR). Runs a throwaway PostgreSQL
 # cluster (fsync and synchronous_commit on) with pg_stat_statements loaded.
@@ -25,13 +26,14 @@ source "$ROOT/deploy/lib/common.sh"
 source "$ROOT/deploy/lib/pg.sh"
 
 BIN=${AIXIN_BIN_DIR:-$ROOT/build}
-ROWS=2000 BATCH=500 PAIRS=3 BEFORE=
+ROWS=2000 BATCH=500 PAIRS=3 BEFORE= MODES="import-row import-bulk enroll"
 while (($#)); do
   case $1 in
     --rows) ROWS=$2; shift 2 ;;
     --batch) BATCH=$2; shift 2 ;;
     --pairs) PAIRS=$2; shift 2 ;;
     --before) BEFORE=$2; shift 2 ;;
+    --modes) MODES=$2; shift 2 ;;
     *) aixin_die "see the comment at the top of $0" ;;
   esac
 done
@@ -208,7 +210,7 @@ printf 'profile-enroll: %d rows per run, batch %d, %d runs per schema and mode; 
   "$ROWS" "$BATCH" "$PAIRS" "$(nproc)" "$(psql -X -A -t -d postgres -c 'SHOW fsync')" \
   "$(psql -X -A -t -d postgres -c 'SHOW synchronous_commit')"
 base=0
-for mode in import-row import-bulk enroll; do
+for mode in $MODES; do
   for s in "${schemas[@]}"; do
     if [[ $mode == import-bulk ]] &&
        [[ -z $(psql -X -A -t -d "profile_$s" -c "SELECT to_regproc('aixin.import_enrollments_bulk')") ]]; then
