@@ -653,3 +653,107 @@ CREATE TRIGGER children_rules_set
   AFTER INSERT ON aixin.children
   REFERENCING NEW TABLE AS new_children
   FOR EACH STATEMENT EXECUTE FUNCTION aixin.children_rules_set();
+
+-- ---------------------------------------------------------------------------
+-- The audit chain in 64 strands.
+-- ---------------------------------------------------------------------------
+
+-- 0009 chained every audit row to the one before under one lock held from
+-- the insert to the end of the commit: audited transactions committed one
+-- at a time, each waiting for the one before to reach the disk (measured:
+-- 115-190 audited single-row transactions a second with 16 sessions,
+-- against 3,600 for the same insert into a plain table).  Now a row is
+-- chained to the row before in its strand: the strand of the writing
+-- session (backend pid mod 64), each strand a chain of its own with its own
+-- lock, so that sessions of different strands commit together.
+--   chain_seq   one order over all rows (a sequence, taken under the
+--               strand's lock: it grows along every strand);
+--   chain_strand, chain_pos   the strand and the row's place in it
+--               (1, 2, 3, ... without gaps);
+--   prev_hash   the row_hash of the row before in the strand;
+--   row_hash    as before: sha256(prev_hash || aixin.audit_row_text(...)).
+-- The rows written before this migration are strand 0, positions = their
+-- chain_seq, their hashes unchanged; strand 0 goes on from its last row.
+-- aixin.audit_verify walks all rows in chain_seq order, each strand
+-- checked for gaps, links and content, and names the first row (by
+-- chain_seq) that does not match, as before.
+
+ALTER TABLE aixin.audit_log
+  ADD COLUMN chain_strand smallint,
+  ADD COLUMN chain_pos bigint;
+
+ALTER TABLE aixin.audit_log DISABLE TRIGGER audit_log_no_update_delete;
+UPDATE aixin.audit_log SET chain_strand = 0, chain_pos = chain_seq;
+ALTER TABLE aixin.audit_log ENABLE TRIGGER audit_log_no_update_delete;
+
+ALTER TABLE aixin.audit_log
+  ALTER COLUMN chain_strand SET NOT NULL,
+  ALTER COLUMN chain_pos SET NOT NULL,
+  ADD CONSTRAINT audit_log_chain_strand CHECK (chain_strand BETWEEN 0 AND 63);
+CREATE UNIQUE INDEX audit_log_strand_idx ON aixin.audit_log (chain_strand, chain_pos);
+
+CREATE SEQUENCE aixin.audit_chain_seq;
+SELECT setval('aixin.audit_chain_seq', coalesce(max(chain_seq), 0) + 1, false)
+  FROM aixin.audit_log;
+
+CREATE OR REPLACE FUNCTION aixin.audit_chain() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+  strand smallint := (pg_backend_pid() % 64)::smallint;
+  last_pos bigint;
+  last_hash bytea;
+BEGIN
+  PERFORM pg_advisory_xact_lock(74600015, strand);
+  SELECT l.chain_pos, l.row_hash INTO last_pos, last_hash
+    FROM aixin.audit_log l WHERE l.chain_strand = strand
+   ORDER BY l.chain_pos DESC LIMIT 1;
+  NEW.chain_strand := strand;
+  NEW.chain_pos := coalesce(last_pos, 0) + 1;
+  NEW.chain_seq := nextval('aixin.audit_chain_seq');
+  NEW.prev_hash := coalesce(last_hash, '\x'::bytea);
+  NEW.row_hash := sha256(NEW.prev_hash || aixin.audit_row_text(NEW.chain_seq, NEW.at,
+                         NEW.account_id, NEW.request_id, NEW.idempotency_key, NEW.action,
+                         NEW.target, NEW.detail));
+  RETURN NEW;
+END;
+$$;
+
+-- As in 0009, over the strands: same answer shape and problems.
+CREATE OR REPLACE FUNCTION aixin.audit_verify(p_actor bigint)
+RETURNS TABLE (rows_checked bigint, first_broken_seq bigint, first_broken_id bigint,
+               problem text)
+LANGUAGE plpgsql AS $$
+DECLARE
+  acct aixin.accounts := aixin.actor_get(p_actor);
+  r record;
+  -- Per strand (index strand + 1): the last hash and position seen.
+  h bytea[] := array_fill('\x'::bytea, ARRAY[64]);
+  pos bigint[] := array_fill(0::bigint, ARRAY[64]);
+  s int;
+  n bigint := 0;
+BEGIN
+  PERFORM aixin.require_role(acct, ARRAY['city_admin', 'auditor']);
+  FOR r IN SELECT * FROM aixin.audit_log ORDER BY chain_seq LOOP
+    n := n + 1;
+    s := r.chain_strand + 1;
+    IF s IS NULL OR s NOT BETWEEN 1 AND 64 OR r.chain_pos IS DISTINCT FROM pos[s] + 1 THEN
+      RETURN QUERY SELECT n, r.chain_seq, r.id, 'a row is missing before this one';
+      RETURN;
+    END IF;
+    IF r.prev_hash IS DISTINCT FROM h[s] THEN
+      RETURN QUERY SELECT n, r.chain_seq, r.id, 'the link to the row before does not match';
+      RETURN;
+    END IF;
+    h[s] := sha256(h[s] || aixin.audit_row_text(r.chain_seq, r.at, r.account_id, r.request_id,
+                                                r.idempotency_key, r.action, r.target, r.detail));
+    IF r.row_hash IS DISTINCT FROM h[s] THEN
+      RETURN QUERY SELECT n, r.chain_seq, r.id, 'the row was changed after it was written';
+      RETURN;
+    END IF;
+    pos[s] := r.chain_pos;
+  END LOOP;
+  PERFORM aixin.audit(p_actor, NULL, NULL, 'audit.verify', NULL,
+                      jsonb_build_object('rows', n));
+  RETURN QUERY SELECT n, NULL::bigint, NULL::bigint, NULL::text;
+END;
+$$;

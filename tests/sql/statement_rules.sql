@@ -4,7 +4,8 @@
 -- (children_rules_set), the policy premium, age, terms and split
 -- (policies_rules_set); and the rewritten helpers answer as before
 -- (id_check_char, id_sex, id_number_valid, enrollment_problem,
--- import_row_problem).  Run by tests/integration/it_sql_rules.sh on a
+-- import_row_problem); the audit chain, now in strands, still verifies
+-- and names a row changed by hand.  Run by tests/integration/it_sql_rules.sh on a
 -- freshly migrated database with the Ji'an divisions and 'admin':
 --   psql -X -q -v ON_ERROR_STOP=1 -f tests/sql/statement_rules.sql
 -- Everything runs in one transaction that is rolled back at the end.
@@ -234,6 +235,23 @@ SELECT pg_temp.expect($$UPDATE aixin.policies SET county_share_fen = 900, townsh
   WHERE id = (SELECT min(id) FROM aixin.policies)$$,
   'AXR01', 'premium_fen', format('the premium split and insurer of policy %s are frozen at enrollment',
                                  (SELECT min(id) FROM aixin.policies)));
+
+\echo statement_rules: the audit chain in strands
+-- The rows this session wrote are one strand, positions without gaps.
+SELECT pg_temp.eq('true', (SELECT (count(DISTINCT chain_strand) = 1
+                                   AND max(chain_pos) - min(chain_pos) + 1 = count(*))::text
+                             FROM aixin.audit_log WHERE chain_strand = pg_backend_pid() % 64),
+  'one strand per session');
+SELECT pg_temp.eq('t', (SELECT concat_ws('|', rows_checked > 0, first_broken_seq, first_broken_id, problem)
+                           FROM aixin.audit_verify(pg_temp.admin())), 'the chain verifies');
+-- A row changed by hand is named.
+SELECT min(chain_seq) AS victim FROM aixin.audit_log WHERE action = 'audit.verify' \gset
+SET LOCAL session_replication_role = replica;
+UPDATE aixin.audit_log SET detail = '{"rows": 0}' WHERE chain_seq = :victim;
+SET LOCAL session_replication_role = origin;
+SELECT pg_temp.eq(:victim || '|the row was changed after it was written',
+  (SELECT first_broken_seq || '|' || problem FROM aixin.audit_verify(pg_temp.admin())),
+  'a changed row is named');
 
 ROLLBACK;
 \echo statement_rules.sql: all checks passed
