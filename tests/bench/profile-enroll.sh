@@ -81,7 +81,7 @@ CREATE FUNCTION public.mkid(region text, born date, seq int) RETURNS text LANGUA
        FROM (SELECT region || to_char(born, 'YYYYMMDD') || lpad(seq::text, 3, '0') AS d) x \$\$;
 SELECT id AS admin FROM aixin.accounts WHERE username = 'admin' \gset
 SELECT * FROM aixin.open_policy_year(:admin, 1, k(900001), 2027, '2027-01-01', 3000, 200, 500, 2000, '[]');
-SELECT * FROM aixin.open_policy_year(:admin, 1, k(900002), 2028, '2028-01-01', 3000, 200, 500, 2000, '[]');
+SELECT * FROM aixin.open_policy_year(:admin, 1, k(900002), 2028, '2027-12-31', 3000, 200, 500, 2000, '[]');
 SELECT * FROM aixin.register_insurer(:admin, 1, k(900003), 'chinalife', '中国人寿');
 SELECT s.* FROM unnest(ARRAY[360821, 360824]) c, unnest(ARRAY[2027, 2028]) y,
        aixin.set_county_terms(:admin, 1, k(900004 + y - 2027 + 2 * (c - 360821)), c::text, y,
