@@ -757,3 +757,22 @@ BEGIN
   RETURN QUERY SELECT n, NULL::bigint, NULL::bigint, NULL::text;
 END;
 $$;
+
+-- ---------------------------------------------------------------------------
+-- Plans of the statement triggers that stay right as the register grows.
+-- ---------------------------------------------------------------------------
+
+-- A PL/pgSQL function keeps the plans of its queries for the session, and
+-- a query without parameters is planned once, on the table sizes of that
+-- moment: planned on a young register (a fresh daemon, an empty year),
+-- "the households of these rows" became a pass over every household with
+-- each of the rows compared, kept for the session, a cost growing with the
+-- register on every statement.  These triggers only ever touch the rows
+-- of one statement and what those rows name, so their plans are made with
+-- index lookups and nested loops only, whatever the sizes.
+ALTER FUNCTION aixin.report_policy_totals_apply()
+  SET enable_seqscan = off SET enable_hashjoin = off SET enable_mergejoin = off;
+ALTER FUNCTION aixin.policies_rules_set()
+  SET enable_seqscan = off SET enable_hashjoin = off SET enable_mergejoin = off;
+ALTER FUNCTION aixin.children_rules_set()
+  SET enable_seqscan = off SET enable_hashjoin = off SET enable_mergejoin = off;
