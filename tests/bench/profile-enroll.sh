@@ -13,6 +13,7 @@
 #
 #   tests/bench/profile-enroll.sh [--rows 2000] [--batch 500] [--pairs 3]
 #       [--before GIT-REV]     also measure deploy/sql as of GIT-REV
+#       [--modes "import-bulk enroll"]   only these modes
 #
 # Needs build/server/aixind (AIXIN_BIN_DIR). Runs a throwaway PostgreSQL
 # cluster (fsync and synchronous_commit on) with pg_stat_statements loaded.
@@ -25,13 +26,14 @@ source "$ROOT/deploy/lib/common.sh"
 source "$ROOT/deploy/lib/pg.sh"
 
 BIN=${AIXIN_BIN_DIR:-$ROOT/build}
-ROWS=2000 BATCH=500 PAIRS=3 BEFORE=
+ROWS=2000 BATCH=500 PAIRS=3 BEFORE= MODES="import-row import-bulk enroll"
 while (($#)); do
   case $1 in
     --rows) ROWS=$2; shift 2 ;;
     --batch) BATCH=$2; shift 2 ;;
     --pairs) PAIRS=$2; shift 2 ;;
     --before) BEFORE=$2; shift 2 ;;
+    --modes) MODES=$2; shift 2 ;;
     *) aixin_die "see the comment at the top of $0" ;;
   esac
 done
@@ -79,7 +81,7 @@ CREATE FUNCTION public.mkid(region text, born date, seq int) RETURNS text LANGUA
        FROM (SELECT region || to_char(born, 'YYYYMMDD') || lpad(seq::text, 3, '0') AS d) x \$\$;
 SELECT id AS admin FROM aixin.accounts WHERE username = 'admin' \gset
 SELECT * FROM aixin.open_policy_year(:admin, 1, k(900001), 2027, '2027-01-01', 3000, 200, 500, 2000, '[]');
-SELECT * FROM aixin.open_policy_year(:admin, 1, k(900002), 2028, '2028-01-01', 3000, 200, 500, 2000, '[]');
+SELECT * FROM aixin.open_policy_year(:admin, 1, k(900002), 2028, '2027-12-31', 3000, 200, 500, 2000, '[]');
 SELECT * FROM aixin.register_insurer(:admin, 1, k(900003), 'chinalife', '中国人寿');
 SELECT s.* FROM unnest(ARRAY[360821, 360824]) c, unnest(ARRAY[2027, 2028]) y,
        aixin.set_county_terms(:admin, 1, k(900004 + y - 2027 + 2 * (c - 360821)), c::text, y,
@@ -208,7 +210,7 @@ printf 'profile-enroll: %d rows per run, batch %d, %d runs per schema and mode; 
   "$ROWS" "$BATCH" "$PAIRS" "$(nproc)" "$(psql -X -A -t -d postgres -c 'SHOW fsync')" \
   "$(psql -X -A -t -d postgres -c 'SHOW synchronous_commit')"
 base=0
-for mode in import-row import-bulk enroll; do
+for mode in $MODES; do
   for s in "${schemas[@]}"; do
     if [[ $mode == import-bulk ]] &&
        [[ -z $(psql -X -A -t -d "profile_$s" -c "SELECT to_regproc('aixin.import_enrollments_bulk')") ]]; then

@@ -10,7 +10,7 @@
 # planted lines, the first row for each child won, and the summary's
 # counts are the database's.
 #
-# Rows: 6,000 valid, so that ten kills fall inside the import even when
+# Rows: 12,000 valid, so that ten kills fall inside the import even when
 # batches commit fast (each kill waits for 40 more policies, then 0-90 ms).
 # shellcheck source=tests/integration/lib.sh
 source "$(dirname "$0")/lib.sh"
@@ -19,7 +19,7 @@ source "$(dirname "$0")/enrollments_csv.sh"
 # shellcheck source=tests/integration/faults_lib.sh
 source "$(dirname "$0")/faults_lib.sh"
 
-ROWS=6000
+ROWS=12000
 KILLS=10
 MAKE_ID=$AIXIN_BIN_DIR/tests/make_id
 

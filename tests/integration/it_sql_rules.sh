@@ -20,6 +20,15 @@ out=$(psql -X -q -v ON_ERROR_STOP=1 -d "$IT_CONNINFO" -o /dev/null \
 }
 printf '%s\n' "$out"
 
+# Rules checked once per statement judge a statement of several rows as
+# its rows one after the other would be (tests/sql/statement_rules.sql).
+out=$(psql -X -q -v ON_ERROR_STOP=1 -d "$IT_CONNINFO" -o /dev/null \
+        -f "$AIXIN_SOURCE_DIR/tests/sql/statement_rules.sql" 2>&1) || {
+  printf '%s\n' "$out"
+  it_fail "tests/sql/statement_rules.sql"
+}
+printf '%s\n' "$out"
+
 out=$(psql -X -q -v ON_ERROR_STOP=1 -d "$IT_CONNINFO" -o /dev/null \
         -f "$AIXIN_SOURCE_DIR/tests/sql/rules.sql" 2>&1) || {
   printf '%s\n' "$out"
