@@ -64,6 +64,14 @@ it_expect_exit 0 "$AIXIN_CLI" account bind-certificate --username office01 --sha
 )
 it_assert_eq 1 "$(it_psql -c "SELECT count(*) FROM aixin.audit_log WHERE action = 'account.bind_certificate'")" \
   "binding audited"
+# A fingerprint is hex; by chance it may hold 18 decimal digits in a row,
+# which the audit log must not mistake for an ID number.
+digits=1234567890123456789012345678901234567890123456789012345678901234
+it_expect_exit 0 "$AIXIN_CLI" account bind-certificate --username office01 --sha256 "$digits"
+it_assert_eq "12:34:56:78" "$(it_psql -c "SELECT left(detail->>'sha256', 11) FROM aixin.audit_log
+                                           WHERE action = 'account.bind_certificate'
+                                           ORDER BY id DESC LIMIT 1")" \
+  "a fingerprint of digits is bound and audited as byte pairs"
 it_stop_daemon
 
 # Plain TCP is for loopback only unless configured otherwise.
