@@ -27,7 +27,8 @@ MAKE_ID=$AIXIN_BIN_DIR/tests/make_id
 PW=bulk-password-1
 day() { TZ=Asia/Shanghai date -d "$1" +%F; }
 TODAY=$(day today)
-TOMORROW=$(day tomorrow)
+# Two days ahead: still in the future if Shanghai's midnight passes mid-test.
+TOMORROW=$(day '2 days')
 INCIDENT=$(day '20 days ago')
 YEAR=${INCIDENT:0:4}
 D10=$(day '10 days ago')

@@ -19,7 +19,8 @@ MAKE_ID=$AIXIN_BIN_DIR/tests/make_id
 PW=grievance-password-1
 day() { TZ=Asia/Shanghai date -d "$1" +%F; }
 TODAY=$(day today)
-TOMORROW=$(day tomorrow)
+# Two days ahead: still in the future if Shanghai's midnight passes mid-test.
+TOMORROW=$(day '2 days')
 D30=$(day '30 days ago')
 D20=$(day '20 days ago')
 D10=$(day '10 days ago')

@@ -103,8 +103,10 @@ it_pass "and never that it gave up"
 # --- (2) patience runs out -------------------------------------------------------------
 csv2=$IT_TMP/rows-2028.csv
 sed 's/,2027,/,2028,/' "$csv" >"$csv2"
-import_bg "$csv2" --patience 4
-wait_for_policies 2028 $((ROWS / 4)) "$client" || it_fail "the import ended before the outage"
+# Batches of 5 and the stop at a tenth: the import must still be running
+# when the database goes down, however fast it is.
+import_bg "$csv2" --patience 4 --batch 5
+wait_for_policies 2028 $((ROWS / 10)) "$client" || it_fail "the import ended before the outage"
 pg_stop_now
 import_wait 3
 cat "$IT_LAST_OUT"

@@ -92,6 +92,55 @@ def sql_plpgsql_placeholders(fmt):
     return re.sub(r"%(?!%)", "%s", fmt.replace("%%", "\0")).replace("\0", "%%")
 
 
+def sql_concatenation(rest):
+    """The message of a refusal written as 'text ' || value || ' text',
+    up to the ARRAY's closing bracket, as a format with %s for each value;
+    None when it is not such a concatenation."""
+    depth, quoted, end = 0, False, None
+    for i, ch in enumerate(rest):
+        if quoted:
+            quoted = ch != "'" or rest[i + 1:i + 2] == "'"
+            continue
+        if ch == "'":
+            quoted = True
+        elif ch in "([":
+            depth += 1
+        elif ch in ")]":
+            if depth == 0:
+                end = i
+                break
+            depth -= 1
+    if end is None:
+        return None
+    body = rest[:end]
+    parts, depth, quoted, start = [], 0, False, 0
+    for i, ch in enumerate(body):
+        if quoted:
+            if ch == "'" and body[i + 1:i + 2] != "'":
+                quoted = False
+            continue
+        if ch == "'":
+            quoted = True
+        elif ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth -= 1
+        elif depth == 0 and body.startswith("||", i):
+            parts.append(body[start:i])
+            start = i + 2
+    parts.append(body[start:])
+    if len(parts) < 2:
+        return None
+    fmt = ""
+    for part in parts:
+        lit = re.fullmatch(r"\s*" + SQL_LITERAL.pattern + r"\s*", part)
+        if lit is not None:
+            fmt += sql_unquote(lit.group(1)).replace("%", "%%")
+        elif not fmt.endswith("%s"):
+            fmt += "%s"
+    return fmt
+
+
 def scan_sql(path, rel, out):
     text = open(path, encoding="utf-8").read()
     # Comments out, lengths kept (line numbers stay right).
@@ -119,7 +168,10 @@ def scan_sql(path, rel, out):
         rest = text[m.end():]
         lit = re.match(SQL_LITERAL.pattern, rest)
         fmt_call = re.match(r"format\(\s*" + SQL_LITERAL.pattern, rest)
-        if lit is not None:
+        concat = sql_concatenation(rest)
+        if concat is not None:
+            emit(out, where, concat, example_of(concat, SQL_FORMAT_CONVERSION))
+        elif lit is not None:
             fmt = sql_unquote(lit.group(1))
             emit(out, where, fmt, fmt.replace("%%", "%"))
         elif fmt_call is not None:
