@@ -404,7 +404,11 @@ cluster_up_random() {
   local dir=$1 aixind=$2 try base rc
   shift 2
   for ((try = 0; try < 5; try++)); do
-    base=$((20000 + (RANDOM * 32768 + RANDOM) % 40000))
+    # Below the kernel's ephemeral range (net.ipv4.ip_local_port_range,
+    # 32768-60999 by default), where outgoing connections and port-0
+    # listeners of other tests cannot take a port while a component is
+    # restarted (etcd stopped and started again, for one).
+    base=$((20000 + (RANDOM * 32768 + RANDOM) % 12700))
     cluster_write_config "$dir" "$base"
     rc=0
     cluster_start_all "$dir" "$base" "$aixind" "$@" || rc=$?
