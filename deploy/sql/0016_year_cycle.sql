@@ -247,39 +247,25 @@ CREATE TRIGGER policy_years_closed_guard
 
 -- The per-year settings (aixin.year_settings, 0014) set figures of the
 -- year's reports (weights, thresholds): a closed year's settings do not
--- change either.  Guarded only where that table exists, by whichever of
--- policy_year or year names its year.
-DO $guard$
-DECLARE
-  col text;
+-- change either.
+CREATE FUNCTION aixin.year_settings_closed_guard() RETURNS trigger
+LANGUAGE plpgsql AS $$
 BEGIN
-  IF to_regclass('aixin.year_settings') IS NULL THEN
-    RETURN;
-  END IF;
-  SELECT c.column_name INTO col
-    FROM information_schema.columns c
-   WHERE c.table_schema = 'aixin' AND c.table_name = 'year_settings'
-     AND c.column_name IN ('policy_year', 'year')
-   ORDER BY c.column_name = 'policy_year' DESC
-   LIMIT 1;
-  IF col IS NULL THEN
-    RETURN;
-  END IF;
-  EXECUTE format(
-    'CREATE FUNCTION aixin.year_settings_closed_guard() RETURNS trigger LANGUAGE plpgsql AS '
-    '$f$ BEGIN PERFORM aixin.year_closed_refuse(ARRAY(SELECT DISTINCT r.%I FROM changed_rows r), '
-    '''change of a year setting''); RETURN NULL; END $f$', col);
-  CREATE TRIGGER year_settings_year_open_insert
-    AFTER INSERT ON aixin.year_settings REFERENCING NEW TABLE AS changed_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION aixin.year_settings_closed_guard();
-  CREATE TRIGGER year_settings_year_open_update
-    AFTER UPDATE ON aixin.year_settings REFERENCING NEW TABLE AS changed_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION aixin.year_settings_closed_guard();
-  CREATE TRIGGER year_settings_year_open_delete
-    AFTER DELETE ON aixin.year_settings REFERENCING OLD TABLE AS changed_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION aixin.year_settings_closed_guard();
-END
-$guard$;
+  PERFORM aixin.year_closed_refuse(ARRAY(SELECT DISTINCT r.policy_year FROM changed_rows r),
+                                   'change of a year setting');
+  RETURN NULL;
+END;
+$$;
+
+CREATE TRIGGER year_settings_year_open_insert
+  AFTER INSERT ON aixin.year_settings REFERENCING NEW TABLE AS changed_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION aixin.year_settings_closed_guard();
+CREATE TRIGGER year_settings_year_open_update
+  AFTER UPDATE ON aixin.year_settings REFERENCING NEW TABLE AS changed_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION aixin.year_settings_closed_guard();
+CREATE TRIGGER year_settings_year_open_delete
+  AFTER DELETE ON aixin.year_settings REFERENCING OLD TABLE AS changed_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION aixin.year_settings_closed_guard();
 
 -- One row per event of a year's history, oldest first; closed is the
 -- year's state now (the same on every row).  A year never closed has one

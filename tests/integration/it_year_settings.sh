@@ -86,3 +86,14 @@ if it_psql -c "UPDATE aixin.year_settings SET value = 1000 WHERE name = 'test_an
 fi
 it_pass "the table refuses a value out of range written by hand"
 it_assert_eq 30 "$(stored test_answer_days)" "and keeps the value"
+
+# A closed year's settings do not change (they set figures of its reports).
+as admin 0 "$AIXIN_CLI" year close --year "$YEAR" --force --reason "test of closed settings"
+as admin 1 "$AIXIN_CLI" year set --year "$YEAR" test_answer_days 40
+it_assert_contains "$(it_last_stderr)" "RULE_VIOLATION" "a closed year's setting is refused"
+if it_psql -c "UPDATE aixin.year_settings SET value = 41 WHERE name = 'test_answer_days'" \
+     2>/dev/null; then
+  it_fail "the table changed a closed year's setting"
+fi
+it_pass "the table refuses it too"
+it_assert_eq 30 "$(stored test_answer_days)" "and the setting stays"
