@@ -253,5 +253,37 @@ SELECT pg_temp.eq(:victim || '|the row was changed after it was written',
   (SELECT first_broken_seq || '|' || problem FROM aixin.audit_verify(pg_temp.admin())),
   'a changed row is named');
 
+-- ---------------------------------------------------------------------------
+-- The IMMUTABLE helpers stay inlinable after every migration (0024): no
+-- SECURITY DEFINER, no settings, and the rules' helpers are inlined into
+-- a query that calls them (no call of them left in its plan).
+-- ---------------------------------------------------------------------------
+SELECT pg_temp.eq('', (SELECT coalesce(string_agg(p.oid::regprocedure::text, ', '), '')
+                         FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+                        WHERE n.nspname = 'aixin' AND p.provolatile = 'i'
+                          AND (p.prosecdef OR p.proconfig IS NOT NULL)),
+  'IMMUTABLE functions with SECURITY DEFINER or settings');
+CREATE TEMP TABLE plan_lines (line text);
+DO $$
+DECLARE
+  l text;
+BEGIN
+  FOR l IN EXPLAIN (VERBOSE, COSTS OFF)
+    SELECT aixin.import_row_check(r.t, true, true, 'only_child', r.c, true, r.n, true, r.n,
+                                  'M', NULL, 'M', date '2024-01-01', date '2026-01-01'),
+           aixin.enrollment_problem(2027, date '2027-01-01', false, '360821', true,
+                                    date '2024-01-01'),
+           aixin.label_ok(r.n, 64), aixin.id_sex(r.c)
+      FROM (VALUES ('360821100', 'JA-1', '孩子')) r(t, c, n)
+  LOOP
+    INSERT INTO plan_lines VALUES (l);
+  END LOOP;
+END
+$$;
+SELECT pg_temp.eq('', (SELECT coalesce(string_agg(m[1], ', '), '')
+                         FROM plan_lines,
+                              regexp_matches(line, '(import_row_check|enrollment_problem|label_ok|id_sex)\(', 'g') m),
+  'helpers left as calls in the plan (not inlined)');
+
 ROLLBACK;
 \echo statement_rules.sql: all checks passed
