@@ -2,9 +2,9 @@
 -- changes the policies or the payments: on the programme of
 -- tests/sql/ledger_data.sql, aixin.get_ledger is compared with the figures
 -- computed from the base tables (tests/sql/ledger_check.sql: every root,
--- every year and year 0) after per-row imports, a renewal (the bulk
--- path), a multi-row INSERT of policies whose split the database fills, a
--- DELETE of policies that empties a township's year, an UPDATE of splits
+-- every year and year 0) after single enrollments, per-row imports, a
+-- renewal (the bulk path), a multi-row INSERT of policies whose split the
+-- database fills, a DELETE of policies that empties a township's year, an UPDATE of splits
 -- and insurers under session_replication_role = replica (an
 -- administrator's correction: only the summary's triggers fire), an
 -- UPDATE that changes nothing summed, new payments, a TRUNCATE (rolled
@@ -63,6 +63,9 @@ CREATE FUNCTION pg_temp.per_year() RETURNS text LANGUAGE sql AS $$
     FROM (SELECT policy_year, count(*) AS n FROM aixin.policies GROUP BY 1) x
 $$;
 
+-- ledger_data.sql enrolled 2027: the 36 households with i % 4 <> 0 and
+-- the second daughters of 7 of them (i = 5, 10, 15, 25, 30, 35, 45): 43;
+-- 2028: 32 households (i % 3 <> 0) and 6 second daughters: 38.
 SELECT pg_temp.ledger_exact('the programme') \g /dev/null
 SELECT pg_temp.ledger_eq('2027:43 2028:38', pg_temp.per_year(), 'the programme''s policies');
 \echo PASS ledger: the programme of 2027 and 2028
@@ -91,9 +94,21 @@ BEGIN
       NULL) r
     WHERE h.certificate_no = 'LG-7';
 END $$;
-SELECT pg_temp.ledger_eq('2027:43 2028:38 2029:7', pg_temp.per_year(), 'per-row imports');
+SELECT pg_temp.ledger_eq('2027:43 2028:38 2029:7', pg_temp.per_year(), 'per-row imports: 6 + 1');
 SELECT pg_temp.ledger_exact('after per-row imports') \g /dev/null
 \echo PASS ledger: per-row imports
+
+-- ---------------------------------------------------------------------------
+-- Single enrollments into 2029 (aixin.enroll): the children of LG-3, LG-6
+-- and LG-9, who have no policy of 2028.
+SELECT count(*) FROM (
+  SELECT (aixin.enroll(pg_temp.admin(), 4050 + n, pg_temp.k(740200 + n), c.id_number, 2029)).*
+    FROM (VALUES (1, 'LG-3'), (2, 'LG-6'), (3, 'LG-9')) t(n, cert)
+    JOIN aixin.households h ON h.certificate_no = t.cert
+    JOIN aixin.children c ON c.household_id = h.id) x \g /dev/null
+SELECT pg_temp.ledger_eq('2027:43 2028:38 2029:10', pg_temp.per_year(), 'single enrollments');
+SELECT pg_temp.ledger_exact('after single enrollments') \g /dev/null
+\echo PASS ledger: single enrollments
 
 -- ---------------------------------------------------------------------------
 -- The renewal of 2028 into 2029 (the bulk path, batches of 10).
@@ -109,7 +124,8 @@ BEGIN
     after_id := r.next_after;
   END LOOP;
 END $$;
-SELECT pg_temp.ledger_eq('2027:43 2028:38 2029:44', pg_temp.per_year(), 'renewal');
+SELECT pg_temp.ledger_eq('2027:43 2028:38 2029:47', pg_temp.per_year(),
+  'renewal: the 38 children of 2028 but LG-7''s, imported already');
 SELECT pg_temp.ledger_exact('after the renewal') \g /dev/null
 \echo PASS ledger: renewal through the bulk path
 
@@ -123,7 +139,8 @@ SELECT y.year, c.id, c.household_id, h.township_code, pg_temp.admin()
  CROSS JOIN (VALUES (2027), (2029)) y(year)
  WHERE h.certificate_no LIKE 'LG-%'
    AND NOT EXISTS (SELECT 1 FROM aixin.policies p WHERE p.child_id = c.id AND p.policy_year = y.year);
-SELECT pg_temp.ledger_eq('2027:57 2028:38 2029:63', pg_temp.per_year(), 'multi-row insert');
+SELECT pg_temp.ledger_eq('2027:57 2028:38 2029:63', pg_temp.per_year(),
+  'multi-row insert: all 57 children of the programme in 2027 and 2029');
 SELECT pg_temp.ledger_exact('after a multi-row insert') \g /dev/null
 \echo PASS ledger: a multi-row insert
 
