@@ -24,7 +24,7 @@ old_dir=$IT_TMP/sql-$OLD_LAST
 mkdir -p "$old_dir"
 for f in "$AIXIN_SOURCE_DIR"/deploy/sql/*.sql; do
   b=$(basename "$f")
-  [[ ${b:0:4} > $OLD_LAST ]] || cp "$f" "$old_dir/"
+  ((10#${b:0:4} > 10#$OLD_LAST)) || cp "$f" "$old_dir/"
 done
 it_assert_eq "$OLD_LAST" "$(basename "$(find "$old_dir" -name '*.sql' | sort | tail -n 1)" | cut -c1-4)" \
   "the old schema stops at $OLD_LAST"
