@@ -22,7 +22,9 @@ MAKE_ID=$AIXIN_BIN_DIR/tests/make_id
 PW=claims-password-1
 day() { TZ=Asia/Shanghai date -d "$1" +%F; }
 TODAY=$(day today)
-TOMORROW=$(day tomorrow)
+# Two days ahead, not one: still in the future if the test crosses
+# midnight in Shanghai while it runs.
+FUTURE=$(day "2 days")
 INCIDENT=$(day '20 days ago')
 YEAR=${INCIDENT:0:4}
 D12=$(day '12 days ago')
@@ -164,10 +166,10 @@ as zhiyang 1 "$AIXIN_CLI" claim file --child "${kids[0]}" "${file_args[@]}" --am
   --received-on 2027-02-30
 before=$(it_psql -c "SELECT count(*) FROM aixin.claims")
 as zhiyang 1 "$AIXIN_CLI" claim file --child "${kids[0]}" --year "$YEAR" --event illness \
-  --incident-date "$TOMORROW" --amount 800.00
+  --incident-date "$FUTURE" --amount 800.00
 it_assert_contains "$(it_last_stderr)" "incident_date" "an incident in the future is refused"
 as zhiyang 1 "$AIXIN_CLI" claim file --child "${kids[0]}" "${file_args[@]}" --amount 800.00 \
-  --received-on "$TOMORROW"
+  --received-on "$FUTURE"
 it_assert_contains "$(it_last_stderr)" "received_on" "a claim received in the future is refused"
 as tengtian 1 "$AIXIN_CLI" claim file --child "${kids[0]}" "${file_args[@]}" --amount 800.00
 refused_unseen "another county's clerk cannot file for the child"
@@ -213,15 +215,15 @@ it_assert_eq "filed/seven_day/$D6/false" "$(field state service_class received_o
   "a claim without all documents falls under the 7-day rule"
 claim_as zhiyang 1 documents --claim "$c_late" --document 诊断证明 --received-on "$D7"
 it_assert_contains "$(it_last_stderr)" "received_on" "documents cannot arrive before the claim"
-claim_as zhiyang 1 documents --claim "$c_late" --complete --received-on "$TOMORROW"
+claim_as zhiyang 1 documents --claim "$c_late" --complete --received-on "$FUTURE"
 claim_as zhiyang 0 documents --claim "$c_late" --document 诊断证明 --complete --received-on "$D4"
 it_assert_eq "true/$D4/$IN3" "$(field documents_complete clock_start_date due_date)" \
   "the 7-day clock starts when the documents are complete ($D4 + 7 days)"
 # Near its deadline: listed for its insurer's adjusters and its clerks only.
 c_due=$c_late
 claim_as cl_li 0 review --claim "$c_late"
-claim_as cl_li 1 approve --claim "$c_late" --amount 1500.00 --decided-on "$TOMORROW"
-it_assert_contains "$(it_last_stderr)" "decided_on" "a decision dated tomorrow is refused"
+claim_as cl_li 1 approve --claim "$c_late" --amount 1500.00 --decided-on "$FUTURE"
+it_assert_contains "$(it_last_stderr)" "decided_on" "a decision dated in the future is refused"
 claim_as cl_li 1 approve --claim "$c_late" --amount 1500.00 --decided-on "$D7"
 it_assert_contains "$(it_last_stderr)" "decided_on" "a decision before the claim was received (and complete) is refused"
 claim_as cl_li 0 approve --claim "$c_late" --amount 1500.00 --decided-on "$D3"
