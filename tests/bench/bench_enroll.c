@@ -28,6 +28,13 @@
  * run, and per mode the median of the pair ratios aixind/direct, with
  * PostgreSQL's fsync and synchronous_commit.
  *
+ * CPU per row: with AIXIN_BENCH_AIXIND_PID and AIXIN_BENCH_POSTMASTER_PID
+ * (run-bench.sh sets both), every run also prints the CPU time per row of
+ * aixind, of PostgreSQL (the postmaster and all its processes: backends,
+ * WAL writer, checkpointer) and of this program, read from /proc and
+ * getrusage over the timed part. CPU time is what a shared, noisy machine
+ * disturbs least: wall-clock rates move with the neighbours' load.
+ *
  * Needs a running PostgreSQL with the aixin schema and a running aixind
  * on it, year 2027 open with county terms for 360821 and 360824, and a
  * city administrator: tests/bench/run-bench.sh sets all that up in a
@@ -54,6 +61,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -553,6 +562,94 @@ static void *aixind_worker(void *arg)
     return NULL;
 }
 
+/* --- CPU time ------------------------------------------------------------------- */
+
+static long cpu_aixind_pid, cpu_postmaster_pid;
+
+/* Fields of /proc/PID/stat in clock ticks: utime + stime, plus cutime +
+ * cstime (reaped children) when `reaped`; the parent's pid in *ppid. */
+static bool cpu_proc_ticks(long pid, bool reaped, long long *ticks, long *ppid)
+{
+    char path[64], buf[1024];
+    snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+    FILE *f = fopen(path, "r");
+    if (f == NULL)
+        return false;
+    size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    char *p = strrchr(buf, ')'); /* the command name may hold spaces */
+    if (p == NULL)
+        return false;
+    long pp;
+    unsigned long long ut, st;
+    long long cut, cst;
+    if (sscanf(p + 2, "%*c %ld %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu "
+                      "%lld %lld", &pp, &ut, &st, &cut, &cst) != 5)
+        return false;
+    *ticks = (long long)(ut + st) + (reaped ? cut + cst : 0);
+    if (ppid != NULL)
+        *ppid = pp;
+    return true;
+}
+
+/* PostgreSQL's CPU so far: the postmaster, its live children, and the
+ * children it has reaped (backends of closed connections). */
+static long long cpu_postgres_ticks(void)
+{
+    long long total = 0, t;
+    if (!cpu_proc_ticks(cpu_postmaster_pid, true, &t, NULL))
+        return 0;
+    total += t;
+    DIR *d = opendir("/proc");
+    if (d == NULL)
+        return total;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        char *end;
+        long pid = strtol(e->d_name, &end, 10);
+        long ppid;
+        if (*end == '\0' && pid > 0 && cpu_proc_ticks(pid, false, &t, &ppid) &&
+            ppid == cpu_postmaster_pid)
+            total += t;
+    }
+    closedir(d);
+    return total;
+}
+
+typedef struct cpu_sample {
+    long long aixind, postgres; /* clock ticks */
+    double client;              /* seconds */
+} cpu_sample_t;
+
+static void cpu_sample(cpu_sample_t *s)
+{
+    s->aixind = s->postgres = 0;
+    if (cpu_aixind_pid > 0)
+        cpu_proc_ticks(cpu_aixind_pid, false, &s->aixind, NULL);
+    if (cpu_postmaster_pid > 0)
+        s->postgres = cpu_postgres_ticks();
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    s->client = (double)ru.ru_utime.tv_sec + (double)ru.ru_stime.tv_sec +
+                ((double)ru.ru_utime.tv_usec + (double)ru.ru_stime.tv_usec) / 1e6;
+}
+
+/* CPU microseconds per row between two samples, as text. */
+static void cpu_describe(const cpu_sample_t *a, const cpu_sample_t *b,
+                         char *out, size_t len)
+{
+    out[0] = '\0';
+    if (cpu_postmaster_pid <= 0)
+        return;
+    double tick_us = 1e6 / (double)sysconf(_SC_CLK_TCK);
+    double rows_n = (double)cfg.rows;
+    snprintf(out, len, "  cpu/row: aixind %4.0f us  postgres %5.0f us  client %3.0f us",
+             (double)(b->aixind - a->aixind) * tick_us / rows_n,
+             (double)(b->postgres - a->postgres) * tick_us / rows_n,
+             (b->client - a->client) * 1e6 / rows_n);
+}
+
 /* --- runs --------------------------------------------------------------------- */
 
 /* The rows imported for 2027 through aixind (untimed), so that their
@@ -567,8 +664,9 @@ static void enroll_setup(int run_no)
     ax_close(&c);
 }
 
-/* One run: rows/s. */
-static double run_once(bool direct, bool batch, bool enroll, int conns, int run_no)
+/* One run: rows/s; its CPU per row in cpu_text. */
+static double run_once(bool direct, bool batch, bool enroll, int conns,
+                       int run_no, char *cpu_text, size_t cpu_len)
 {
     data_reset();
     if (enroll)
@@ -589,10 +687,19 @@ static double run_once(bool direct, bool batch, bool enroll, int conns, int run_
             die("pthread_create");
     }
     pthread_barrier_wait(&start_barrier);
+    /* After the barrier: the logins (Argon2id) are not counted. */
+    cpu_sample_t cpu0, cpu1;
+    cpu_sample(&cpu0);
     double t0 = now_s();
     for (int i = 0; i < conns; i++)
         pthread_join(w[i].thread, NULL);
     double secs = now_s() - t0;
+    /* The backends of closed direct connections exit (and are reaped into
+     * the postmaster's children time) a moment after PQfinish. */
+    struct timespec settle = {0, 200000000};
+    nanosleep(&settle, NULL);
+    cpu_sample(&cpu1);
+    cpu_describe(&cpu0, &cpu1, cpu_text, cpu_len);
     pthread_barrier_destroy(&start_barrier);
     free(w);
     long long got = policies_count();
@@ -629,12 +736,16 @@ static void bench_mode(const char *mode, int *run_no)
         double direct = 0, aixind = 0;
         for (int k = 0; k < 2; k++) {
             bool do_direct = (k == 0) == (p % 2 == 0);
+            char cpu_text[128];
             double rate = run_once(
                 do_direct, batch, enroll,
                 batch ? (do_direct ? cfg.direct_conns : cfg.clients) : conns,
-                ++*run_no);
-            printf("  %-9s pair %d  %-7s %9.0f rows/s\n", mode, p + 1,
-                   do_direct ? "direct" : "aixind", rate);
+                ++*run_no, cpu_text, sizeof(cpu_text));
+            double load[1] = {0};
+            getloadavg(load, 1);
+            printf("  %-9s pair %d  %-7s %9.0f rows/s  (load %.2f)%s\n", mode,
+                   p + 1, do_direct ? "direct" : "aixind", rate, load[0],
+                   cpu_text);
             fflush(stdout);
             if (do_direct)
                 direct = rate;
@@ -700,6 +811,10 @@ int main(int argc, char **argv)
         cfg.clients < 1 || cfg.direct_conns < 1)
         die("need --server (or AIXIN_SERVER), --user (or AIXIN_USER), "
             "AIXIN_PASSWORD, and sane numbers");
+    const char *pid_env = getenv("AIXIN_BENCH_AIXIND_PID");
+    cpu_aixind_pid = pid_env != NULL ? atol(pid_env) : 0;
+    pid_env = getenv("AIXIN_BENCH_POSTMASTER_PID");
+    cpu_postmaster_pid = pid_env != NULL ? atol(pid_env) : 0;
     PGconn *pg = pg_connect();
     char *fsync_on = pg_value(pg, "SHOW fsync");
     char *sync_commit = pg_value(pg, "SHOW synchronous_commit");

@@ -196,4 +196,6 @@ args=("$@")
 [[ " ${args[*]} " == *" --direct-conns "* ]] || args+=(--direct-conns "$((THREADS * POOL))")
 printf 'aixind: %s, %d event loops x %d database connections; %s cores\n' \
   "$BIN" "$THREADS" "$POOL" "$(nproc)"
-"$BIN/tests/bench_enroll" --server "$AIXIN_SERVER" --database "$DB" --user admin "${args[@]}"
+# CPU per row of aixind and of PostgreSQL (see bench_enroll.c).
+AIXIN_BENCH_AIXIND_PID=$DAEMON_PID AIXIN_BENCH_POSTMASTER_PID=$(head -n 1 "$AIXIN_PG_TMP/data/postmaster.pid") \
+  "$BIN/tests/bench_enroll" --server "$AIXIN_SERVER" --database "$DB" --user admin "${args[@]}"
