@@ -34,6 +34,11 @@
  * WAL writer, checkpointer) and of this program, read from /proc and
  * getrusage over the timed part. CPU time is what a shared, noisy machine
  * disturbs least: wall-clock rates move with the neighbours' load.
+ * aixind runs also print how aixind's sessions (the backends of role
+ * aixin_serve, as run-bench.sh sets up) spent the run, per row: on a CPU,
+ * waiting for one (the machine's load), and blocked (waiting for aixind's
+ * next query, for a lock, or for their commit's WAL flush), from
+ * /proc/PID/schedstat.
  *
  * Needs a running PostgreSQL with the aixin schema and a running aixind
  * on it, year 2027 open with county terms for 360821 and 360824, and a
@@ -593,9 +598,54 @@ static bool cpu_proc_ticks(long pid, bool reaped, long long *ticks, long *ppid)
     return true;
 }
 
+#define CPU_MAX_SESSIONS 256
+
+typedef struct cpu_session {
+    long pid;
+    unsigned long long run_ns, wait_ns; /* on a CPU; runnable, waiting */
+} cpu_session_t;
+
+typedef struct cpu_sample {
+    long long aixind, postgres; /* clock ticks */
+    double client;              /* seconds */
+    double at;                  /* now_s() */
+    cpu_session_t sessions[CPU_MAX_SESSIONS]; /* aixind's backends */
+    int n_sessions;
+} cpu_sample_t;
+
+/* A backend of aixind's role: its process title names the role first. */
+static bool cpu_is_aixind_session(long pid)
+{
+    char path[64], title[64];
+    snprintf(path, sizeof(path), "/proc/%ld/cmdline", pid);
+    FILE *f = fopen(path, "r");
+    if (f == NULL)
+        return false;
+    size_t n = fread(title, 1, sizeof(title) - 1, f);
+    fclose(f);
+    title[n] = '\0';
+    return strncmp(title, "postgres: aixin_serve ", 22) == 0;
+}
+
+static void cpu_session_add(cpu_sample_t *s, long pid)
+{
+    char path[64];
+    snprintf(path, sizeof(path), "/proc/%ld/schedstat", pid);
+    FILE *f = fopen(path, "r");
+    if (f == NULL)
+        return;
+    cpu_session_t *x = &s->sessions[s->n_sessions];
+    if (fscanf(f, "%llu %llu", &x->run_ns, &x->wait_ns) == 2) {
+        x->pid = pid;
+        s->n_sessions++;
+    }
+    fclose(f);
+}
+
 /* PostgreSQL's CPU so far: the postmaster, its live children, and the
- * children it has reaped (backends of closed connections). */
-static long long cpu_postgres_ticks(void)
+ * children it has reaped (backends of closed connections); aixind's
+ * sessions into *s. */
+static long long cpu_postgres_ticks(cpu_sample_t *s)
 {
     long long total = 0, t;
     if (!cpu_proc_ticks(cpu_postmaster_pid, true, &t, NULL))
@@ -610,25 +660,25 @@ static long long cpu_postgres_ticks(void)
         long pid = strtol(e->d_name, &end, 10);
         long ppid;
         if (*end == '\0' && pid > 0 && cpu_proc_ticks(pid, false, &t, &ppid) &&
-            ppid == cpu_postmaster_pid)
+            ppid == cpu_postmaster_pid) {
             total += t;
+            if (s->n_sessions < CPU_MAX_SESSIONS && cpu_is_aixind_session(pid))
+                cpu_session_add(s, pid);
+        }
     }
     closedir(d);
     return total;
 }
 
-typedef struct cpu_sample {
-    long long aixind, postgres; /* clock ticks */
-    double client;              /* seconds */
-} cpu_sample_t;
-
 static void cpu_sample(cpu_sample_t *s)
 {
     s->aixind = s->postgres = 0;
+    s->n_sessions = 0;
+    s->at = now_s();
     if (cpu_aixind_pid > 0)
         cpu_proc_ticks(cpu_aixind_pid, false, &s->aixind, NULL);
     if (cpu_postmaster_pid > 0)
-        s->postgres = cpu_postgres_ticks();
+        s->postgres = cpu_postgres_ticks(s);
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     s->client = (double)ru.ru_utime.tv_sec + (double)ru.ru_stime.tv_sec +
@@ -636,18 +686,37 @@ static void cpu_sample(cpu_sample_t *s)
 }
 
 /* CPU microseconds per row between two samples, as text. */
-static void cpu_describe(const cpu_sample_t *a, const cpu_sample_t *b,
-                         char *out, size_t len)
+/* a: the start; end: the end of the timed part (the sessions); b: a
+ * moment later, once closed backends were reaped (the CPU totals). */
+static void cpu_describe(const cpu_sample_t *a, const cpu_sample_t *end,
+                         const cpu_sample_t *b, char *out, size_t len)
 {
     out[0] = '\0';
     if (cpu_postmaster_pid <= 0)
         return;
     double tick_us = 1e6 / (double)sysconf(_SC_CLK_TCK);
     double rows_n = (double)cfg.rows;
-    snprintf(out, len, "  cpu/row: aixind %4.0f us  postgres %5.0f us  client %3.0f us",
-             (double)(b->aixind - a->aixind) * tick_us / rows_n,
-             (double)(b->postgres - a->postgres) * tick_us / rows_n,
-             (b->client - a->client) * 1e6 / rows_n);
+    int n = snprintf(out, len,
+                     "  cpu/row: aixind %4.0f us  postgres %5.0f us  client %3.0f us",
+                     (double)(b->aixind - a->aixind) * tick_us / rows_n,
+                     (double)(b->postgres - a->postgres) * tick_us / rows_n,
+                     (b->client - a->client) * 1e6 / rows_n);
+    /* aixind's sessions alive through the whole run. */
+    double run = 0, wait = 0, wall = 0;
+    int both = 0;
+    for (int i = 0; i < end->n_sessions; i++)
+        for (int j = 0; j < a->n_sessions; j++)
+            if (a->sessions[j].pid == end->sessions[i].pid) {
+                run += (double)(end->sessions[i].run_ns - a->sessions[j].run_ns);
+                wait += (double)(end->sessions[i].wait_ns - a->sessions[j].wait_ns);
+                wall += (end->at - a->at) * 1e9;
+                both++;
+            }
+    if (both > 0 && n > 0 && (size_t)n < len)
+        snprintf(out + n, len - (size_t)n,
+                 "  %d sessions/row: run %4.0f wait %4.0f blocked %4.0f us", both,
+                 run / 1e3 / rows_n, wait / 1e3 / rows_n,
+                 (wall - run - wait) / 1e3 / rows_n);
 }
 
 /* --- runs --------------------------------------------------------------------- */
@@ -688,18 +757,19 @@ static double run_once(bool direct, bool batch, bool enroll, int conns,
     }
     pthread_barrier_wait(&start_barrier);
     /* After the barrier: the logins (Argon2id) are not counted. */
-    cpu_sample_t cpu0, cpu1;
+    static cpu_sample_t cpu0, cpu_end, cpu1;
     cpu_sample(&cpu0);
     double t0 = now_s();
     for (int i = 0; i < conns; i++)
         pthread_join(w[i].thread, NULL);
     double secs = now_s() - t0;
+    cpu_sample(&cpu_end);
     /* The backends of closed direct connections exit (and are reaped into
      * the postmaster's children time) a moment after PQfinish. */
     struct timespec settle = {0, 200000000};
     nanosleep(&settle, NULL);
     cpu_sample(&cpu1);
-    cpu_describe(&cpu0, &cpu1, cpu_text, cpu_len);
+    cpu_describe(&cpu0, &cpu_end, &cpu1, cpu_text, cpu_len);
     pthread_barrier_destroy(&start_barrier);
     free(w);
     long long got = policies_count();
@@ -736,7 +806,7 @@ static void bench_mode(const char *mode, int *run_no)
         double direct = 0, aixind = 0;
         for (int k = 0; k < 2; k++) {
             bool do_direct = (k == 0) == (p % 2 == 0);
-            char cpu_text[128];
+            char cpu_text[256];
             double rate = run_once(
                 do_direct, batch, enroll,
                 batch ? (do_direct ? cfg.direct_conns : cfg.clients) : conns,
