@@ -16,6 +16,10 @@
  *             transaction;  aixind: C connections, each sending Enroll and
  *             waiting;  direct: C libpq connections calling aixin.enroll.
  *             Needs year 2028 open with county terms (run-bench.sh).
+ *             In single-C and enroll-C the direct side has C database
+ *             sessions and aixind threads x db_pool_size (run-bench.sh:
+ *             2 x AIXIN_BENCH_POOL); AIXIN_BENCH_POOL=8 gives both sides
+ *             16 for C = 16.
  *   batch     aixind: --clients connections, each with up to 4 batches of
  *             --batch rows in flight (as `aixin import`);  direct:
  *             --direct-conns libpq connections in pipeline mode, up to
@@ -689,7 +693,8 @@ static void cpu_sample(cpu_sample_t *s)
 /* a: the start; end: the end of the timed part (the sessions); b: a
  * moment later, once closed backends were reaped (the CPU totals). */
 static void cpu_describe(const cpu_sample_t *a, const cpu_sample_t *end,
-                         const cpu_sample_t *b, char *out, size_t len)
+                         const cpu_sample_t *b, bool direct, char *out,
+                         size_t len)
 {
     out[0] = '\0';
     if (cpu_postmaster_pid <= 0)
@@ -712,7 +717,7 @@ static void cpu_describe(const cpu_sample_t *a, const cpu_sample_t *end,
                 wall += (end->at - a->at) * 1e9;
                 both++;
             }
-    if (both > 0 && n > 0 && (size_t)n < len)
+    if (!direct && both > 0 && n > 0 && (size_t)n < len)
         snprintf(out + n, len - (size_t)n,
                  "  %d sessions/row: run %4.0f wait %4.0f blocked %4.0f us", both,
                  run / 1e3 / rows_n, wait / 1e3 / rows_n,
@@ -769,7 +774,7 @@ static double run_once(bool direct, bool batch, bool enroll, int conns,
     struct timespec settle = {0, 200000000};
     nanosleep(&settle, NULL);
     cpu_sample(&cpu1);
-    cpu_describe(&cpu0, &cpu_end, &cpu1, cpu_text, cpu_len);
+    cpu_describe(&cpu0, &cpu_end, &cpu1, direct, cpu_text, cpu_len);
     pthread_barrier_destroy(&start_barrier);
     free(w);
     long long got = policies_count();
