@@ -235,6 +235,10 @@ static void admin_on_metrics(struct evhttp_request *r, void *arg)
         {"aixin_db_query_failures_total",
          "Database queries that never reached an answer.",
          offsetof(metrics_t, db_queries_failed)},
+        {"aixin_db_queries_pipelined_total",
+         "Database queries sent behind another on a busy connection "
+         "(pipeline mode).",
+         offsetof(metrics_t, db_pipelined)},
         {"aixin_login_failures_total",
          "Logins (and password changes) refused for a wrong password.",
          offsetof(metrics_t, login_failures)},

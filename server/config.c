@@ -64,6 +64,10 @@ static const config_key_t config_keys[] = {
     INT_KEY("threads", threads, "0", 0, 256, RESTART),
     INT_KEY("db_pool_size", db_pool_size, "4", 1, 256, RESTART),
     INT_KEY("db_queue_max", db_queue_max, "16384", 1, 1000000, RESTART),
+    /* Brief queries queued on one connection (db_pool.c); 1 = one at a
+     * time. Two keep the backend busy while this loop turns the previous
+     * answer around, and hold back at most one query behind a slow one. */
+    INT_KEY("db_pipeline_depth", db_pipeline_depth, "2", 1, 64, RESTART),
     INT_KEY("db_connect_timeout_ms", db_connect_timeout_ms, "10000", 100,
             600000, RESTART),
     INT_KEY("max_connections", max_connections, "1024", 1, 1000000, LIVE),

@@ -32,6 +32,7 @@ typedef struct server_config {
     int threads;              /* event loops; 0 = number of cores */
     int db_pool_size;         /* PostgreSQL connections per event loop */
     int db_queue_max;         /* queued queries per loop before refusing */
+    int db_pipeline_depth;    /* queries in flight per connection, at most */
     int db_connect_timeout_ms;
     int max_connections;      /* client connections, all loops together */
     int max_frame_bytes;      /* payload cap */

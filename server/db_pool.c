@@ -10,12 +10,32 @@
 
 #include "log.h"
 
+/*
+ * Pipeline mode. Every connection runs in libpq pipeline mode once its
+ * statements are prepared, and every query is sent as its own segment
+ * (PQsendQueryPrepared then PQpipelineSync): its own implicit transaction,
+ * committed at its Sync, so a query that fails aborts nothing but itself.
+ * A query is answered only when its segment's PGRES_PIPELINE_SYNC has
+ * arrived, that is after its COMMIT: acknowledged means durable.
+ *
+ * Why: a connection that waits for its result before it is given the
+ * next query leaves its backend idle for the whole round trip through
+ * this loop (result read, the reply built and written, the next query
+ * sent), and on a loaded machine that includes the wait for this thread
+ * to be scheduled at all. When no connection is idle, a brief query (see
+ * db_statement_is_brief) is therefore queued behind the one running on
+ * the least loaded connection, up to pipeline_depth queries per
+ * connection, so that the backend starts it the moment the previous one
+ * commits. An idle connection is always preferred, and nothing is queued
+ * behind a statement that may run long.
+ */
+
 typedef enum db_conn_state {
     DB_CONN_DOWN = 0,   /* waiting for the back-off timer */
     DB_CONN_CONNECTING, /* PQconnectPoll in progress */
     DB_CONN_PREPARING,  /* preparing statement prepare_next */
-    DB_CONN_IDLE,
-    DB_CONN_BUSY, /* running `current` */
+    DB_CONN_IDLE,       /* in pipeline mode, nothing in flight */
+    DB_CONN_BUSY,       /* in pipeline mode, 1..pipeline_depth in flight */
     DB_CONN_STATE_COUNT
 } db_conn_state_t;
 
@@ -24,6 +44,12 @@ typedef enum db_conn_state {
  * primary on the first attempt after it: a longer pause would only add to
  * the time the offices wait. */
 #define DB_RECONNECT_MAX_MS 1000
+
+/* A query whose pipeline segment was reported aborted (it did not run) is
+ * sent again at most this many times, then answered UNAVAILABLE. With one
+ * query per segment this does not happen; the bound keeps a libpq or
+ * server surprise from looping. */
+#define DB_REQUEUE_MAX 3
 
 /* SQLSTATE of a write refused by a read-only server: this connection
  * reached a standby (a demoted primary, or a conninfo without
@@ -45,8 +71,12 @@ struct db_query {
     size_t used, cap;
     db_query_cb cb;
     void *arg;
-    db_query_t *next;
+    db_query_t *next;   /* in the pool's queue or a connection's pipeline */
     uint64_t queued_us; /* when submitted: the pool wait metric */
+    int requeues;       /* sent again after an aborted segment */
+    /* Set when its segment is complete, until the callback ran: */
+    PGresult *res; /* owned: the answer (an error replaces rows) */
+    bool aborted;  /* PGRES_PIPELINE_ABORTED: it did not run */
 };
 
 static uint64_t db_pool_now_us(void)
@@ -63,12 +93,17 @@ typedef struct db_conn {
     db_conn_state_t state;
     struct event io;    /* socket readiness */
     bool io_assigned;
+    short io_what;      /* what io waits for while assigned */
     struct event timer; /* connect deadline or back-off */
     int prepare_next;
     bool prepared[DB_STMT_COUNT]; /* false: the schema refused it */
-    db_query_t *current; /* owned while BUSY */
-    PGresult *result;    /* owned: first result of current */
-    bool sent;           /* current has reached the socket */
+    PGresult *result; /* owned: a prepare's answer, while PREPARING */
+    /* Queries sent, in the order of their segments (owned). The head's
+     * results are read first; depth counts them. */
+    db_query_t *head, *tail;
+    int depth;
+    bool all_brief;  /* every query in flight is brief: more may queue */
+    bool retiring;   /* take no more queries; close when drained */
     int backoff_ms;
 } db_conn_t;
 
@@ -78,15 +113,16 @@ struct db_pool {
     int size;
     int queue_max;
     int connect_timeout_ms;
+    int pipeline_depth; /* queries in flight per connection, at most */
     db_conn_t *conns; /* owned array of size */
     db_query_t *queue_head, *queue_tail;
     int queued;
-    int running;
+    int running; /* queries in the connections' pipelines */
     int up; /* connections IDLE or BUSY */
     bool ever_up;
     bool closing;
     uint64_t done, failed;
-    uint64_t wait_us_total, waits;
+    uint64_t wait_us_total, waits, pipelined;
 };
 
 static void db_conn_connect(db_conn_t *dc);
@@ -110,6 +146,7 @@ static void db_query_free(db_query_t *q)
 {
     if (q == NULL)
         return;
+    PQclear(q->res);
     free(q->storage);
     free(q);
 }
@@ -259,6 +296,8 @@ static void db_query_fail_later(db_pool_t *pool, db_query_t *q,
 static void db_conn_set_state(db_conn_t *dc, db_conn_state_t s)
 {
     assert((unsigned)s < DB_CONN_STATE_COUNT);
+    if (dc->state == s)
+        return;
     bool was_up = dc->state == DB_CONN_IDLE || dc->state == DB_CONN_BUSY;
     bool is_up = s == DB_CONN_IDLE || s == DB_CONN_BUSY;
     dc->pool->up += (int)is_up - (int)was_up;
@@ -269,14 +308,34 @@ static void db_conn_set_state(db_conn_t *dc, db_conn_state_t s)
     dc->state = s;
 }
 
+/* Wait for `what` on the socket. The event persists, so that a connection
+ * that keeps waiting for the same thing (the usual case: reading) costs no
+ * system call per query; it is assigned again when `what` or the socket
+ * changes (PQsocket may change between connect steps). */
 static void db_conn_wait(db_conn_t *dc, short what)
 {
-    if (dc->io_assigned)
+    evutil_socket_t fd = PQsocket(dc->pg);
+    if (dc->io_assigned) {
+        if (dc->io_what == what && event_get_fd(&dc->io) == fd)
+            return;
         event_del(&dc->io);
-    event_assign(&dc->io, dc->pool->base, PQsocket(dc->pg), what,
+    }
+    event_assign(&dc->io, dc->pool->base, fd, what | EV_PERSIST,
                  db_conn_on_io, dc);
     dc->io_assigned = true;
+    dc->io_what = what;
     event_add(&dc->io, NULL);
+}
+
+/* Flush what libpq holds and wait for the answer, and for writability
+ * while something is left to send. False if the connection broke. */
+static bool db_conn_flush_and_wait(db_conn_t *dc)
+{
+    int f = PQflush(dc->pg);
+    if (f < 0)
+        return false;
+    db_conn_wait(dc, f == 1 ? EV_READ | EV_WRITE : EV_READ);
+    return true;
 }
 
 static void db_pool_fail_queue(db_pool_t *pool, db_outcome_t outcome)
@@ -290,7 +349,9 @@ static void db_pool_fail_queue(db_pool_t *pool, db_outcome_t outcome)
     pool->queue_tail = NULL;
 }
 
-/* Drop the connection; a query in flight is LOST if sent, else requeued. */
+/* Drop the connection. Every query in its pipeline was handed to libpq,
+ * and none has its Sync answered, so each may or may not have committed:
+ * LOST (the client retries with the same idempotency key). */
 static void db_conn_break(db_conn_t *dc, const char *why)
 {
     db_pool_t *pool = dc->pool;
@@ -303,8 +364,10 @@ static void db_conn_break(db_conn_t *dc, const char *why)
     if (pool->closing)
         log_debug("event=db_close db_conn=%d", dc->index);
     else
-        log_warn("event=db_down db_conn=%d state=%s reason=%s detail=\"%s\"",
-                 dc->index, db_conn_state_names[dc->state], why, clean);
+        log_warn("event=db_down db_conn=%d state=%s in_flight=%d reason=%s "
+                 "detail=\"%s\"",
+                 dc->index, db_conn_state_names[dc->state], dc->depth, why,
+                 clean);
     if (dc->io_assigned) {
         event_del(&dc->io);
         dc->io_assigned = false;
@@ -314,19 +377,24 @@ static void db_conn_break(db_conn_t *dc, const char *why)
         PQclear(dc->result);
         dc->result = NULL;
     }
-    db_query_t *q = dc->current;
-    dc->current = NULL;
-    bool was_busy = dc->state == DB_CONN_BUSY;
+    db_query_t *lost = dc->head;
+    dc->head = dc->tail = NULL;
+    dc->depth = 0;
+    dc->all_brief = true;
+    dc->retiring = false;
     if (dc->pg != NULL) {
         PQfinish(dc->pg);
         dc->pg = NULL;
     }
     db_conn_set_state(dc, DB_CONN_DOWN);
-    if (q != NULL) {
+    while (lost != NULL) {
+        db_query_t *q = lost;
+        lost = q->next;
+        q->next = NULL;
+        PQclear(q->res);
+        q->res = NULL;
         pool->running--;
-        db_query_fail_later(pool, q,
-                            was_busy && dc->sent ? DB_OUTCOME_LOST
-                                                 : DB_OUTCOME_UNAVAILABLE);
+        db_query_fail_later(pool, q, DB_OUTCOME_LOST);
     }
     /* With no connection left, waiting requests would hang until the
      * database is back: fail them now, they are safe to retry. */
@@ -353,7 +421,14 @@ static void db_conn_on_timer(evutil_socket_t fd, short what, void *arg)
 static void db_conn_prepare_next(db_conn_t *dc)
 {
     if (dc->prepare_next >= DB_STMT_COUNT) {
+        /* Idle with every result read: the moment pipeline mode may be
+         * entered. */
+        if (!PQenterPipelineMode(dc->pg)) {
+            db_conn_break(dc, "pipeline_mode");
+            return;
+        }
         dc->backoff_ms = 0;
+        dc->all_brief = true;
         evtimer_del(&dc->timer);
         db_conn_set_state(dc, DB_CONN_IDLE);
         log_info("event=db_ready db_conn=%d", dc->index);
@@ -368,12 +443,8 @@ static void db_conn_prepare_next(db_conn_t *dc)
         db_conn_break(dc, "prepare_send");
         return;
     }
-    int f = PQflush(dc->pg);
-    if (f < 0) {
+    if (!db_conn_flush_and_wait(dc))
         db_conn_break(dc, "prepare_flush");
-        return;
-    }
-    db_conn_wait(dc, f == 1 ? EV_READ | EV_WRITE : EV_READ);
 }
 
 static void db_conn_connected(db_conn_t *dc)
@@ -429,9 +500,9 @@ static void db_conn_connect(db_conn_t *dc)
     db_conn_wait(dc, EV_WRITE);
 }
 
-/* Read what arrived; returns false if the connection broke. Collects
- * results of the current command until libpq reports the end (NULL). */
-static bool db_conn_read_results(db_conn_t *dc, bool *complete)
+/* A prepare's answer, read in full (up to libpq's NULL). False if the
+ * connection broke; *complete once the NULL came. */
+static bool db_conn_read_prepare(db_conn_t *dc, bool *complete)
 {
     *complete = false;
     if (!PQconsumeInput(dc->pg))
@@ -450,158 +521,311 @@ static bool db_conn_read_results(db_conn_t *dc, bool *complete)
     return true;
 }
 
-static void db_conn_start_query(db_conn_t *dc, db_query_t *q)
+static void db_conn_on_prepared(db_conn_t *dc)
+{
+    PGresult *res = dc->result;
+    dc->result = NULL;
+    bool ok = res != NULL && PQresultStatus(res) == PGRES_COMMAND_OK;
+    if (!ok) {
+        /* A schema behind this binary: serve what it can, refuse the rest
+         * with a clear error (start-up checks the schema version, so this
+         * is a rolling-upgrade window). */
+        log_error("event=db_prepare_failed db_conn=%d stmt=%s "
+                  "hint=\"schema older than this aixind? run aixind "
+                  "--migrate\" detail=\"%s\"",
+                  dc->index,
+                  db_statement_get((db_stmt_t)dc->prepare_next)->name,
+                  res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY)
+                      : "no result");
+    }
+    PQclear(res);
+    if (PQstatus(dc->pg) == CONNECTION_BAD) {
+        db_conn_break(dc, "prepare");
+        return;
+    }
+    dc->prepared[dc->prepare_next] = ok;
+    dc->prepare_next++;
+    db_conn_prepare_next(dc);
+}
+
+/* Send q as its own pipeline segment; the connection owns it from here.
+ * False if the connection broke (q is then answered, never lost). */
+static bool db_conn_send(db_conn_t *dc, db_query_t *q)
 {
     db_pool_t *pool = dc->pool;
     const db_statement_t *st = db_statement_get(q->stmt);
-    if (!dc->prepared[q->stmt]) {
-        db_query_fail_later(pool, q, DB_OUTCOME_NO_STATEMENT);
-        return; /* the connection stays idle for the next one */
-    }
     const char *values[DB_MAX_PARAMS];
     for (int i = 0; i < q->nparams; i++)
         values[i] = q->is_null[i] ? NULL : q->storage + q->offsets[i];
-    dc->current = q;
-    dc->sent = false;
+    if (!PQsendQueryPrepared(dc->pg, st->name, q->nparams, values, q->lengths,
+                             q->formats, 0) ||
+        !PQpipelineSync(dc->pg)) {
+        /* Without its Sync the query's implicit transaction cannot
+         * commit: nothing changed, safe to retry. */
+        db_query_fail_later(pool, q, DB_OUTCOME_UNAVAILABLE);
+        db_conn_break(dc, "send_query");
+        return false;
+    }
+    if (dc->depth > 0)
+        pool->pipelined++;
+    q->next = NULL;
+    if (dc->tail != NULL)
+        dc->tail->next = q;
+    else
+        dc->head = q;
+    dc->tail = q;
+    dc->depth++;
+    dc->all_brief = dc->all_brief && db_statement_is_brief(q->stmt);
     pool->running++;
     db_conn_set_state(dc, DB_CONN_BUSY);
-    if (!PQsendQueryPrepared(dc->pg, st->name, q->nparams, values, q->lengths,
-                             q->formats, 0)) {
-        db_conn_break(dc, "send_query");
-        return;
-    }
-    dc->sent = true;
-    int f = PQflush(dc->pg);
-    if (f < 0) {
+    if (!db_conn_flush_and_wait(dc)) {
         db_conn_break(dc, "flush");
+        return false;
+    }
+    return true;
+}
+
+/* One result of the head's segment: the first is kept, and an error that
+ * comes later (a failed COMMIT at the Sync) replaces rows kept before it,
+ * so that a transaction that did not commit is never reported done. */
+static void db_conn_keep_result(db_conn_t *dc, PGresult *r)
+{
+    db_query_t *q = dc->head;
+    if (q->res == NULL) {
+        q->res = r;
         return;
     }
-    db_conn_wait(dc, f == 1 ? EV_READ | EV_WRITE : EV_READ);
+    ExecStatusType kept = PQresultStatus(q->res);
+    bool kept_ok = kept == PGRES_TUPLES_OK || kept == PGRES_COMMAND_OK;
+    ExecStatusType now = PQresultStatus(r);
+    bool now_ok = now == PGRES_TUPLES_OK || now == PGRES_COMMAND_OK;
+    if (kept_ok && !now_ok) {
+        PQclear(q->res);
+        q->res = r;
+    } else {
+        PQclear(r);
+    }
+}
+
+/* Detach the head: its segment is complete. */
+static db_query_t *db_conn_pop(db_conn_t *dc)
+{
+    db_query_t *q = dc->head;
+    dc->head = q->next;
+    if (dc->head == NULL) {
+        dc->tail = NULL;
+        dc->all_brief = true;
+    }
+    q->next = NULL;
+    dc->depth--;
+    dc->pool->running--;
+    if (dc->depth == 0)
+        db_conn_set_state(dc, DB_CONN_IDLE);
+    return q;
+}
+
+/* Read every complete segment that has arrived. Completed queries are
+ * moved to *done in order; false if the connection broke or libpq's
+ * pipeline no longer matches ours (then the rest are LOST). */
+static bool db_conn_read_segments(db_conn_t *dc, db_query_t ***done_tail)
+{
+    if (!PQconsumeInput(dc->pg))
+        return false;
+    int nulls = 0;
+    while (dc->head != NULL && !PQisBusy(dc->pg)) {
+        PGresult *r = PQgetResult(dc->pg);
+        if (r == NULL) {
+            /* One NULL ends each command's results; two in a row mean
+             * libpq has nothing queued while we still wait for a Sync. */
+            if (++nulls > 1 || PQstatus(dc->pg) == CONNECTION_BAD)
+                return false;
+            continue;
+        }
+        nulls = 0;
+        switch (PQresultStatus(r)) {
+        case PGRES_PIPELINE_SYNC: {
+            PQclear(r);
+            db_query_t *q = db_conn_pop(dc);
+            **done_tail = q;
+            *done_tail = &q->next;
+            break;
+        }
+        case PGRES_PIPELINE_ABORTED:
+            PQclear(r);
+            dc->head->aborted = true;
+            break;
+        default:
+            db_conn_keep_result(dc, r);
+            break;
+        }
+    }
+    return PQstatus(dc->pg) != CONNECTION_BAD;
+}
+
+/* The answer of a completed query, given to its caller. */
+static void db_conn_answer(db_pool_t *pool, db_query_t *q)
+{
+    PGresult *res = q->res;
+    q->res = NULL;
+    if (q->aborted) {
+        /* Did not run, and was sent again as often as allowed. */
+        PQclear(res);
+        db_query_finish(pool, q, DB_OUTCOME_UNAVAILABLE, NULL);
+    } else if (res == NULL) {
+        /* A Sync without any result: nothing says what happened. */
+        db_query_finish(pool, q, DB_OUTCOME_LOST, NULL);
+    } else {
+        db_query_finish(pool, q, DB_OUTCOME_RESULT, res);
+        PQclear(res);
+    }
+}
+
+static bool db_result_is_read_only(const PGresult *res)
+{
+    const char *state =
+        res != NULL ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+    return state != NULL && strcmp(state, DB_SQLSTATE_READ_ONLY) == 0;
+}
+
+/* Results on a connection in pipeline mode (idle: a notice, or the server
+ * going away). */
+static void db_conn_on_results(db_conn_t *dc)
+{
+    db_pool_t *pool = dc->pool;
+    db_query_t *done = NULL, **done_tail = &done;
+    bool healthy = db_conn_read_segments(dc, &done_tail);
+    /* The queries whose segment was aborted did not run: back to the
+     * front of the queue, in their order, before anything else can take
+     * their turn. */
+    db_query_t *again = NULL, *again_last = NULL;
+    db_query_t *answer = NULL, **answer_tail = &answer;
+    int n_again = 0;
+    for (db_query_t *q = done, *next; q != NULL; q = next) {
+        next = q->next;
+        q->next = NULL;
+        if (q->aborted && q->requeues < DB_REQUEUE_MAX) {
+            PQclear(q->res);
+            q->res = NULL;
+            q->aborted = false;
+            q->requeues++;
+            if (again_last != NULL)
+                again_last->next = q;
+            else
+                again = q;
+            again_last = q;
+            n_again++;
+            continue;
+        }
+        /* A standby answered: no more queries here; the connection is
+         * closed once those in flight have their (refused) answers. */
+        if (db_result_is_read_only(q->res))
+            dc->retiring = true;
+        *answer_tail = q;
+        answer_tail = &q->next;
+    }
+    if (again != NULL) {
+        again_last->next = pool->queue_head;
+        if (pool->queue_head == NULL)
+            pool->queue_tail = again_last;
+        pool->queue_head = again;
+        pool->queued += n_again;
+    }
+    if (!healthy)
+        db_conn_break(dc, "read");
+    else if (dc->retiring && dc->depth == 0)
+        db_conn_break(dc, "read_only_server");
+    else if (!db_conn_flush_and_wait(dc))
+        db_conn_break(dc, "flush");
+    /* Refill the pipelines before the callbacks build their replies, so
+     * that the backends have their next query meanwhile. */
+    db_conn_dispatch(pool);
+    while (answer != NULL) {
+        db_query_t *q = answer;
+        answer = q->next;
+        q->next = NULL;
+        db_conn_answer(pool, q);
+    }
 }
 
 static void db_conn_on_io(evutil_socket_t fd, short what, void *arg)
 {
     db_conn_t *dc = arg;
-    dc->io_assigned = false; /* the event is not persistent */
     switch (dc->state) {
     case DB_CONN_CONNECTING:
+        /* libpq may close this socket and open another (the next host of
+         * a multi-host conninfo) in PQconnectPoll: stop watching it
+         * first, and watch whatever PQsocket says afterwards. */
+        event_del(&dc->io);
+        dc->io_assigned = false;
         db_conn_poll_connect(dc);
         return;
-    case DB_CONN_PREPARING:
-    case DB_CONN_BUSY: {
-        if (what & EV_WRITE) {
-            int f = PQflush(dc->pg);
-            if (f < 0) {
-                db_conn_break(dc, "flush");
-                return;
-            }
-            if (f == 1 && !(what & EV_READ)) {
-                db_conn_wait(dc, EV_READ | EV_WRITE);
-                return;
-            }
+    case DB_CONN_PREPARING: {
+        if ((what & EV_WRITE) && PQflush(dc->pg) < 0) {
+            db_conn_break(dc, "flush");
+            return;
         }
         bool complete;
-        if (!db_conn_read_results(dc, &complete)) {
+        if (!db_conn_read_prepare(dc, &complete)) {
             db_conn_break(dc, "read");
             return;
         }
-        if (!complete) {
-            int f = PQflush(dc->pg);
-            if (f < 0) {
-                db_conn_break(dc, "flush");
-                return;
-            }
-            db_conn_wait(dc, f == 1 ? EV_READ | EV_WRITE : EV_READ);
-            return;
-        }
-        PGresult *res = dc->result;
-        dc->result = NULL;
-        if (dc->state == DB_CONN_PREPARING) {
-            bool ok = res != NULL && PQresultStatus(res) == PGRES_COMMAND_OK;
-            if (!ok) {
-                /* A schema behind this binary: serve what it can, refuse
-                 * the rest with a clear error (start-up checks the schema
-                 * version, so this is a rolling-upgrade window). */
-                log_error("event=db_prepare_failed db_conn=%d stmt=%s "
-                          "hint=\"schema older than this aixind? run aixind "
-                          "--migrate\" detail=\"%s\"",
-                          dc->index,
-                          db_statement_get((db_stmt_t)dc->prepare_next)->name,
-                          res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY)
-                              : "no result");
-            }
-            PQclear(res);
-            if (PQstatus(dc->pg) == CONNECTION_BAD) {
-                db_conn_break(dc, "prepare");
-                return;
-            }
-            dc->prepared[dc->prepare_next] = ok;
-            dc->prepare_next++;
-            db_conn_prepare_next(dc);
-            return;
-        }
-        db_query_t *q = dc->current;
-        dc->current = NULL;
-        dc->pool->running--;
-        db_conn_set_state(dc, DB_CONN_IDLE);
-        const char *state =
-            res != NULL ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
-        bool read_only =
-            state != NULL && strcmp(state, DB_SQLSTATE_READ_ONLY) == 0;
-        if (res == NULL) {
-            db_query_finish(dc->pool, q, DB_OUTCOME_LOST, NULL);
-        } else {
-            db_query_finish(dc->pool, q, DB_OUTCOME_RESULT, res);
-            PQclear(res);
-        }
-        /* The callback may have started the next query on this very
-         * connection; then that query owns the waits. */
-        if (dc->state != DB_CONN_IDLE)
-            return;
-        if (PQstatus(dc->pg) == CONNECTION_BAD) {
-            db_conn_break(dc, "after_result");
-            return;
-        }
-        if (read_only) {
-            db_conn_break(dc, "read_only_server");
-            return;
-        }
-        /* Keep a read armed on idle connections so a server-side close
-         * (restart, terminate) is noticed before the next query. */
-        db_conn_wait(dc, EV_READ);
-        db_conn_dispatch(dc->pool);
+        if (complete)
+            db_conn_on_prepared(dc);
+        else if (!db_conn_flush_and_wait(dc))
+            db_conn_break(dc, "flush");
         return;
     }
     case DB_CONN_IDLE:
-        /* Unsolicited input on an idle connection: a notice, or the server
-         * going away. */
-        if (!PQconsumeInput(dc->pg) || PQstatus(dc->pg) == CONNECTION_BAD) {
-            db_conn_break(dc, "closed_by_server");
-            return;
-        }
-        db_conn_wait(dc, EV_READ);
+    case DB_CONN_BUSY:
+        db_conn_on_results(dc);
         return;
     default:
         return;
     }
 }
 
-/* Give queued queries to idle connections. */
+/* A connection for q: an idle one first; else, for a brief query, the
+ * least loaded one whose pipeline holds only brief queries and has room.
+ * NULL: q waits in the pool's queue. */
+static db_conn_t *db_pool_pick(db_pool_t *pool, const db_query_t *q)
+{
+    db_conn_t *best = NULL;
+    bool brief = db_statement_is_brief(q->stmt);
+    for (int i = 0; i < pool->size; i++) {
+        db_conn_t *dc = &pool->conns[i];
+        if ((dc->state != DB_CONN_IDLE && dc->state != DB_CONN_BUSY) ||
+            dc->retiring)
+            continue;
+        if (dc->depth == 0)
+            return dc;
+        if (!brief || !dc->all_brief || dc->depth >= pool->pipeline_depth)
+            continue;
+        if (best == NULL || dc->depth < best->depth)
+            best = dc;
+    }
+    return best;
+}
+
+/* Give queued queries to connections. */
 static void db_conn_dispatch(db_pool_t *pool)
 {
-    for (int i = 0; i < pool->size && pool->queue_head != NULL; i++) {
-        db_conn_t *dc = &pool->conns[i];
-        while (dc->state == DB_CONN_IDLE && pool->queue_head != NULL) {
-            db_query_t *q = pool->queue_head;
-            pool->queue_head = q->next;
-            if (pool->queue_head == NULL)
-                pool->queue_tail = NULL;
-            pool->queued--;
-            q->next = NULL;
-            pool->wait_us_total += db_pool_now_us() - q->queued_us;
-            pool->waits++;
-            db_conn_start_query(dc, q);
+    while (pool->queue_head != NULL) {
+        db_query_t *q = pool->queue_head;
+        db_conn_t *dc = db_pool_pick(pool, q);
+        if (dc == NULL)
+            return;
+        pool->queue_head = q->next;
+        if (pool->queue_head == NULL)
+            pool->queue_tail = NULL;
+        pool->queued--;
+        q->next = NULL;
+        pool->wait_us_total += db_pool_now_us() - q->queued_us;
+        pool->waits++;
+        if (!dc->prepared[q->stmt]) {
+            db_query_fail_later(pool, q, DB_OUTCOME_NO_STATEMENT);
+            continue; /* the connection stays free for the next one */
         }
+        (void)db_conn_send(dc, q);
     }
 }
 
@@ -609,7 +833,7 @@ static void db_conn_dispatch(db_pool_t *pool)
 
 db_pool_t *db_pool_new(struct event_base *base, int pool_id,
                        const char *conninfo, int size, int queue_max,
-                       int connect_timeout_ms)
+                       int connect_timeout_ms, int pipeline_depth)
 {
     db_pool_t *pool = calloc(1, sizeof(*pool));
     if (pool == NULL)
@@ -626,6 +850,7 @@ db_pool_t *db_pool_new(struct event_base *base, int pool_id,
     pool->size = size;
     pool->queue_max = queue_max;
     pool->connect_timeout_ms = connect_timeout_ms;
+    pool->pipeline_depth = pipeline_depth < 1 ? 1 : pipeline_depth;
     for (int i = 0; i < size; i++) {
         db_conn_t *dc = &pool->conns[i];
         dc->pool = pool;
@@ -670,6 +895,7 @@ void db_pool_get_stats(const db_pool_t *pool, db_pool_stats_t *out)
     out->queries_failed = pool->failed;
     out->wait_us_total = pool->wait_us_total;
     out->waits = pool->waits;
+    out->pipelined = pool->pipelined;
 }
 
 void db_pool_submit(db_pool_t *pool, db_query_t *q)

@@ -1,8 +1,10 @@
 /*
  * A pool of non-blocking libpq connections driven by one event loop.
  * Queries are prepared statements (db_statements.h) run in FIFO order on
- * whichever connection is free. Nothing here blocks: connecting, preparing,
- * sending and reading all wait on the loop.
+ * whichever connection is free, each in its own transaction; a brief one
+ * may be queued behind another on a busy connection (pipeline mode, see
+ * db_pool.c). Nothing here blocks: connecting, preparing, sending and
+ * reading all wait on the loop.
  *
  * Outcomes a caller must tell apart:
  *  - DB_OUTCOME_RESULT: PostgreSQL answered (the result may be an error);
@@ -47,13 +49,17 @@ typedef struct db_pool_stats {
     uint64_t queries_failed;
     uint64_t wait_us_total; /* time queries waited for a connection */
     uint64_t waits;         /* queries that were handed a connection */
+    uint64_t pipelined;     /* of those, sent behind another (pipeline) */
 } db_pool_stats_t;
 
 /* conninfo is copied. size: number of connections. pool_id names the
- * connections in logs (db_conn=pool_id*1000+n). */
+ * connections in logs (db_conn=pool_id*1000+n). pipeline_depth: queries
+ * in flight on one connection at most (>= 1); more than one only for
+ * brief statements (db_statement_is_brief), and only when no connection
+ * is idle. */
 db_pool_t *db_pool_new(struct event_base *base, int pool_id,
                        const char *conninfo, int size, int queue_max,
-                       int connect_timeout_ms);
+                       int connect_timeout_ms, int pipeline_depth);
 /* Close every connection; queued queries get DB_OUTCOME_UNAVAILABLE. */
 void db_pool_free(db_pool_t *pool);
 

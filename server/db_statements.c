@@ -273,3 +273,26 @@ const db_statement_t *db_statement_get(db_stmt_t id)
     assert((unsigned)id < DB_STMT_COUNT);
     return &statements[id];
 }
+
+bool db_statement_is_brief(db_stmt_t id)
+{
+    switch (id) {
+    /* The requests an office sends in streams, one small transaction each. */
+    case DB_STMT_SESSION_VALID:
+    case DB_STMT_ENROLL:
+    case DB_STMT_IMPORT_ENROLLMENT:
+    case DB_STMT_REGISTER_HOUSEHOLD:
+    case DB_STMT_ADD_CHILD:
+    case DB_STMT_FIND_HOUSEHOLD:
+    case DB_STMT_LIST_POLICIES:
+    case DB_STMT_GET_POLICY_YEAR:
+    case DB_STMT_GET_CLAIM:
+    case DB_STMT_CLAIM_HISTORY:
+    case DB_STMT_FILE_CLAIM:
+    case DB_STMT_ADD_CLAIM_DOCUMENTS:
+    case DB_STMT_RECORD_VISIT:
+        return true;
+    default:
+        return false;
+    }
+}

@@ -7,6 +7,8 @@
 #ifndef AIXIN_DB_STATEMENTS_H
 #define AIXIN_DB_STATEMENTS_H
 
+#include <stdbool.h>
+
 typedef enum db_stmt {
     DB_STMT_ACCOUNT_FOR_LOGIN = 0,
     DB_STMT_SESSION_OPEN,
@@ -101,5 +103,16 @@ typedef struct db_statement {
 } db_statement_t;
 
 const db_statement_t *db_statement_get(db_stmt_t id);
+
+/*
+ * True for a statement that reads or changes a few rows and is done in
+ * milliseconds (an enrollment, a session check, one household): the pool
+ * may queue another query behind it on the same connection (libpq
+ * pipeline mode, db_pool.c), where that query waits until this one is
+ * done. Reports, exports, batches and anything that may run long are not
+ * listed, so that nothing waits behind them; a statement not listed is
+ * still served, only never with another one queued behind it.
+ */
+bool db_statement_is_brief(db_stmt_t id);
 
 #endif

@@ -46,6 +46,7 @@ typedef struct metrics {
     atomic_uint_fast64_t db_queries_failed;
     atomic_uint_fast64_t db_wait_us_total; /* queued until sent, summed */
     atomic_uint_fast64_t db_waits;
+    atomic_uint_fast64_t db_pipelined; /* sent behind another on its connection */
     atomic_uint_fast64_t heartbeats; /* +1 each publish: the loop turns */
     /* Logins refused for a wrong password (a wrong old password on a
      * change counts too: the database counts it as a failed login), and

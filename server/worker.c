@@ -104,6 +104,7 @@ static void worker_on_publish(evutil_socket_t fd, short what, void *arg)
     atomic_store(&w->metrics.db_queries_failed, st.queries_failed);
     atomic_store(&w->metrics.db_wait_us_total, st.wait_us_total);
     atomic_store(&w->metrics.db_waits, st.waits);
+    atomic_store(&w->metrics.db_pipelined, st.pipelined);
     atomic_fetch_add_explicit(&w->metrics.heartbeats, 1, memory_order_relaxed);
     if (!w->stopping)
         timer_arm_ms(w->publish_timer, WORKER_PUBLISH_MS);
@@ -200,7 +201,8 @@ bool worker_init(worker_t *w, int index, server_shared_t *shared)
         !w->publish_timer || !w->inbox_ev)
         return false;
     w->db = db_pool_new(w->base, index, cfg->database, cfg->db_pool_size,
-                        cfg->db_queue_max, cfg->db_connect_timeout_ms);
+                        cfg->db_queue_max, cfg->db_connect_timeout_ms,
+                        cfg->db_pipeline_depth);
     w->pwhash = pwhash_waiter_new(shared->pwhash, w->base);
     if (w->db == NULL || w->pwhash == NULL)
         return false;
@@ -208,7 +210,8 @@ bool worker_init(worker_t *w, int index, server_shared_t *shared)
         /* Pool ids 500+ name the report connections in logs. */
         w->report_db = db_pool_new(w->base, 500 + index, cfg->report_database,
                                    cfg->db_pool_size, cfg->db_queue_max,
-                                   cfg->db_connect_timeout_ms);
+                                   cfg->db_connect_timeout_ms,
+                                   cfg->db_pipeline_depth);
         if (w->report_db == NULL)
             return false;
     }

@@ -16,6 +16,10 @@
  *             transaction;  aixind: C connections, each sending Enroll and
  *             waiting;  direct: C libpq connections calling aixin.enroll.
  *             Needs year 2028 open with county terms (run-bench.sh).
+ *             In single-C and enroll-C the direct side has C database
+ *             sessions and aixind threads x db_pool_size (run-bench.sh:
+ *             2 x AIXIN_BENCH_POOL); AIXIN_BENCH_POOL=8 gives both sides
+ *             16 for C = 16.
  *   batch     aixind: --clients connections, each with up to 4 batches of
  *             --batch rows in flight (as `aixin import`);  direct:
  *             --direct-conns libpq connections in pipeline mode, up to
@@ -27,6 +31,18 @@
  * first in odd ones), --pairs pairs per mode; printed: rows/s of every
  * run, and per mode the median of the pair ratios aixind/direct, with
  * PostgreSQL's fsync and synchronous_commit.
+ *
+ * CPU per row: with AIXIN_BENCH_AIXIND_PID and AIXIN_BENCH_POSTMASTER_PID
+ * (run-bench.sh sets both), every run also prints the CPU time per row of
+ * aixind, of PostgreSQL (the postmaster and all its processes: backends,
+ * WAL writer, checkpointer) and of this program, read from /proc and
+ * getrusage over the timed part. CPU time is what a shared, noisy machine
+ * disturbs least: wall-clock rates move with the neighbours' load.
+ * aixind runs also print how aixind's sessions (the backends of role
+ * aixin_serve, as run-bench.sh sets up) spent the run, per row: on a CPU,
+ * waiting for one (the machine's load), and blocked (waiting for aixind's
+ * next query, for a lock, or for their commit's WAL flush), from
+ * /proc/PID/schedstat.
  *
  * Needs a running PostgreSQL with the aixin schema and a running aixind
  * on it, year 2027 open with county terms for 360821 and 360824, and a
@@ -54,6 +70,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -553,6 +571,159 @@ static void *aixind_worker(void *arg)
     return NULL;
 }
 
+/* --- CPU time ------------------------------------------------------------------- */
+
+static long cpu_aixind_pid, cpu_postmaster_pid;
+
+/* Fields of /proc/PID/stat in clock ticks: utime + stime, plus cutime +
+ * cstime (reaped children) when `reaped`; the parent's pid in *ppid. */
+static bool cpu_proc_ticks(long pid, bool reaped, long long *ticks, long *ppid)
+{
+    char path[64], buf[1024];
+    snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+    FILE *f = fopen(path, "r");
+    if (f == NULL)
+        return false;
+    size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    char *p = strrchr(buf, ')'); /* the command name may hold spaces */
+    if (p == NULL)
+        return false;
+    long pp;
+    unsigned long long ut, st;
+    long long cut, cst;
+    if (sscanf(p + 2, "%*c %ld %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu "
+                      "%lld %lld", &pp, &ut, &st, &cut, &cst) != 5)
+        return false;
+    *ticks = (long long)(ut + st) + (reaped ? cut + cst : 0);
+    if (ppid != NULL)
+        *ppid = pp;
+    return true;
+}
+
+#define CPU_MAX_SESSIONS 256
+
+typedef struct cpu_session {
+    long pid;
+    unsigned long long run_ns, wait_ns; /* on a CPU; runnable, waiting */
+} cpu_session_t;
+
+typedef struct cpu_sample {
+    long long aixind, postgres; /* clock ticks */
+    double client;              /* seconds */
+    double at;                  /* now_s() */
+    cpu_session_t sessions[CPU_MAX_SESSIONS]; /* aixind's backends */
+    int n_sessions;
+} cpu_sample_t;
+
+/* A backend of aixind's role: its process title names the role first. */
+static bool cpu_is_aixind_session(long pid)
+{
+    char path[64], title[64];
+    snprintf(path, sizeof(path), "/proc/%ld/cmdline", pid);
+    FILE *f = fopen(path, "r");
+    if (f == NULL)
+        return false;
+    size_t n = fread(title, 1, sizeof(title) - 1, f);
+    fclose(f);
+    title[n] = '\0';
+    return strncmp(title, "postgres: aixin_serve ", 22) == 0;
+}
+
+static void cpu_session_add(cpu_sample_t *s, long pid)
+{
+    char path[64];
+    snprintf(path, sizeof(path), "/proc/%ld/schedstat", pid);
+    FILE *f = fopen(path, "r");
+    if (f == NULL)
+        return;
+    cpu_session_t *x = &s->sessions[s->n_sessions];
+    if (fscanf(f, "%llu %llu", &x->run_ns, &x->wait_ns) == 2) {
+        x->pid = pid;
+        s->n_sessions++;
+    }
+    fclose(f);
+}
+
+/* PostgreSQL's CPU so far: the postmaster, its live children, and the
+ * children it has reaped (backends of closed connections); aixind's
+ * sessions into *s. */
+static long long cpu_postgres_ticks(cpu_sample_t *s)
+{
+    long long total = 0, t;
+    if (!cpu_proc_ticks(cpu_postmaster_pid, true, &t, NULL))
+        return 0;
+    total += t;
+    DIR *d = opendir("/proc");
+    if (d == NULL)
+        return total;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        char *end;
+        long pid = strtol(e->d_name, &end, 10);
+        long ppid;
+        if (*end == '\0' && pid > 0 && cpu_proc_ticks(pid, false, &t, &ppid) &&
+            ppid == cpu_postmaster_pid) {
+            total += t;
+            if (s->n_sessions < CPU_MAX_SESSIONS && cpu_is_aixind_session(pid))
+                cpu_session_add(s, pid);
+        }
+    }
+    closedir(d);
+    return total;
+}
+
+static void cpu_sample(cpu_sample_t *s)
+{
+    s->aixind = s->postgres = 0;
+    s->n_sessions = 0;
+    s->at = now_s();
+    if (cpu_aixind_pid > 0)
+        cpu_proc_ticks(cpu_aixind_pid, false, &s->aixind, NULL);
+    if (cpu_postmaster_pid > 0)
+        s->postgres = cpu_postgres_ticks(s);
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    s->client = (double)ru.ru_utime.tv_sec + (double)ru.ru_stime.tv_sec +
+                ((double)ru.ru_utime.tv_usec + (double)ru.ru_stime.tv_usec) / 1e6;
+}
+
+/* CPU microseconds per row between two samples, as text. */
+/* a: the start; end: the end of the timed part (the sessions); b: a
+ * moment later, once closed backends were reaped (the CPU totals). */
+static void cpu_describe(const cpu_sample_t *a, const cpu_sample_t *end,
+                         const cpu_sample_t *b, bool direct, char *out,
+                         size_t len)
+{
+    out[0] = '\0';
+    if (cpu_postmaster_pid <= 0)
+        return;
+    double tick_us = 1e6 / (double)sysconf(_SC_CLK_TCK);
+    double rows_n = (double)cfg.rows;
+    int n = snprintf(out, len,
+                     "  cpu/row: aixind %4.0f us  postgres %5.0f us  client %3.0f us",
+                     (double)(b->aixind - a->aixind) * tick_us / rows_n,
+                     (double)(b->postgres - a->postgres) * tick_us / rows_n,
+                     (b->client - a->client) * 1e6 / rows_n);
+    /* aixind's sessions alive through the whole run. */
+    double run = 0, wait = 0, wall = 0;
+    int both = 0;
+    for (int i = 0; i < end->n_sessions; i++)
+        for (int j = 0; j < a->n_sessions; j++)
+            if (a->sessions[j].pid == end->sessions[i].pid) {
+                run += (double)(end->sessions[i].run_ns - a->sessions[j].run_ns);
+                wait += (double)(end->sessions[i].wait_ns - a->sessions[j].wait_ns);
+                wall += (end->at - a->at) * 1e9;
+                both++;
+            }
+    if (!direct && both > 0 && n > 0 && (size_t)n < len)
+        snprintf(out + n, len - (size_t)n,
+                 "  %d sessions/row: run %4.0f wait %4.0f blocked %4.0f us", both,
+                 run / 1e3 / rows_n, wait / 1e3 / rows_n,
+                 (wall - run - wait) / 1e3 / rows_n);
+}
+
 /* --- runs --------------------------------------------------------------------- */
 
 /* The rows imported for 2027 through aixind (untimed), so that their
@@ -567,8 +738,9 @@ static void enroll_setup(int run_no)
     ax_close(&c);
 }
 
-/* One run: rows/s. */
-static double run_once(bool direct, bool batch, bool enroll, int conns, int run_no)
+/* One run: rows/s; its CPU per row in cpu_text. */
+static double run_once(bool direct, bool batch, bool enroll, int conns,
+                       int run_no, char *cpu_text, size_t cpu_len)
 {
     data_reset();
     if (enroll)
@@ -589,10 +761,20 @@ static double run_once(bool direct, bool batch, bool enroll, int conns, int run_
             die("pthread_create");
     }
     pthread_barrier_wait(&start_barrier);
+    /* After the barrier: the logins (Argon2id) are not counted. */
+    static cpu_sample_t cpu0, cpu_end, cpu1;
+    cpu_sample(&cpu0);
     double t0 = now_s();
     for (int i = 0; i < conns; i++)
         pthread_join(w[i].thread, NULL);
     double secs = now_s() - t0;
+    cpu_sample(&cpu_end);
+    /* The backends of closed direct connections exit (and are reaped into
+     * the postmaster's children time) a moment after PQfinish. */
+    struct timespec settle = {0, 200000000};
+    nanosleep(&settle, NULL);
+    cpu_sample(&cpu1);
+    cpu_describe(&cpu0, &cpu_end, &cpu1, direct, cpu_text, cpu_len);
     pthread_barrier_destroy(&start_barrier);
     free(w);
     long long got = policies_count();
@@ -629,12 +811,16 @@ static void bench_mode(const char *mode, int *run_no)
         double direct = 0, aixind = 0;
         for (int k = 0; k < 2; k++) {
             bool do_direct = (k == 0) == (p % 2 == 0);
+            char cpu_text[256];
             double rate = run_once(
                 do_direct, batch, enroll,
                 batch ? (do_direct ? cfg.direct_conns : cfg.clients) : conns,
-                ++*run_no);
-            printf("  %-9s pair %d  %-7s %9.0f rows/s\n", mode, p + 1,
-                   do_direct ? "direct" : "aixind", rate);
+                ++*run_no, cpu_text, sizeof(cpu_text));
+            double load[1] = {0};
+            getloadavg(load, 1);
+            printf("  %-9s pair %d  %-7s %9.0f rows/s  (load %.2f)%s\n", mode,
+                   p + 1, do_direct ? "direct" : "aixind", rate, load[0],
+                   cpu_text);
             fflush(stdout);
             if (do_direct)
                 direct = rate;
@@ -700,6 +886,10 @@ int main(int argc, char **argv)
         cfg.clients < 1 || cfg.direct_conns < 1)
         die("need --server (or AIXIN_SERVER), --user (or AIXIN_USER), "
             "AIXIN_PASSWORD, and sane numbers");
+    const char *pid_env = getenv("AIXIN_BENCH_AIXIND_PID");
+    cpu_aixind_pid = pid_env != NULL ? atol(pid_env) : 0;
+    pid_env = getenv("AIXIN_BENCH_POSTMASTER_PID");
+    cpu_postmaster_pid = pid_env != NULL ? atol(pid_env) : 0;
     PGconn *pg = pg_connect();
     char *fsync_on = pg_value(pg, "SHOW fsync");
     char *sync_commit = pg_value(pg, "SHOW synchronous_commit");

@@ -23,7 +23,8 @@
 # sanitizer build measures the sanitizer). AIXIN_BENCH_THREADS and
 # AIXIN_BENCH_POOL: aixind's event loops and database connections per
 # loop (default 2 and 4); bench_enroll gets --direct-conns = their product
-# unless given. The cluster keeps fsync and synchronous_commit on.
+# unless given. AIXIN_BENCH_PIPELINE: db_pipeline_depth (unset: aixind's
+# default). The cluster keeps fsync and synchronous_commit on.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 AIXIN_ROOT=$ROOT
@@ -60,9 +61,9 @@ aixin_load_divisions "$DB" "$ROOT/deploy/divisions-360800.csv" 2>/dev/null
 export AIXIN_USER=admin AIXIN_PASSWORD=bench-admin-password-1
 AIXIN_ADMIN_PASSWORD=$AIXIN_PASSWORD "$BIN/server/aixind" --create-admin admin --database "$DB" >/dev/null
 
-# The benchmark clients log in all at once from one address.
+# The benchmark clients (up to 64) log in all at once from one address.
 "$BIN/server/aixind" --listen 127.0.0.1:0 --listen-file "$WORK/listen.addr" --database "$DB user=aixin_serve" --threads "$THREADS" \
-  --set "db_pool_size=$POOL" --set max_connections=1000 --set pwhash_per_address=64 --log-level warn \
+  --set "db_pool_size=$POOL" ${AIXIN_BENCH_PIPELINE:+--set "db_pipeline_depth=$AIXIN_BENCH_PIPELINE"} --set max_connections=1000 --set pwhash_per_address=64 --set max_unauthenticated_per_address=128 --log-level warn \
   >"$WORK/aixind.log" 2>&1 </dev/null &
 DAEMON_PID=$!
 ADDR=$(aixin_wait_addr_file "$DAEMON_PID" "$WORK/listen.addr" 30) || { cat "$WORK/aixind.log"; aixin_die "aixind did not start"; }
@@ -194,6 +195,8 @@ fi
 
 args=("$@")
 [[ " ${args[*]} " == *" --direct-conns "* ]] || args+=(--direct-conns "$((THREADS * POOL))")
-printf 'aixind: %s, %d event loops x %d database connections; %s cores\n' \
-  "$BIN" "$THREADS" "$POOL" "$(nproc)"
-"$BIN/tests/bench_enroll" --server "$AIXIN_SERVER" --database "$DB" --user admin "${args[@]}"
+printf 'aixind: %s, %d event loops x %d database connections, pipeline depth %s; %s cores\n' \
+  "$BIN" "$THREADS" "$POOL" "${AIXIN_BENCH_PIPELINE:-default}" "$(nproc)"
+# CPU per row of aixind and of PostgreSQL (see bench_enroll.c).
+AIXIN_BENCH_AIXIND_PID=$DAEMON_PID AIXIN_BENCH_POSTMASTER_PID=$(head -n 1 "$AIXIN_PG_TMP/data/postmaster.pid") \
+  "$BIN/tests/bench_enroll" --server "$AIXIN_SERVER" --database "$DB" --user admin "${args[@]}"
