@@ -9,7 +9,9 @@
 #                (and per transaction);
 #   enroll       aixin.enroll of a registered child, one per transaction.
 # Each mode runs --pairs times on each schema, alternating, from the same
-# empty data set; the median is printed with the load average at the time.
+# empty data set; the median is printed with the load average at the time,
+# and, from the tracked run, the nested statements that cost most per row
+# (their times include the tracking's own overhead).
 #
 #   tests/bench/profile-enroll.sh [--rows 2000] [--batch 500] [--pairs 3]
 #       [--before GIT-REV]     also measure deploy/sql as of GIT-REV
@@ -190,6 +192,12 @@ SELECT pg_stat_force_next_flush();
 \echo stats
 SELECT wal_bytes || ' ' || wal_records FROM pg_stat_wal;
 SELECT coalesce(sum(calls), 0) FROM pg_stat_statements WHERE toplevel IS FALSE;
+\echo anatomy
+SELECT round(total_exec_time * 1000) || ' ' || calls || ' '
+       || left(regexp_replace(query, '\s+', ' ', 'g'), 100)
+  FROM pg_stat_statements
+ WHERE toplevel IS FALSE
+ ORDER BY total_exec_time DESC LIMIT 12;
 SQL
   exec 7>&-
   wait "$psql_pid"
@@ -197,6 +205,11 @@ SQL
   local wal stmts
   wal=$(sed -n '/^stats$/{n;p}' "$out")
   stmts=$(sed -n '/^stats$/{n;n;p}' "$out")
+  # The nested statements that cost most, per row (tracked runs only).
+  sed -n '/^anatomy$/,$p' "$out" | sed '1d' |
+    awk -v rows="$ROWS" '{ us = $1; calls = $2; $1 = $2 = ""
+                           printf "%7.1f us %7.2f calls per row  %s\n", us / rows, calls / rows, $0 }' \
+    >"$WORK/$mode.$db.anatomy"
   n=$(psql -X -q -A -t -d "$db" -c "SELECT count(*) FROM aixin.policies WHERE policy_year = $([[ $mode == enroll ]] && echo 2028 || echo 2027)")
   [[ $n == "$ROWS" ]] || { cat "$out"; aixin_die "$mode: $n policies, not $ROWS"; }
   rm -f "$out"
@@ -247,5 +260,7 @@ for mode in $MODES; do
       "$mode" "$s" "$(cut -d' ' -f1 "$WORK/$s.$mode" | median)" "$(cut -d' ' -f2 "$WORK/$s.$mode" | median)" \
       "$(cut -d' ' -f3 "$WORK/$s.$mode" | median)" "$(echo "$stmts / $small" | bc -l)" \
       "$(cut -d' ' -f4 "$WORK/$s.$mode" | median)"
+    printf '  where the time goes (nested statements, %d rows, pg_stat_statements track = all):\n' "$small"
+    sed 's/^/    /' "$WORK/$mode.profile_$s.anatomy"
   done
 done
