@@ -146,18 +146,32 @@ def stop_daemon():
 
 
 def start_daemon():
-    log = open(ENV["DAEMON_LOG"], "a")
-    proc = subprocess.Popen([ENV["AIXIND"]] + ENV["DAEMON_ARGS"].split(),
-                            stdout=log, stderr=log, stdin=subprocess.DEVNULL)
-    with open(os.path.join(ENV["IT_TMP"], "daemon.pid"), "w") as f:
-        f.write(str(proc.pid))
+    # The same address as before, since the desk was started with it.  On
+    # a busy machine another process may hold the port for a moment (an
+    # outgoing connection given it as its ephemeral port): aixind then
+    # exits, and is started again until the port is free.
     port = ENV["DAEMON_ARGS"].split()[1].rsplit(":", 1)[1]
-    for _ in range(300):
-        out = subprocess.run(["ss", "-Htln", "sport = :" + port], capture_output=True, text=True).stdout
-        if out.strip():
-            return
-        time.sleep(0.1)
-    fail("aixind did not listen again")
+    log_path = ENV["DAEMON_LOG"]
+    for _attempt in range(10):
+        with open(log_path, "a") as log:
+            proc = subprocess.Popen([ENV["AIXIND"]] + ENV["DAEMON_ARGS"].split(),
+                                    stdout=log, stderr=log, stdin=subprocess.DEVNULL)
+        with open(os.path.join(ENV["IT_TMP"], "daemon.pid"), "w") as f:
+            f.write(str(proc.pid))
+        for _ in range(300):
+            out = subprocess.run(["ss", "-Htln", "sport = :" + port],
+                                 capture_output=True, text=True).stdout
+            if out.strip():
+                return
+            if proc.poll() is not None:
+                break
+            time.sleep(0.1)
+        if proc.poll() is None:
+            break
+        time.sleep(1)
+    with open(log_path) as log:
+        tail = log.read()[-2000:]
+    fail("aixind did not listen again; its log ends:\n" + tail)
 
 
 def clerk(driver):
