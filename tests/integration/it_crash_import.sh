@@ -105,7 +105,7 @@ households=$(it_psql -c "SELECT count(*) FROM aixin.households")
 children=$(it_psql -c "SELECT count(*) FROM aixin.children")
 csv2=$IT_TMP/rows-2028.csv
 sed 's/,2027,/,2028,/' "$csv" >"$csv2"
-"$AIXIN_CLI" import enrollments "$csv2" >"$IT_TMP/run2.out" 2>"$IT_TMP/run2.err" </dev/null &
+"$AIXIN_CLI" import enrollments "$csv2" --batch 50 >"$IT_TMP/run2.out" 2>"$IT_TMP/run2.err" </dev/null &
 client=$!
 wait_for_policies 2028 $((ROWS / 4)) "$client" || it_fail "the import ended before the restart"
 acked=$(acked_records "$csv2")

@@ -38,6 +38,20 @@ psql -X -A -t -q -d "$IT_CONNINFO" <"$HOLD_IN" >"$IT_TMP/hold.out" 2>&1 &
 HOLD_PID=$!
 exec 3>"$HOLD_IN"
 hold() { printf '%s\n' "$1" >&3; }
+# held: until the session has run everything sent to it so far (psql reads
+# the fifo at its own pace; the other side must start only after that).
+HELD=0
+held() {
+  local i
+  HELD=$((HELD + 1))
+  hold "\\echo held-$HELD"
+  for ((i = 0; i < 600; i++)); do
+    grep -qx "held-$HELD" "$IT_TMP/hold.out" && return 0
+    sleep 0.1
+  done
+  cat "$IT_TMP/hold.out" >&2
+  it_fail "the held session did not answer"
+}
 # wait_blocked WHAT: until one of aixind's backends waits on a lock
 # (bounded: 600 polls). aixind gives up a wait after its lock_timeout (5 s)
 # and the client retries, so the wait is seen again if a poll misses it.
@@ -56,6 +70,7 @@ wait_blocked() {
 # 1. An enrollment in flight; the close waits for it, then counts it.
 hold "BEGIN;"
 hold "SELECT id FROM aixin.enroll($admin, 1, '\\x000102030405060708090a0b0c0d0e0f'::bytea, '${kids[1]}', 2024);"
+held
 "$AIXIN_CLI" --format json year close --year 2024 >"$IT_TMP/close.out" 2>"$IT_TMP/close.err" &
 CLOSE_PID=$!
 wait_blocked close_year
@@ -72,6 +87,7 @@ it_assert_eq "2" "$(it_psql -c "SELECT count(*) FROM aixin.policies WHERE policy
 # 2. A close in flight; an enrollment waits for it, then is refused.
 hold "BEGIN;"
 hold "SELECT closed FROM aixin.close_year($admin, 2, '\\x101112131415161718191a1b1c1d1e1f'::bytea, 2024, false, NULL) LIMIT 1;"
+held
 "$AIXIN_CLI" enroll --child "${kids[2]}" --year 2024 >"$IT_TMP/enroll.out" 2>"$IT_TMP/enroll.err" &
 ENROLL_PID=$!
 wait_blocked enroll
@@ -85,6 +101,7 @@ it_assert_contains "$(cat "$IT_TMP/enroll.err")" "policy year 2024 is closed" \
 cli 0 "$AIXIN_CLI" year reopen --year 2024 --reason 测试
 hold "BEGIN;"
 hold "SELECT closed FROM aixin.close_year($admin, 3, '\\x202122232425262728292a2b2c2d2e2f'::bytea, 2024, false, NULL) LIMIT 1;"
+held
 "$AIXIN_CLI" claim file --child "${kids[0]}" --year 2024 --event illness --incident-date 2024-05-01 \
   --amount 100.00 --documents-complete --received-on 2024-05-02 >"$IT_TMP/claim.out" 2>"$IT_TMP/claim.err" &
 CLAIM_PID=$!
