@@ -91,6 +91,88 @@ SELECT pg_temp.eq('t f f f f NULL', (SELECT concat_ws(' ',
     aixin.id_number_valid('3608212022010101'),
     coalesce(aixin.id_number_valid(NULL)::text, 'NULL'))), 'ID numbers');
 
+\echo statement_rules: the ID checks of 0026 answer as those of 0001 and 0015 for every input
+-- The definitions they replace, word for word (0001's birth date; 0015's
+-- validity over the loop's check character).
+CREATE FUNCTION pg_temp.birth_date_0001(p_id text) RETURNS date
+LANGUAGE plpgsql IMMUTABLE STRICT AS $$
+DECLARE
+  y int;
+  m int;
+  d int;
+  first_of_month date;
+BEGIN
+  IF p_id !~ '^[0-9]{17}[0-9X]$' THEN
+    RETURN NULL;
+  END IF;
+  y := substr(p_id, 7, 4)::int;
+  m := substr(p_id, 11, 2)::int;
+  d := substr(p_id, 13, 2)::int;
+  IF y < 1900 OR y > 2100 OR m < 1 OR m > 12 OR d < 1 THEN
+    RETURN NULL;
+  END IF;
+  first_of_month := make_date(y, m, 1);
+  IF d > extract(day FROM first_of_month + interval '1 month - 1 day')::int THEN
+    RETURN NULL;
+  END IF;
+  RETURN make_date(y, m, d);
+END $$;
+CREATE FUNCTION pg_temp.valid_0015(p_id text) RETURNS boolean
+LANGUAGE plpgsql IMMUTABLE STRICT AS $$
+BEGIN
+  RETURN p_id ~ '^[0-9]{17}[0-9X]$'
+     AND left(p_id, 2) ~ '^(1[1-5]|2[1-3]|3[1-7]|4[1-6]|5[0-4]|6[1-5]|71|8[12])$'
+     AND pg_temp.check_char_loop(left(p_id, 17)) = substr(p_id, 18, 1)
+     AND pg_temp.birth_date_0001(p_id) IS NOT NULL;
+END $$;
+-- Every month number 00-13 and day number 00-32 of common, leap and
+-- century years at both ends of the range, under every province prefix
+-- 00-99 in turn, each with its right check character, a wrong one, X and
+-- x; then strings of other shapes.
+CREATE TEMP TABLE id_inputs AS
+SELECT s.d17 || c.ch AS id
+  FROM (SELECT lpad(((y * 41 + m * 7 + d) % 100)::text, 2, '0') || '0821'
+               || y::text || lpad(m::text, 2, '0') || lpad(d::text, 2, '0')
+               || lpad(((y + m + d) % 1000)::text, 3, '0') AS d17
+          FROM unnest(ARRAY[1899, 1900, 1901, 1904, 1999, 2000, 2001, 2023, 2024, 2099,
+                            2100, 2101]) y,
+               generate_series(0, 13) m, generate_series(0, 32) d) s,
+       LATERAL (VALUES (pg_temp.check_char_loop(s.d17)),
+                       (substr('10X98765432',
+                               (position(pg_temp.check_char_loop(s.d17) IN '10X98765432') % 11) + 1,
+                               1)),
+                       ('X'), ('x')) c(ch)
+UNION ALL
+SELECT v FROM (VALUES (NULL::text), (''), ('36082120220101001'), ('3608212022010100111'),
+                      ('36082120220101001X '), (' 36082120220101001X'), ('3608212022O101001X'),
+                      ('36082120220101001Ｘ'), ('３6082120220101001X'), ('360821202201 1001X'),
+                      (E'36082120220101001X\n'), ('-36082120220101001'), ('+6082120220101001X'),
+                      ('36082120220101.01X'), ('36082120220101001' || chr(8203))) o(v)
+UNION ALL
+SELECT left(pg_temp.mkid('360821', date '2020-02-29' + g, g % 1000), 17 + g % 2)
+       || CASE WHEN g % 3 = 0 THEN 'X' ELSE '' END
+  FROM generate_series(0, 400) g;
+SELECT pg_temp.eq('0', (SELECT count(*)::text FROM id_inputs
+                         WHERE aixin.id_birth_date(id) IS DISTINCT FROM pg_temp.birth_date_0001(id)),
+  'birth dates as 0001');
+SELECT pg_temp.eq('0', (SELECT count(*)::text FROM id_inputs
+                         WHERE aixin.id_number_valid(id) IS DISTINCT FROM pg_temp.valid_0015(id)),
+  'ID numbers as 0015');
+SELECT pg_temp.eq('0', (SELECT count(*)::text FROM id_inputs
+                         WHERE aixin.id_check_char(left(id, 17))
+                               IS DISTINCT FROM pg_temp.check_char_loop(left(id, 17))),
+  'check characters of the inputs');
+-- The inputs hold valid and invalid numbers and dates of both kinds.
+SELECT pg_temp.eq('true', (SELECT count(*) FILTER (WHERE pg_temp.valid_0015(id)) > 1000
+                           AND count(*) FILTER (WHERE NOT pg_temp.valid_0015(id)) > 10000
+                           AND count(*) FILTER (WHERE pg_temp.birth_date_0001(id) = date '2024-02-29') > 0
+                           AND count(*) FILTER (WHERE id LIKE '______21000229%'
+                                                  AND pg_temp.birth_date_0001(id) IS NULL) > 0
+                           AND count(*) FILTER (WHERE id LIKE '______21001231%'
+                                                  AND pg_temp.birth_date_0001(id) IS NOT NULL) > 0
+                         FROM id_inputs)::text,
+  'the inputs cover both answers');
+
 \echo statement_rules: the enrollment and import row rules word for word
 SELECT pg_temp.eq('AXN01|policy_year|policy year 2031 not found',
   array_to_string(aixin.enrollment_problem(2031, NULL, false, '360821', true, '2022-01-01'), '|'),
