@@ -16,6 +16,22 @@
 #   tests/bench/profile-enroll.sh [--rows 2000] [--batch 500] [--pairs 3]
 #       [--before GIT-REV]     also measure deploy/sql as of GIT-REV
 #       [--modes "import-bulk enroll"]   only these modes
+#       [--floor]              also measure the schema without parts of its
+#                              integrity checks, to show what they cost and
+#                              what the rows' writes cost alone:
+#         refs  no foreign keys from the six written tables (households,
+#               guardians, children, policies, audit_log, idempotency_keys)
+#               to the reference tables (accounts, policy_years, insurers,
+#               divisions): the shared rows every row locks FOR KEY SHARE;
+#         nofk  no foreign key from the six tables at all;
+#         bare  no foreign key, CHECK constraint or trigger on the six
+#               tables (no audit chain, no report summary, no statement
+#               rules): the heap rows, their indexes and the functions'
+#               own queries.
+#       The last lines give, per variant, the most rows a second the
+#       machine's cores could take at that cost (cores / CPU per row).
+#       These variants exist only in the throwaway cluster; nothing of
+#       them is ever applied to a real database.
 #
 # Needs build/server/aixind (AIXIN_BIN_DIR). Runs a throwaway PostgreSQL
 # cluster (fsync and synchronous_commit on) with pg_stat_statements loaded.
@@ -28,7 +44,7 @@ source "$ROOT/deploy/lib/common.sh"
 source "$ROOT/deploy/lib/pg.sh"
 
 BIN=${AIXIN_BIN_DIR:-$ROOT/build}
-ROWS=2000 BATCH=500 PAIRS=3 BEFORE= MODES="import-row import-bulk enroll"
+ROWS=2000 BATCH=500 PAIRS=3 BEFORE= MODES="import-row import-bulk enroll" FLOOR=0
 while (($#)); do
   case $1 in
     --rows) ROWS=$2; shift 2 ;;
@@ -36,6 +52,7 @@ while (($#)); do
     --pairs) PAIRS=$2; shift 2 ;;
     --before) BEFORE=$2; shift 2 ;;
     --modes) MODES=$2; shift 2 ;;
+    --floor) FLOOR=1; shift ;;
     *) aixin_die "see the comment at the top of $0" ;;
   esac
 done
@@ -64,6 +81,56 @@ if [[ -n $BEFORE ]]; then
   mkdir -p "$WORK/sql-before"
   git -C "$ROOT" archive "$BEFORE" deploy/sql | tar -x -C "$WORK/sql-before" --strip-components=2
 fi
+
+# The floor variants (--floor): SQL run on a migrated copy of the schema.
+written="ARRAY['aixin.households', 'aixin.guardians', 'aixin.children', 'aixin.policies',
+               'aixin.audit_log', 'aixin.idempotency_keys']::regclass[]"
+drop_fks() { # WHICH: refs | all
+  local parents="true"
+  [[ $1 == refs ]] && parents="c.confrelid = ANY (ARRAY['aixin.accounts', 'aixin.policy_years',
+                                                       'aixin.insurers', 'aixin.divisions']::regclass[])"
+  cat <<SQL
+DO \$\$
+DECLARE
+  r record;
+BEGIN
+  FOR r IN SELECT c.conrelid::regclass AS t, c.conname FROM pg_constraint c
+            WHERE c.contype = 'f' AND c.conrelid = ANY ($written) AND $parents
+  LOOP
+    EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', r.t, r.conname);
+  END LOOP;
+END
+\$\$;
+SQL
+}
+strip_sql() { # VARIANT
+  case $1 in
+    refs) drop_fks refs ;;
+    nofk) drop_fks all ;;
+    bare)
+      drop_fks all
+      cat <<SQL
+DO \$\$
+DECLARE
+  r record;
+BEGIN
+  FOR r IN SELECT c.conrelid::regclass AS t, c.conname FROM pg_constraint c
+            WHERE c.contype = 'c' AND c.conrelid = ANY ($written)
+  LOOP
+    EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', r.t, r.conname);
+  END LOOP;
+  FOR r IN SELECT unnest($written) AS t LOOP
+    EXECUTE format('ALTER TABLE %s DISABLE TRIGGER ALL', r.t);
+  END LOOP;
+END
+\$\$;
+-- The chain's columns were filled by its trigger.
+ALTER TABLE aixin.audit_log ALTER chain_seq DROP NOT NULL, ALTER prev_hash DROP NOT NULL,
+  ALTER row_hash DROP NOT NULL, ALTER chain_strand DROP NOT NULL, ALTER chain_pos DROP NOT NULL;
+SQL
+      ;;
+  esac
+}
 
 # A database per schema with two open years, county terms, and $ROWS
 # generated rows (only children, and two-daughter households every tenth).
@@ -219,6 +286,13 @@ SQL
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
 
 for s in "${schemas[@]}"; do make_db "profile_$s" "$WORK/sql-$s"; done
+if ((FLOOR)); then
+  for v in refs nofk bare; do
+    psql -X -q -d postgres -c "CREATE DATABASE profile_$v TEMPLATE profile_now"
+    strip_sql "$v" | psql -X -q -v ON_ERROR_STOP=1 -d "profile_$v" -o /dev/null
+    schemas+=("$v")
+  done
+fi
 printf 'profile-enroll: %d rows per run, batch %d, %d runs per schema and mode; %s cores; fsync=%s synchronous_commit=%s\n' \
   "$ROWS" "$BATCH" "$PAIRS" "$(nproc)" "$(psql -X -A -t -d postgres -c 'SHOW fsync')" \
   "$(psql -X -A -t -d postgres -c 'SHOW synchronous_commit')"
@@ -264,3 +338,15 @@ for mode in $MODES; do
     sed 's/^/    /' "$WORK/$mode.profile_$s.anatomy"
   done
 done
+
+if ((FLOOR)); then
+  printf 'what the cores could take at each cost (%s cores / median CPU per row):\n' "$(nproc)"
+  for mode in $MODES; do
+    for s in "${schemas[@]}"; do
+      [[ -e $WORK/$s.$mode ]] || continue
+      printf '  %-11s %-6s %7.0f us per row: at most %7.0f rows/s\n' "$mode" "$s" \
+        "$(cut -d' ' -f1 "$WORK/$s.$mode" | median)" \
+        "$(echo "$(nproc) * 1000000 / $(cut -d' ' -f1 "$WORK/$s.$mode" | median)" | bc -l)"
+    done
+  done
+fi
