@@ -35,10 +35,40 @@ aixin_pg_init() {
   fi
 }
 
-# Write DATADIR/aixin.conf: where to listen and the durability settings the
-# daemon insists on.  LISTEN is '' (unix socket only) or '127.0.0.1'.
+# Memory and checkpoint settings for aixin.conf, by AIXIN_PG_MEMORY:
+#   machine  the cluster has the machine (deploy/up, the benchmarks): a
+#            quarter of the RAM for shared buffers (128 MB to 8 GB) and
+#            checkpoints every 4 GB of WAL.  PostgreSQL's defaults (128 MB,
+#            1 GB) are sized for a machine shared with much else: a city's
+#            year of 200,000 enrollments is ~400 MB of tables and indexes
+#            and ~700 MB of WAL, so with them a bulk import writes evicted
+#            pages back from the backends and checkpoints in the middle,
+#            after which every page it touches first is logged whole.
+#   small    PostgreSQL's defaults: the throwaway clusters of the tests,
+#            many at once on one machine (the default there).
+aixin_pg_sizing() {
+  local kind=$1 mem_kb shared_mb
+  [[ $kind == small ]] && return 0
+  [[ $kind == machine ]] || aixin_die "AIXIN_PG_MEMORY is 'machine' or 'small', not '$kind'"
+  mem_kb=$(awk '/^MemTotal:/ { print $2 }' /proc/meminfo)
+  shared_mb=$((mem_kb / 4 / 1024))
+  ((shared_mb < 128)) && shared_mb=128
+  ((shared_mb > 8192)) && shared_mb=8192
+  cat <<CONF
+shared_buffers = '${shared_mb}MB'
+effective_cache_size = '$((mem_kb * 3 / 4 / 1024))MB'
+maintenance_work_mem = '256MB'
+max_wal_size = '4GB'
+min_wal_size = '1GB'
+CONF
+}
+
+# Write DATADIR/aixin.conf: where to listen, the durability settings the
+# daemon insists on, and the sizing (aixin_pg_sizing; AIXIN_PG_MEMORY,
+# default machine).  LISTEN is '' (unix socket only) or '127.0.0.1'.
 aixin_pg_configure() {
-  local datadir=$1 sockdir=$2 port=$3 listen=$4
+  local datadir=$1 sockdir=$2 port=$3 listen=$4 sizing
+  sizing=$(aixin_pg_sizing "${AIXIN_PG_MEMORY:-machine}")
   local sock="$sockdir/.s.PGSQL.$port"
   if (( ${#sock} > AIXIN_SOCKET_PATH_MAX )); then
     aixin_die "socket path $sock is longer than $AIXIN_SOCKET_PATH_MAX bytes; set AIXIN_PG_SOCKET_DIR to a shorter directory"
@@ -64,6 +94,7 @@ full_page_writes = on
 timezone = 'UTC'
 log_timezone = 'UTC'
 log_line_prefix = '%m [%p] %q%u@%d '
+$sizing
 CONF
 )
   printf '%s\n' "$conf" | aixin_as_account tee "$datadir/aixin.conf" >/dev/null
@@ -149,7 +180,8 @@ aixin_pg_throwaway_start() {
     chown "$AIXIN_USER_ACCOUNT:" "$AIXIN_PG_TMP"
   fi
   aixin_pg_init "$AIXIN_PG_TMP/data"
-  aixin_pg_configure "$AIXIN_PG_TMP/data" "$AIXIN_PG_TMP/run" "$port" ''
+  AIXIN_PG_MEMORY=${AIXIN_PG_MEMORY:-small} \
+    aixin_pg_configure "$AIXIN_PG_TMP/data" "$AIXIN_PG_TMP/run" "$port" ''
   aixin_pg_start "$AIXIN_PG_TMP/data" "$AIXIN_PG_TMP/postgresql.log"
   export PGHOST=$AIXIN_PG_TMP/run PGPORT=$port PGUSER=$AIXIN_USER_ACCOUNT PGDATABASE=postgres
 }

@@ -42,7 +42,8 @@ cleanup() {
 }
 trap cleanup EXIT
 aixin_ensure_account
-aixin_pg_throwaway_start 2>/dev/null
+# Sized as deploy/up sizes the real cluster (deploy/lib/pg.sh: aixin_pg_sizing).
+AIXIN_PG_MEMORY=${AIXIN_PG_MEMORY:-machine} aixin_pg_throwaway_start 2>/dev/null
 aixin_pg_create_roles "dbname=postgres" aixin_owner aixin_serve
 psql -X -q -d postgres -c "CREATE DATABASE aixin_bench_door OWNER aixin_owner"
 DB="dbname=aixin_bench_door"
