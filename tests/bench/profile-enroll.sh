@@ -86,17 +86,16 @@ fi
 # The floor variants (--floor): SQL run on a migrated copy of the schema.
 written="ARRAY['aixin.households', 'aixin.guardians', 'aixin.children', 'aixin.policies',
                'aixin.audit_log', 'aixin.idempotency_keys']::regclass[]"
-drop_fks() { # WHICH: refs | all
-  local parents="true"
-  [[ $1 == refs ]] && parents="c.confrelid = ANY (ARRAY['aixin.accounts', 'aixin.policy_years',
-                                                       'aixin.insurers', 'aixin.divisions']::regclass[])"
+# Drop the constraints of the written tables that match CONDITION (on
+# pg_constraint c).
+drop_constraints() { # CONDITION
   cat <<SQL
 DO \$\$
 DECLARE
   r record;
 BEGIN
   FOR r IN SELECT c.conrelid::regclass AS t, c.conname FROM pg_constraint c
-            WHERE c.contype = 'f' AND c.conrelid = ANY ($written) AND $parents
+            WHERE c.conrelid = ANY ($written) AND $1
   LOOP
     EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', r.t, r.conname);
   END LOOP;
@@ -105,23 +104,20 @@ END
 SQL
 }
 strip_sql() { # VARIANT
+  local references="c.confrelid = ANY (ARRAY['aixin.accounts', 'aixin.policy_years',
+                                             'aixin.insurers', 'aixin.divisions']::regclass[])"
   case $1 in
-    refs) drop_fks refs ;;
-    nofk) drop_fks all ;;
+    refs) drop_constraints "c.contype = 'f' AND $references" ;;
+    nofk) drop_constraints "c.contype = 'f'" ;;
     bare)
-      drop_fks all
+      drop_constraints "c.contype IN ('f', 'c')"
       cat <<SQL
 DO \$\$
 DECLARE
-  r record;
+  t regclass;
 BEGIN
-  FOR r IN SELECT c.conrelid::regclass AS t, c.conname FROM pg_constraint c
-            WHERE c.contype = 'c' AND c.conrelid = ANY ($written)
-  LOOP
-    EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', r.t, r.conname);
-  END LOOP;
-  FOR r IN SELECT unnest($written) AS t LOOP
-    EXECUTE format('ALTER TABLE %s DISABLE TRIGGER ALL', r.t);
+  FOREACH t IN ARRAY $written LOOP
+    EXECUTE format('ALTER TABLE %s DISABLE TRIGGER ALL', t);
   END LOOP;
 END
 \$\$;
