@@ -37,9 +37,10 @@ aixin_pg_init() {
 
 # Memory and checkpoint settings for aixin.conf, by AIXIN_PG_MEMORY:
 #   machine  the cluster has the machine (deploy/up, the benchmarks): a
-#            quarter of the RAM for shared buffers (128 MB to 8 GB) and
-#            checkpoints every 4 GB of WAL.  PostgreSQL's defaults (128 MB,
-#            1 GB) are sized for a machine shared with much else: a city's
+#            quarter of the RAM for shared buffers (128 MB to 8 GB) and up
+#            to 4 GB of WAL between checkpoints (max_wal_size; one starts
+#            after ~2 GB).  PostgreSQL's defaults (128 MB, 1 GB: one after
+#            ~540 MB) are sized for a machine shared with much else: a city's
 #            year of 200,000 enrollments is ~400 MB of tables and indexes
 #            and ~700 MB of WAL, so with them a bulk import writes evicted
 #            pages back from the backends and checkpoints in the middle,
