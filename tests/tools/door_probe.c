@@ -40,11 +40,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <sodium.h>
 
 #include "aixin/v1/envelope.pb-c.h"
 #include "probe_conn.h"
@@ -126,22 +127,13 @@ static bool send_list_years(probe_conn_t *c)
     return send_body(c, &req);
 }
 
-/* From the kernel: probes started one after the other must never share a
- * key (rand() seeded with the time and pid did, now and then, and the
- * second request was refused as a reused key). */
+/* libsodium's generator, as the client draws its keys: probes started one
+ * after the other must never share a key (rand() seeded with the time and
+ * pid did, now and then, and the second request was refused as a reused
+ * key). */
 static void random_key(uint8_t key[16])
 {
-    size_t got = 0;
-    while (got < 16) {
-        ssize_t n = getrandom(key + got, 16 - got, 0);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0) {
-            perror("door_probe: getrandom");
-            exit(2);
-        }
-        got += (size_t)n;
-    }
+    randombytes_buf(key, 16);
 }
 
 /* The answer's error code (0 = success), -1 when none came. */
@@ -671,6 +663,10 @@ int main(int argc, char **argv)
     const char *s = argv[1];
     host = argv[2];
     port = atoi(argv[3]);
+    if (sodium_init() < 0) {
+        fprintf(stderr, "door_probe: libsodium did not start\n");
+        return 2;
+    }
     if (strcmp(s, "conn-flood") == 0 && argc == 8)
         return scenario_conn_flood(atoi(argv[4]), atoi(argv[5]), argv[6], argv[7]);
     if (strcmp(s, "deadline") == 0 && argc == 4)
