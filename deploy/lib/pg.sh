@@ -173,15 +173,18 @@ aixin_load_divisions() {
 # PGPORT, PGUSER, PGDATABASE for it.  It listens on a unix socket in that
 # private directory only (listen_addresses = ''), so the port number just
 # names the socket file and can never collide with another cluster.
+# SIZING (aixin_pg_sizing): small by default, as the tests run many at
+# once; the benchmarks pass machine, to measure the cluster deploy/up
+# runs.  AIXIN_PG_MEMORY, when set, wins.
 # Sets AIXIN_PG_TMP; stop it with aixin_pg_throwaway_stop.
 aixin_pg_throwaway_start() {
-  local port=5432
+  local port=5432 sizing=${1:-small}
   AIXIN_PG_TMP=$(mktemp -d /tmp/aixin-test-pg.XXXXXX)
   if aixin_is_root; then
     chown "$AIXIN_USER_ACCOUNT:" "$AIXIN_PG_TMP"
   fi
   aixin_pg_init "$AIXIN_PG_TMP/data"
-  AIXIN_PG_MEMORY=${AIXIN_PG_MEMORY:-small} \
+  AIXIN_PG_MEMORY=${AIXIN_PG_MEMORY:-$sizing} \
     aixin_pg_configure "$AIXIN_PG_TMP/data" "$AIXIN_PG_TMP/run" "$port" ''
   aixin_pg_start "$AIXIN_PG_TMP/data" "$AIXIN_PG_TMP/postgresql.log"
   export PGHOST=$AIXIN_PG_TMP/run PGPORT=$port PGUSER=$AIXIN_USER_ACCOUNT PGDATABASE=postgres

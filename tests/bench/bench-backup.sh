@@ -35,8 +35,7 @@ cleanup() {
 }
 trap cleanup EXIT
 aixin_ensure_account
-# Sized as deploy/up sizes the real cluster (deploy/lib/pg.sh: aixin_pg_sizing).
-AIXIN_PG_MEMORY=${AIXIN_PG_MEMORY:-machine} aixin_pg_throwaway_start 2>/dev/null
+aixin_pg_throwaway_start machine 2>/dev/null
 aixin_ensure_traverse "$WORK"
 data=$AIXIN_PG_TMP/data
 "$ROOT/deploy/backup" --setup --datadir "$data" --dir "$WORK/backup" 2>/dev/null

@@ -42,8 +42,7 @@ cleanup() {
 }
 trap cleanup EXIT
 aixin_ensure_account
-# Sized as deploy/up sizes the real cluster (deploy/lib/pg.sh: aixin_pg_sizing).
-AIXIN_PG_MEMORY=${AIXIN_PG_MEMORY:-machine} aixin_pg_throwaway_start 2>/dev/null
+aixin_pg_throwaway_start machine 2>/dev/null
 aixin_pg_create_roles "dbname=postgres" aixin_owner aixin_serve
 psql -X -q -d postgres -c "CREATE DATABASE aixin_bench_door OWNER aixin_owner"
 DB="dbname=aixin_bench_door"

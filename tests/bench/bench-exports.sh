@@ -43,8 +43,7 @@ cleanup() {
 }
 trap cleanup EXIT
 aixin_ensure_account
-# Sized as deploy/up sizes the real cluster (deploy/lib/pg.sh: aixin_pg_sizing).
-AIXIN_PG_MEMORY=${AIXIN_PG_MEMORY:-machine} aixin_pg_throwaway_start 2>/dev/null
+aixin_pg_throwaway_start machine 2>/dev/null
 DB="dbname=aixin_bench_exports"
 psql -X -q -d postgres -c "CREATE DATABASE aixin_bench_exports"
 "$BIN/server/aixind" --migrate --sql-dir "$ROOT/deploy/sql" --database "$DB" >/dev/null

@@ -67,8 +67,7 @@ cleanup() {
 }
 trap cleanup EXIT
 aixin_ensure_account
-# Sized as deploy/up sizes the real cluster (deploy/lib/pg.sh: aixin_pg_sizing).
-AIXIN_PG_MEMORY=${AIXIN_PG_MEMORY:-machine} aixin_pg_throwaway_start >/dev/null 2>&1
+aixin_pg_throwaway_start machine >/dev/null 2>&1
 printf "shared_preload_libraries = 'pg_stat_statements'\n" |
   aixin_as_account tee -a "$AIXIN_PG_TMP/data/aixin.conf" >/dev/null
 aixin_pg_stop "$AIXIN_PG_TMP/data" >/dev/null 2>&1

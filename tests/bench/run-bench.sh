@@ -50,8 +50,7 @@ cleanup() {
 }
 trap cleanup EXIT
 aixin_ensure_account
-# Sized as deploy/up sizes the real cluster (deploy/lib/pg.sh: aixin_pg_sizing).
-AIXIN_PG_MEMORY=${AIXIN_PG_MEMORY:-machine} aixin_pg_throwaway_start 2>/dev/null
+aixin_pg_throwaway_start machine 2>/dev/null
 DB="dbname=aixin_bench"
 # As deployed: the schema's owner migrates, aixind serves as a role that
 # may only execute the functions; bench_enroll reads as the superuser.
