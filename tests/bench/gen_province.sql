@@ -204,12 +204,13 @@ SELECT d.code AS township_code, t.policy_year, y.premium_fen, y.city_subsidy_fen
 CREATE INDEX ON g_terms (township_code, policy_year);
 ANALYZE g_terms;
 
--- The report summary's statement triggers (0007, ENABLE ALWAYS) look up,
--- for each household of a statement, its other policies and compare them
--- with the statement's rows, which have no index: in one statement of a
--- million rows that is hours (0015 plans them with nested loops only).
--- They are switched off for this INSERT alone and the summary is rebuilt
--- from the policies after it (aixin.report_policy_totals_rebuild; section
+-- The report summary's statement triggers (0007, ENABLE ALWAYS) count,
+-- for each household and year of a statement, its policies by index
+-- (0024; before it, an anti join of them against the statement's rows
+-- made one statement of a million rows take hours).  Rebuilding the
+-- summary once from the policies is still quicker than that count per
+-- household, so they are switched off for this INSERT alone and the
+-- summary is rebuilt after it (aixin.report_policy_totals_rebuild; section
 -- "Checks" compares it with the policies again).
 CREATE TEMP TABLE g_summary_triggers AS
 SELECT t.tgname FROM pg_trigger t JOIN pg_proc f ON f.oid = t.tgfoid

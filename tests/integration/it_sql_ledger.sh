@@ -19,7 +19,7 @@ source "$(dirname "$0")/enrollments_csv.sh"
 SQL=$AIXIN_SOURCE_DIR/tests/sql
 OLD_LAST=0006   # the last migration before the report summary
 
-# it_create_db with the migrations up to OLD_LAST only.
+# The database with the migrations up to OLD_LAST only.
 old_dir=$IT_TMP/sql-$OLD_LAST
 mkdir -p "$old_dir"
 for f in "$AIXIN_SOURCE_DIR"/deploy/sql/*.sql; do
@@ -28,25 +28,7 @@ for f in "$AIXIN_SOURCE_DIR"/deploy/sql/*.sql; do
 done
 it_assert_eq "$OLD_LAST" "$(basename "$(find "$old_dir" -name '*.sql' | sort | tail -n 1)" | cut -c1-4)" \
   "the old schema stops at $OLD_LAST"
-IT_DB=$(printf 'aixin_it_sql_ledger_%s' "$$")
-IT_CONNINFO="dbname=$IT_DB"
-IT_OWNER_CONNINFO="dbname=$IT_DB user=$IT_OWNER"
-IT_SERVE_CONNINFO="dbname=$IT_DB user=$IT_SERVE"
-aixin_pg_create_roles "dbname=postgres" "$IT_OWNER" "$IT_SERVE" || it_fail "cannot create the database roles"
-psql -X -q -v ON_ERROR_STOP=1 -d postgres -c "CREATE DATABASE \"$IT_DB\" OWNER $IT_OWNER" \
-  || it_fail "cannot create database $IT_DB"
-migrate() { # SQL_DIR
-  "$AIXIND" --migrate --sql-dir "$1" --database "$IT_OWNER_CONNINFO" >"$IT_TMP/migrate.log" 2>&1 || {
-    cat "$IT_TMP/migrate.log"
-    it_fail "aixind --migrate --sql-dir $1"
-  }
-}
-migrate "$old_dir"
-aixin_load_divisions "$IT_CONNINFO" "$AIXIN_SOURCE_DIR/deploy/divisions-360800.csv" 2>/dev/null \
-  || it_fail "loading divisions"
-AIXIN_ADMIN_PASSWORD=$IT_ADMIN_PASSWORD "$AIXIND" --create-admin admin --database "$IT_CONNINFO" \
-  >"$IT_TMP/create-admin.log" 2>&1 || { cat "$IT_TMP/create-admin.log"; it_fail "aixind --create-admin"; }
-export AIXIN_USER=admin AIXIN_PASSWORD=$IT_ADMIN_PASSWORD
+it_create_db "$old_dir"
 
 run_sql() { # WHAT FILE [psql arguments]
   local what=$1 file=$2 out
@@ -62,7 +44,9 @@ run_sql() { # WHAT FILE [psql arguments]
 it_assert_eq "" "$(it_psql -c "SELECT to_regclass('aixin.report_policy_totals')")" \
   "no report summary before 0007"
 run_sql "the programme in the schema of $OLD_LAST" "$SQL/ledger_data.sql"
-migrate "$AIXIN_SOURCE_DIR/deploy/sql"
+# Then the rest of the migrations, over the programme loaded in the old schema.
+"$AIXIND" --migrate --sql-dir "$AIXIN_SOURCE_DIR/deploy/sql" --database "$IT_OWNER_CONNINFO" \
+  >"$IT_TMP/migrate.log" 2>&1 || { cat "$IT_TMP/migrate.log"; it_fail "aixind --migrate (the rest)"; }
 it_assert_eq "81 81" \
   "$(it_psql -c "SELECT (SELECT sum(policies) FROM aixin.report_policy_totals) || ' '
                         || (SELECT count(*) FROM aixin.policies)")" \

@@ -113,11 +113,11 @@ it_psql() {
   psql -X -A -t -q -v ON_ERROR_STOP=1 -d "$IT_CONNINFO" "$@"
 }
 
-# A fresh database aixin_it_<test>_<pid>: migrated with aixind, divisions
-# loaded, city admin 'admin' with $IT_ADMIN_PASSWORD.  Exports AIXIN_USER
+# A fresh database aixin_it_<test>_<pid>: migrated with aixind (deploy/sql,
+# or the folder given: a test of an older schema), divisions loaded, city admin 'admin' with $IT_ADMIN_PASSWORD.  Exports AIXIN_USER
 # and AIXIN_PASSWORD for the client.
-it_create_db() {
-  local name
+it_create_db() { # [SQL_DIR: the migrations to apply, default deploy/sql]
+  local name sql_dir=${1:-$AIXIN_SOURCE_DIR/deploy/sql}
   name=$(printf 'aixin_it_%s_%s' "${IT_NAME#it_}" "$$" | tr '[:upper:]' '[:lower:]' | tr -c 'a-z0-9_\n' '_')
   IT_DB=${name:0:63}
   IT_CONNINFO="dbname=$IT_DB"
@@ -127,10 +127,10 @@ it_create_db() {
     || it_fail "cannot create the database roles"
   psql -X -q -v ON_ERROR_STOP=1 -d postgres -c "CREATE DATABASE \"$IT_DB\" OWNER $IT_OWNER" \
     || it_fail "cannot create database $IT_DB"
-  if ! "$AIXIND" --migrate --sql-dir "$AIXIN_SOURCE_DIR/deploy/sql" --database "$IT_OWNER_CONNINFO" \
+  if ! "$AIXIND" --migrate --sql-dir "$sql_dir" --database "$IT_OWNER_CONNINFO" \
       >"$IT_TMP/migrate.log" 2>&1; then
     cat "$IT_TMP/migrate.log"
-    it_fail "aixind --migrate"
+    it_fail "aixind --migrate --sql-dir $sql_dir"
   fi
   aixin_load_divisions "$IT_CONNINFO" "$AIXIN_SOURCE_DIR/deploy/divisions-360800.csv" 2>/dev/null \
     || it_fail "loading divisions"
