@@ -114,8 +114,9 @@ it_psql() {
 }
 
 # A fresh database aixin_it_<test>_<pid>: migrated with aixind (deploy/sql,
-# or the folder given: a test of an older schema), divisions loaded, city admin 'admin' with $IT_ADMIN_PASSWORD.  Exports AIXIN_USER
-# and AIXIN_PASSWORD for the client.
+# or the folder given: a test of an older schema), divisions loaded, city
+# admin 'admin' with $IT_ADMIN_PASSWORD.  Exports AIXIN_USER and
+# AIXIN_PASSWORD for the client.
 it_create_db() { # [SQL_DIR: the migrations to apply, default deploy/sql]
   local name sql_dir=${1:-$AIXIN_SOURCE_DIR/deploy/sql}
   name=$(printf 'aixin_it_%s_%s' "${IT_NAME#it_}" "$$" | tr '[:upper:]' '[:lower:]' | tr -c 'a-z0-9_\n' '_')
