@@ -93,15 +93,18 @@ cluster_http_status() {
   curl -s -o /dev/null -m 2 -w '%{http_code}' "$1" 2>/dev/null || true
 }
 
-# Wait up to TIMEOUT seconds until COMMAND... succeeds.
+# Wait up to TIMEOUT seconds until COMMAND... succeeds. The limit is
+# kept by the clock, not by counting tries: on a loaded machine one try
+# (a few curl or psql calls) can take longer than the pause between tries.
 cluster_wait() {
-  local timeout=$1 i
+  local timeout=$1 end
   shift
-  for ((i = 0; i < timeout * 5; i++)); do
+  end=$((SECONDS + timeout))
+  while :; do
     "$@" && return 0
+    (( SECONDS < end )) || return 1
     sleep 0.2
   done
-  return 1
 }
 
 # True when a log of the cluster says a port was taken.

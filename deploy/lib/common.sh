@@ -234,7 +234,7 @@ aixin_wait_addr_file() {
 # The zh_CN.UTF-8 locale, under which the client speaks Chinese (glibc
 # needs it generated: Debian's `locales` package, locale-gen).
 aixin_ensure_locale_zh_cn() {
-  if locale -a 2>/dev/null | grep -qiE '^zh_CN\.utf-?8$'; then
+  if locale -a 2>/dev/null | grep -iE '^zh_CN\.utf-?8$' >/dev/null; then
     return 0
   fi
   aixin_ensure_packages locales

@@ -47,7 +47,7 @@ failover_cleanup() {
   set +e
   [[ -d $CDIR ]] && cluster_stop_all "$CDIR" >/dev/null 2>&1
   if [[ $rc != 0 ]]; then
-    for f in "$CDIR"/log/*.log; do
+    for f in "$CDIR"/log/*.log "$IT_TMP"/import.err "$IT_TMP"/office*.err; do
       [[ -f $f ]] || continue
       printf -- '--- last lines of %s\n' "$f"
       tail -n 15 "$f"
@@ -163,19 +163,29 @@ for ((i = 1; i <= CLIENTS; i++)); do
   offices+=($!)
 done
 
-# Wait (at most 240 s) until 2027 has more than N policies, every office
-# is logged in and they have made M enrollments; false when the import
-# ended first.
+# Where the import and the offices are: 2027 policies, offices logged in,
+# enrollments tried, whether the import still runs.
+progress() {
+  printf 'policies_2027=%s offices_ready=%s of %s enrollments_tried=%s import=%s' \
+    "$(policies 2027)" "$(find "$IT_TMP" -maxdepth 1 -name 'office*.ready' | wc -l)" "$CLIENTS" \
+    "$(cat "$IT_TMP"/office*.log 2>/dev/null | wc -l)" \
+    "$(kill -0 "$importer" 2>/dev/null && echo running || echo ended)"
+}
+# Wait (at most 240 s by the clock) until 2027 has more than N policies,
+# every office is logged in and they have made M enrollments; false, with
+# where things stand, when the import ended first or time ran out.
 wait_progress() {
-  local n=$1 m=$2 i
-  for ((i = 0; i < 1200; i++)); do
+  local n=$1 m=$2 end=$((SECONDS + 240))
+  while (( SECONDS < end )); do
     if (( $(policies 2027) > n )) && (( $(find "$IT_TMP" -maxdepth 1 -name 'office*.ready' | wc -l) == CLIENTS )) &&
         (( $(cat "$IT_TMP"/office*.log 2>/dev/null | wc -l) >= m )); then
       return 0
     fi
-    kill -0 "$importer" 2>/dev/null || return 1
+    kill -0 "$importer" 2>/dev/null || break
     sleep 0.2
   done
+  it_log "waited for more than $n policies and $m enrollments: $(progress)"
+  cat "$IT_TMP"/office*.login.err 2>/dev/null | sed 's/^/office login: /'
   return 1
 }
 # Milliseconds from T0 to the end of the first write acknowledged to an
@@ -186,16 +196,17 @@ first_ack_after() {
     END { if (best == "") print "none"; else print best - t0 }'
 }
 wait_ack_after() {
-  local t0=$1 i
-  for ((i = 0; i < 600; i++)); do
+  local t0=$1 end=$((SECONDS + 60))
+  while (( SECONDS < end )); do
     [[ $(first_ack_after "$t0") != none ]] && return 0
     sleep 0.1
   done
+  it_log "no acknowledged write after the kill: $(progress)"
   return 1
 }
 
 # --- (1) kill -9 the primary's postmaster -----------------------------------------
-wait_progress $((E + ROWS / 5)) $((CLIENTS * 3)) || it_fail "the import ended before the kill"
+wait_progress $((E + ROWS / 5)) $((CLIENTS * 3)) || it_fail "the import and the offices were not all at work before the kill"
 pm=$(cluster_postmaster_pid "$CDIR" "$primary")
 [[ $pm =~ ^[0-9]+$ ]] || it_fail "no postmaster pid for $primary"
 t_pg=$(now_ms)

@@ -12,7 +12,7 @@ source "$(dirname "$0")/lib.sh"
 MAKE_ID=$AIXIN_BIN_DIR/tests/make_id
 PW=clerk-password-1
 
-locale -a 2>/dev/null | grep -qiE '^zh_CN\.utf-?8$' ||
+locale -a 2>/dev/null | grep -iE '^zh_CN\.utf-?8$' >/dev/null ||
   it_fail "the zh_CN.UTF-8 locale is missing (tests/run generates it)"
 
 # zh CODE ARGS...: the client in Chinese; en: in the C locale.
