@@ -81,6 +81,8 @@ static const field_name_t names[] = {
     /* accounts, sessions, reports */
     {"username", "--username", N_("User name")},
     {"password", "--password-stdin", N_("Password")},
+    {"old_password", NULL, N_("Current password")},
+    {"new_password", NULL, N_("New password")},
     {"role", "--role", N_("Role")},
     {"year_from", "--from", N_("First year")},
     {"year_to", "--to", N_("Last year")},

@@ -45,6 +45,7 @@ extern const desk_route_t desk_claims_more_routes[];
 extern const desk_route_t desk_admin_routes[];
 extern const desk_route_t desk_alerts_routes[];
 extern const desk_route_t desk_yearcycle_routes[]; /* desk_pages_yearcycle.c */
+extern const desk_route_t desk_password_routes[];  /* desk_pages_password.c */
 
 /* One input of a form, decoded. */
 typedef struct desk_form_field {

@@ -540,8 +540,60 @@ def login(driver, user, password):
     expect_text(driver, user + " ·", "logged in as " + user)
 
 
+def password_hash(user):
+    return psql("SELECT password_hash FROM aixin.accounts WHERE username = '%s'" % user)
+
+
+def change_password(driver, user, old, new):
+    """The account's own password, changed on the desk: a wrong current
+    password and two different new ones are refused in Chinese and change
+    nothing; then the change, which keeps this session."""
+    before = password_hash(user)
+    driver.find_element(By.ID, "password-link").click()
+    wait(driver, 20, lambda d: d.find_elements(By.ID, "password-form"))
+    expect_text(driver, "修改密码", "the password page is in Chinese")
+    page_checked(driver, "password")
+    fill(driver, "old_password", old + "-wrong")
+    fill(driver, "new_password", new)
+    fill(driver, "new_password_again", new)
+    click_and_load(driver, "password-change")
+    wait(driver, 20, lambda d: d.find_elements(By.ID, "error-old_password"))
+    if "原密码错误" not in driver.find_element(By.ID, "error-old_password").text:
+        fail("a wrong current password is not shown at its field: %r" % body_text(driver)[:2000])
+    ok("a wrong current password is refused at its field, in Chinese")
+    page_checked(driver, "password-wrong")
+    fill(driver, "old_password", old)
+    fill(driver, "new_password", new)
+    fill(driver, "new_password_again", new + "x")
+    click_and_load(driver, "password-change")
+    wait(driver, 20, lambda d: d.find_elements(By.ID, "error-new_password_again"))
+    if "不一致" not in driver.find_element(By.ID, "error-new_password_again").text:
+        fail("two different new passwords are not refused: %r" % body_text(driver)[:2000])
+    ok("two different new passwords are refused")
+    if password_hash(user) != before:
+        fail("a refused password change changed the password")
+    ok("the refused changes left the password as it was")
+    fill(driver, "old_password", old)
+    fill(driver, "new_password", new)
+    fill(driver, "new_password_again", new)
+    click_and_load(driver, "password-change")
+    expect_text(driver, "密码已修改", "the password is changed")
+    page_checked(driver, "password-changed")
+    if password_hash(user) == before:
+        fail("the password in the database is the old one")
+    if psql("SELECT count(*) FROM aixin.audit_log a JOIN aixin.accounts c ON c.id = a.account_id "
+            "WHERE c.username = '%s' AND a.action = 'account.password_change'" % user) != "1":
+        fail("the password change is not in the audit log once")
+    ok("the new password is stored and the change audited")
+
+
 def adjuster(driver):
+    # The administrator handed out the first password: the adjuster sets
+    # one of their own before anything else, and works on in this session.
+    new_password = ENV["ADJUSTER_PASSWORD"] + "-mine"
     login(driver, "adjuster01", ENV["ADJUSTER_PASSWORD"])
+    change_password(driver, "adjuster01", ENV["ADJUSTER_PASSWORD"], new_password)
+    driver.get(ENV["DESK_ORIGIN"] + "/")
     expect_text(driver, "保险理赔员", "who: the adjuster's role in Chinese")
     driver.find_element(By.LINK_TEXT, "理赔").click()
     wait(driver, 20, lambda d: d.find_elements(By.ID, "claims-queue"))
@@ -578,6 +630,17 @@ def adjuster(driver):
     driver.find_element(By.ID, "act-visit").click()
     expect_text(driver, "回访：家属满意", "a visit is recorded")
     page_checked(driver, "claim-visited")
+    # Only the new password lets the adjuster in again.
+    driver.find_element(By.ID, "logout").click()
+    expect_text(driver, "已退出", "the adjuster logged out")
+    fill(driver, "username", "adjuster01")
+    fill(driver, "password", ENV["ADJUSTER_PASSWORD"])
+    driver.find_element(By.ID, "login").click()
+    expect_text(driver, "拒绝", "the first password no longer logs in")
+    fill(driver, "username", "adjuster01")
+    fill(driver, "password", new_password)
+    driver.find_element(By.ID, "login").click()
+    expect_text(driver, "adjuster01 ·", "the adjuster logs in with the password they chose")
 
 
 def admin(driver):
