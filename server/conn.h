@@ -33,6 +33,9 @@ typedef struct conn_auth {
     bool has_token;
     uint8_t token_hash[32]; /* sha256 of the session token */
     int64_t expires_at;
+    /* The password was set by an administrator: only ChangePassword and
+     * Logout until it is changed (dispatch.c). */
+    bool password_change_required;
     /* The session was last read from the database under this revocation
      * generation, at this time (monotonic microseconds). */
     uint64_t checked_generation;

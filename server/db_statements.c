@@ -17,8 +17,8 @@ static const db_statement_t statements[DB_STMT_COUNT] = {
     [DB_STMT_CREATE_ACCOUNT] =
         {"create_account",
          "SELECT * FROM aixin.create_account($1, $2, $3, $4, $5, $6, $7, $8, "
-         "$9)",
-         9},
+         "$9, $10)",
+         10},
     [DB_STMT_LIST_DIVISIONS] =
         {"list_divisions", "SELECT * FROM aixin.list_divisions($1, $2)", 2},
     [DB_STMT_REGISTER_HOUSEHOLD] =
@@ -183,7 +183,9 @@ static const db_statement_t statements[DB_STMT_COUNT] = {
          "SELECT * FROM aixin.account_disable($1, $2, $3, $4)", 4},
     [DB_STMT_ACCOUNT_SET_PASSWORD] =
         {"account_set_password",
-         "SELECT * FROM aixin.account_set_password($1, $2, $3, $4, $5, $6)", 6},
+         "SELECT * FROM aixin.account_set_password($1, $2, $3, $4, $5, $6, "
+         "$7)",
+         7},
     [DB_STMT_ACTOR_PASSWORD_HASH] =
         {"actor_password_hash", "SELECT * FROM aixin.actor_password_hash($1)",
          1},

@@ -190,6 +190,30 @@ bool dispatch_is_barrier(Aixin__V1__Request__BodyCase body)
     return r == NULL || r->barrier;
 }
 
+/* What a session may do while its password, set by an administrator,
+ * waits to be changed by its holder: change it, or leave. */
+static bool allowed_before_password_change(Aixin__V1__Request__BodyCase b)
+{
+    return b == AIXIN__V1__REQUEST__BODY_CHANGE_PASSWORD ||
+           b == AIXIN__V1__REQUEST__BODY_LOGOUT;
+}
+
+/* Run the handler of an authenticated request whose session is known to
+ * be live (after the re-check when there was one). */
+static void dispatch_run(request_t *req)
+{
+    const route_t *r = route_find(req->msg->body_case);
+    if (req->conn->auth.password_change_required &&
+        !allowed_before_password_change(r->body)) {
+        request_reply_error(
+            req, AIXIN__V1__ERROR_CODE__ERROR_CODE_PASSWORD_CHANGE_REQUIRED,
+            NULL, "the password was set by an administrator: change it "
+                  "first (ChangePassword)");
+        return;
+    }
+    r->handler(req);
+}
+
 void dispatch_request(request_t *req)
 {
     const route_t *r = route_find(req->msg->body_case);
@@ -222,9 +246,11 @@ void dispatch_request(request_t *req)
         /* A session revoked on another connection (or by another daemon)
          * ends here too, before any work is done under it. */
         if (session_needs_check(req)) {
-            session_check_then(req, r->handler);
+            session_check_then(req, dispatch_run);
             return;
         }
+        dispatch_run(req);
+        return;
     }
     req->actor_id = auth->account_id;
     memcpy(req->actor_division, auth->division_code, sizeof(req->actor_division));

@@ -83,6 +83,9 @@ static void reset_on_hashed(void *arg, bool ok, const char *hash)
     db_query_add_text(q, req->msg->reset_password->username);
     db_query_add_text(q, hash);
     db_query_add_null(q);
+    db_query_add_text(q, req->msg->reset_password->skip_password_change
+                             ? "false"
+                             : "true");
     db_result_submit(req, q);
 }
 
@@ -110,6 +113,10 @@ static void change_on_stored(void *arg, db_outcome_t outcome,
     if (!db_result_ok(req, outcome, res))
         return;
     sessions_revoked(req);
+    /* Chosen by its holder now: this connection may do its work (others
+     * of the session learn it when they read the session again). */
+    if (req->conn != NULL)
+        req->conn->auth.password_change_required = false;
     Aixin__V1__Empty empty = AIXIN__V1__EMPTY__INIT;
     Aixin__V1__Response resp = AIXIN__V1__RESPONSE__INIT;
     resp.body_case = AIXIN__V1__RESPONSE__BODY_EMPTY;
@@ -134,6 +141,7 @@ static void change_on_hashed(void *arg, bool ok, const char *hash)
     db_query_add_text(q, st->username);
     db_query_add_text(q, hash);
     db_query_add_bytea(q, st->keep_token, sizeof(st->keep_token));
+    db_query_add_text(q, "false");
     db_result_submit(req, q);
 }
 

@@ -128,12 +128,18 @@ void handle_hello(request_t *req)
     db_result_submit(req, q);
 }
 
-/* Bind the connection to the account and answer with the session. */
+/* Bind the connection to the account and answer with the session: the
+ * columns username, role, division_code, expires_at and
+ * password_change_required of `res` from column `first` on. */
 static void session_established(request_t *req, const char *token,
                                 const uint8_t hash[32], int64_t account_id,
-                                const char *username, const char *role,
-                                const char *division, int64_t expires_at)
+                                const PGresult *res, int first)
 {
+    const char *username = db_result_text(res, 0, first);
+    const char *role = db_result_text(res, 0, first + 1);
+    const char *division = db_result_text(res, 0, first + 2);
+    int64_t expires_at = db_result_int64(res, 0, first + 3);
+    bool change_required = strcmp(db_result_text(res, 0, first + 4), "t") == 0;
     Aixin__V1__Role r = names_role_parse(role);
     if (req->conn != NULL) {
         conn_auth_t *a = &req->conn->auth;
@@ -146,12 +152,15 @@ static void session_established(request_t *req, const char *token,
         a->has_token = true;
         memcpy(a->token_hash, hash, 32);
         a->expires_at = expires_at;
+        a->password_change_required = change_required;
         a->checked_generation = req->step_generation;
         a->checked_at_us = request_now_us();
         if (a->authenticated)
             conn_on_signed_in(req->conn);
-        log_info("conn=%" PRIu64 " event=session user=%s role=%s division=%s",
-                 req->conn->id, username, role, division);
+        log_info("conn=%" PRIu64
+                 " event=session user=%s role=%s division=%s%s",
+                 req->conn->id, username, role, division,
+                 change_required ? " password_change_required=yes" : "");
     }
     Aixin__V1__Session s = AIXIN__V1__SESSION__INIT;
     s.token = (char *)token;
@@ -159,6 +168,7 @@ static void session_established(request_t *req, const char *token,
     s.role = r;
     s.division_code = (char *)division;
     s.expires_at = expires_at;
+    s.password_change_required = change_required;
     Aixin__V1__Response resp = AIXIN__V1__RESPONSE__INIT;
     resp.body_case = AIXIN__V1__RESPONSE__BODY_SESSION;
     resp.session = &s;
@@ -200,9 +210,8 @@ static void login_on_session(void *arg, db_outcome_t outcome,
         return;
     }
     login_state_t *st = (login_state_t *)req->step_state;
-    session_established(req, st->token, st->hash, req->step_account_id,
-                        db_result_text(res, 0, 0), db_result_text(res, 0, 1),
-                        db_result_text(res, 0, 2), db_result_int64(res, 0, 3));
+    session_established(req, st->token, st->hash, req->step_account_id, res,
+                        0);
 }
 
 /* A fresh session token (random, base64url) and its hash, in `st`. */
@@ -427,9 +436,7 @@ static void authenticate_on_session(void *arg, db_outcome_t outcome,
     }
     login_state_t *st = (login_state_t *)req->step_state;
     session_established(req, req->msg->authenticate->token, st->hash,
-                        db_result_int64(res, 0, 0), db_result_text(res, 0, 1),
-                        db_result_text(res, 0, 2), db_result_text(res, 0, 3),
-                        db_result_int64(res, 0, 4));
+                        db_result_int64(res, 0, 0), res, 1);
 }
 
 void handle_authenticate(request_t *req)
@@ -465,8 +472,7 @@ static void certificate_login_on_session(void *arg, db_outcome_t outcome,
     }
     login_state_t *st = (login_state_t *)req->step_state;
     session_established(req, st->token, st->hash, db_result_int64(res, 0, 0),
-                        db_result_text(res, 0, 1), db_result_text(res, 0, 2),
-                        db_result_text(res, 0, 3), db_result_int64(res, 0, 4));
+                        res, 1);
 }
 
 void handle_certificate_login(request_t *req)
@@ -587,6 +593,7 @@ static void create_account_on_hashed(void *arg, bool ok, const char *hash)
     db_query_add_text(q, ca->division_code);
     db_query_add_text_or_null(q, ca->insurer_code);
     db_query_add_text(q, ca->supervisor ? "true" : "false");
+    db_query_add_text(q, ca->skip_password_change ? "false" : "true");
     db_result_submit(req, q);
 }
 
@@ -649,6 +656,9 @@ static void session_on_checked(void *arg, db_outcome_t outcome,
                                   "disabled or password changed): log in again");
         return;
     }
+    /* The password may have been changed (or reset) meanwhile. */
+    c->auth.password_change_required =
+        strcmp(db_result_text(res, 0, 1), "t") == 0;
     c->auth.checked_generation = req->step_generation;
     c->auth.checked_at_us = request_now_us();
     void (*next)(request_t *) = req->step_next;

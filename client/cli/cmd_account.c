@@ -19,12 +19,14 @@
 static const char *const account_create_help =
     N_("Usage: aixin account create --username USER --role ROLE --division CODE\n"
     "                            [--insurer CODE [--supervisor]]\n"
-    "                            [--password-stdin]\n"
+    "                            [--password-stdin] [--no-password-change]\n"
     "\n"
     "Create an account (city administrators only). Prints the account: id,\n"
     "user name, role, division, when it was created, and for insurer\n"
     "adjusters their insurer (insurer_code) and whether they may answer\n"
-    "escalated claims (supervisor).\n"
+    "escalated claims (supervisor). The holder must change the password at\n"
+    "the first login (until then the city refuses all other work), unless\n"
+    "--no-password-change says the holder chose it.\n"
     "\n"
     "Options:\n"
     "  -u, --username USER   3-32 of a-z 0-9 _ . -\n"
@@ -42,6 +44,9 @@ static const char *const account_create_help =
     "                        escalated claims of that insurer\n"
     "      --password-stdin  read the new account's password (one line) from\n"
     "                        standard input; without it, AIXIN_NEW_PASSWORD\n"
+    "      --no-password-change\n"
+    "                        the holder chose this password: no change at\n"
+    "                        the first login\n"
     "  -h, --help            show this help\n"
     "\n"
     "Example:\n"
@@ -78,7 +83,7 @@ static cli_exit_t account_read_password(bool from_stdin, char **out)
 static cli_exit_t account_create(const cli_context_t *ctx, int argc,
                                  char **argv)
 {
-    enum { OPT_PASSWORD_STDIN = 256, OPT_SUPERVISOR };
+    enum { OPT_PASSWORD_STDIN = 256, OPT_SUPERVISOR, OPT_NO_PASSWORD_CHANGE };
     static const struct option options[] = {
         {"username", required_argument, NULL, 'u'},
         {"role", required_argument, NULL, 'r'},
@@ -86,10 +91,12 @@ static cli_exit_t account_create(const cli_context_t *ctx, int argc,
         {"insurer", required_argument, NULL, 'i'},
         {"supervisor", no_argument, NULL, OPT_SUPERVISOR},
         {"password-stdin", no_argument, NULL, OPT_PASSWORD_STDIN},
+        {"no-password-change", no_argument, NULL, OPT_NO_PASSWORD_CHANGE},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     const char *username = NULL;
+    bool no_password_change = false;
     const char *role_name = NULL;
     const char *division = NULL;
     const char *insurer = NULL;
@@ -116,6 +123,9 @@ static cli_exit_t account_create(const cli_context_t *ctx, int argc,
             break;
         case OPT_PASSWORD_STDIN:
             password_stdin = true;
+            break;
+        case OPT_NO_PASSWORD_CHANGE:
+            no_password_change = true;
             break;
         case 'h':
             fputs(_(account_create_help), stdout);
@@ -179,6 +189,7 @@ static cli_exit_t account_create(const cli_context_t *ctx, int argc,
     if (insurer != NULL)
         body.insurer_code = (char *)insurer;
     body.supervisor = supervisor;
+    body.skip_password_change = no_password_change;
     Aixin__V1__Request req = AIXIN__V1__REQUEST__INIT;
     req.body_case = AIXIN__V1__REQUEST__BODY_CREATE_ACCOUNT;
     req.create_account = &body;

@@ -15,11 +15,12 @@
 /* Parse "--help" and exactly one operand, the user name. */
 static cli_exit_t one_username(const char *command, const char *help,
                                int argc, char **argv, const char **user,
-                               bool *password_stdin)
+                               bool *password_stdin, bool *no_password_change)
 {
-    enum { OPT_PASSWORD_STDIN = 256 };
+    enum { OPT_PASSWORD_STDIN = 256, OPT_NO_PASSWORD_CHANGE };
     static const struct option options[] = {
         {"password-stdin", no_argument, NULL, OPT_PASSWORD_STDIN},
+        {"no-password-change", no_argument, NULL, OPT_NO_PASSWORD_CHANGE},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -32,6 +33,10 @@ static cli_exit_t one_username(const char *command, const char *help,
         }
         if (c == OPT_PASSWORD_STDIN && password_stdin != NULL) {
             *password_stdin = true;
+            continue;
+        }
+        if (c == OPT_NO_PASSWORD_CHANGE && no_password_change != NULL) {
+            *no_password_change = true;
             continue;
         }
         return cli_report_bad_option(command, argv, c);
@@ -73,7 +78,7 @@ cli_exit_t cmd_account_unlock(const cli_context_t *ctx, int argc, char **argv)
           "\n"
           "Forget USER's failed logins, ending a temporary lock (city\n"
           "administrators only).\n"),
-        argc, argv, &user, NULL);
+        argc, argv, &user, NULL, NULL);
     if (rc != CLI_EXIT_OK)
         return rc == CLI_EXIT_COUNT ? CLI_EXIT_OK : rc;
     Aixin__V1__UnlockAccount body = AIXIN__V1__UNLOCK_ACCOUNT__INIT;
@@ -93,7 +98,7 @@ cli_exit_t cmd_account_disable(const cli_context_t *ctx, int argc, char **argv)
           "\n"
           "Disable USER: it can no longer log in, and its sessions end at\n"
           "once on every connection (city administrators only).\n"),
-        argc, argv, &user, NULL);
+        argc, argv, &user, NULL, NULL);
     if (rc != CLI_EXIT_OK)
         return rc == CLI_EXIT_COUNT ? CLI_EXIT_OK : rc;
     Aixin__V1__DisableAccount body = AIXIN__V1__DISABLE_ACCOUNT__INIT;
@@ -108,15 +113,18 @@ cli_exit_t cmd_account_reset_password(const cli_context_t *ctx, int argc,
                                       char **argv)
 {
     const char *user = NULL;
-    bool from_stdin = false;
+    bool from_stdin = false, no_password_change = false;
     cli_exit_t rc = one_username(
         "account reset-password",
-        _("Usage: aixin account reset-password [--password-stdin] USER\n"
+        _("Usage: aixin account reset-password [--password-stdin]\n"
+          "                                    [--no-password-change] USER\n"
           "\n"
           "Give USER a new password and end all its sessions (city\n"
           "administrators only). The new password is read from standard\n"
-          "input with --password-stdin, else from AIXIN_NEW_PASSWORD.\n"),
-        argc, argv, &user, &from_stdin);
+          "input with --password-stdin, else from AIXIN_NEW_PASSWORD. USER\n"
+          "must change it at the next login (until then the city refuses\n"
+          "all other work), unless --no-password-change says USER chose it.\n"),
+        argc, argv, &user, &from_stdin, &no_password_change);
     if (rc != CLI_EXIT_OK)
         return rc == CLI_EXIT_COUNT ? CLI_EXIT_OK : rc;
     char *password = NULL;
@@ -138,6 +146,7 @@ cli_exit_t cmd_account_reset_password(const cli_context_t *ctx, int argc,
     Aixin__V1__ResetPassword body = AIXIN__V1__RESET_PASSWORD__INIT;
     body.username = (char *)user;
     body.new_password = password;
+    body.skip_password_change = no_password_change;
     Aixin__V1__Request req = AIXIN__V1__REQUEST__INIT;
     req.body_case = AIXIN__V1__REQUEST__BODY_RESET_PASSWORD;
     req.reset_password = &body;

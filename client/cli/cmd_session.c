@@ -84,6 +84,10 @@ static cli_exit_t parse_help_only(const char *command, const char *help,
 static cli_exit_t print_session(const cli_context_t *ctx,
                                 const Aixin__V1__Session *s)
 {
+    if (s->password_change_required)
+        cli_warn("%s", _("your password was set by an administrator: change "
+                         "it now with `aixin password change`; until then "
+                         "the city refuses all other work"));
     output_doc_t doc;
     output_doc_init(&doc, false);
     records_add_session(&doc, output_doc_add_record(&doc), s);

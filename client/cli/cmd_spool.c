@@ -271,8 +271,7 @@ static sync_outcome_t sync_one(sync_state_t *st, const spool_record_t *rec,
         aixin__v1__response__free_unpacked(resp, NULL);
         outcome = SYNC_DELIVERED;
     } else if (rc == CLI_EXIT_REJECTED &&
-               rpc_client_refusal(st->client) !=
-                   AIXIN__V1__ERROR_CODE__ERROR_CODE_UNAUTHENTICATED) {
+               !rpc_refusal_is_of_session(rpc_client_refusal(st->client))) {
         printf(_("#%zu %s (%s): rejected (reason above); removed from the "
                  "spool\n"),
                position, op, summary);

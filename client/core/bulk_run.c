@@ -211,11 +211,11 @@ static send_outcome_t row_send(run_t *run, size_t i, bulk_catch_t *caught,
         rc = rpc_client_call(run->client, &req, kind->expect, resp);
         if (rc == CLI_EXIT_OK)
             return SEND_DONE;
-        /* A session that ended (expired, the account disabled) refuses
-         * every row alike: stop rather than list the whole file. */
+        /* A session that ended (expired, the account disabled) or whose
+         * password must be changed first refuses every row alike: stop
+         * rather than list the whole file. */
         if (rc == CLI_EXIT_REJECTED &&
-            rpc_client_refusal(run->client) ==
-                AIXIN__V1__ERROR_CODE__ERROR_CODE_UNAUTHENTICATED)
+            rpc_refusal_is_of_session(rpc_client_refusal(run->client)))
             return SEND_STOP;
         if (rc == CLI_EXIT_REJECTED)
             return SEND_REFUSED;
@@ -293,8 +293,7 @@ static cli_exit_t run_rows(run_t *run)
                 row->status = BULK_UNKNOWN;
             if (caught.caught)
                 fprintf(stderr, "%s: %s\n", CLI_PROGRAM_NAME, caught.text);
-            return rpc_client_refusal(run->client) ==
-                           AIXIN__V1__ERROR_CODE__ERROR_CODE_UNAUTHENTICATED
+            return rpc_refusal_is_of_session(rpc_client_refusal(run->client))
                        ? CLI_EXIT_REJECTED
                        : CLI_EXIT_UNAVAILABLE;
         }

@@ -76,6 +76,8 @@ const char *error_text_reason(Aixin__V1__ErrorCode code)
         return _("the server failed (an error on its side)");
     case AIXIN__V1__ERROR_CODE__ERROR_CODE_CONFLICT:
         return _("someone changed the record first; show it again");
+    case AIXIN__V1__ERROR_CODE__ERROR_CODE_PASSWORD_CHANGE_REQUIRED:
+        return _("password change required");
     default:
         break;
     }

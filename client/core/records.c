@@ -15,6 +15,8 @@ void records_add_session(output_doc_t *doc, output_record_t *r,
     output_add_text_or_null(doc, r, "division_code", N_("DIVISION"),
                             s->division_code);
     output_add_time(doc, r, "expires_at", N_("EXPIRES"), s->expires_at);
+    output_add_bool(doc, r, "password_change_required",
+                    N_("CHANGE PASSWORD"), s->password_change_required);
 }
 
 void records_add_account(output_doc_t *doc, output_record_t *r,

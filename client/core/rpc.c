@@ -45,6 +45,12 @@ void rpc_offline_spool_enable(bool on)
     rpc_spool_enabled = on;
 }
 
+bool rpc_refusal_is_of_session(Aixin__V1__ErrorCode code)
+{
+    return code == AIXIN__V1__ERROR_CODE__ERROR_CODE_UNAUTHENTICATED ||
+           code == AIXIN__V1__ERROR_CODE__ERROR_CODE_PASSWORD_CHANGE_REQUIRED;
+}
+
 Aixin__V1__ErrorCode rpc_client_refusal(const rpc_client_t *c)
 {
     return c->refused;
@@ -94,6 +100,8 @@ cli_exit_t rpc_exit_for_error(Aixin__V1__ErrorCode code)
     case AIXIN__V1__ERROR_CODE__ERROR_CODE_CONFLICT:
     /* Login throttled or locked: waiting or an administrator helps. */
     case AIXIN__V1__ERROR_CODE__ERROR_CODE_TOO_MANY_ATTEMPTS:
+    /* The holder changes the password, then sends the same again. */
+    case AIXIN__V1__ERROR_CODE__ERROR_CODE_PASSWORD_CHANGE_REQUIRED:
         return CLI_EXIT_REJECTED;
     default:
         return CLI_EXIT_UNAVAILABLE;
@@ -145,6 +153,10 @@ static cli_exit_t rpc_report_error(rpc_client_t *c, const Aixin__V1__Error *e)
     if (e->code == AIXIN__V1__ERROR_CODE__ERROR_CODE_UNAUTHENTICATED &&
         c->creds.kind == RPC_AUTH_TOKEN)
         hint = _("; run `aixin login` again");
+    if (e->code ==
+        AIXIN__V1__ERROR_CODE__ERROR_CODE_PASSWORD_CHANGE_REQUIRED)
+        hint = _("; run `aixin password change` (or use the desk's "
+                 "password page)");
     if (!notice_emit(code == CLI_EXIT_REJECTED ? NOTICE_REJECTED
                                                : NOTICE_ERROR,
                      e->field != NULL && e->field[0] != '\0' ? e->field

@@ -109,6 +109,11 @@ void rpc_offline_spool_enable(bool on);
  * when none): tells a refusal of the request from one of the session. */
 Aixin__V1__ErrorCode rpc_client_refusal(const rpc_client_t *c);
 
+/* True for a refusal of the session rather than of the request: it ended,
+ * or its password must be changed first. Every request would be refused
+ * alike, so work waiting to be sent (spool, import) stops and stays. */
+bool rpc_refusal_is_of_session(Aixin__V1__ErrorCode code);
+
 /* The server address the client was opened for (borrowed). */
 const char *rpc_client_address(const rpc_client_t *c);
 

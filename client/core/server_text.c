@@ -222,6 +222,8 @@ static const char *const patterns[] = {
     N_("could not hash the password; retry"),
     N_("server busy; retry"),
     N_("the old password is wrong"),
+    N_("the password was set by an administrator: change it first "
+       "(ChangePassword)"),
     N_("too many wrong passwords: try again in %s s"),
     N_("account unknown or disabled"),
     N_("audit check gave no answer"),

@@ -154,6 +154,8 @@ static const struct {
      N_("Someone changed it first: look at it again")},
     {AIXIN__V1__ERROR_CODE__ERROR_CODE_UNAVAILABLE,
      N_("The city's server is not available")},
+    {AIXIN__V1__ERROR_CODE__ERROR_CODE_PASSWORD_CHANGE_REQUIRED,
+     N_("Change your password first (the link beside your name)")},
 };
 
 void desk_label_server_text(const char *text, char *out, size_t size)

@@ -118,6 +118,7 @@ static void link_take_session(desk_link_t *l, const Aixin__V1__Session *s)
     snprintf(l->division_code, sizeof(l->division_code), "%s",
              s->division_code != NULL ? s->division_code : "");
     l->role = s->role;
+    l->password_change_required = s->password_change_required;
 }
 
 /*
@@ -272,6 +273,7 @@ void desk_link_logout(desk_link_t *l, desk_notices_t *notices)
     l->username[0] = '\0';
     l->division_code[0] = '\0';
     l->role = AIXIN__V1__ROLE__ROLE_UNSPECIFIED;
+    l->password_change_required = false;
 }
 
 bool desk_link_spool_path(const desk_link_t *l, char *out, size_t size)

@@ -49,6 +49,9 @@ typedef struct desk_link {
     rpc_client_t *client;   /* owned; NULL until needed */
     bool logged_in;         /* a session for `address` is saved */
     bool offline;           /* the last attempt could not reach it */
+    /* The password was set by an administrator: the city refuses all but
+     * the password page until it is changed. */
+    bool password_change_required;
     char username[DESK_TEXT_SIZE];
     Aixin__V1__Role role;
     char division_code[DESK_TEXT_SIZE];

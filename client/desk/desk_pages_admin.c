@@ -473,6 +473,8 @@ static void page_admin_account(desk_t *d, struct evhttp_request *req)
         create.division_code = (char *)desk_form_get(&form, "division_code");
         create.insurer_code = (char *)desk_form_get(&form, "insurer_code");
         create.supervisor = desk_form_get(&form, "supervisor")[0] != '\0';
+        create.skip_password_change =
+            desk_form_get(&form, "skip_password_change")[0] != '\0';
         rq.body_case = AIXIN__V1__REQUEST__BODY_CREATE_ACCOUNT;
         rq.create_account = &create;
     } else if (strcmp(action, "unlock") == 0) {
@@ -486,6 +488,8 @@ static void page_admin_account(desk_t *d, struct evhttp_request *req)
     } else if (strcmp(action, "reset") == 0) {
         reset.username = username;
         reset.new_password = (char *)desk_form_get(&form, "new_password");
+        reset.skip_password_change =
+            desk_form_get(&form, "skip_password_change")[0] != '\0';
         rq.body_case = AIXIN__V1__REQUEST__BODY_RESET_PASSWORD;
         rq.reset_password = &reset;
     }

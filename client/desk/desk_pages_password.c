@@ -4,6 +4,8 @@
  * and nobody needs the command line for it. The city checks the old
  * password (a wrong one counts as a failed login) and the new one's
  * length; the page only checks that the new one was typed the same twice.
+ * An account whose password an administrator set is sent here after its
+ * login (and from the start page) until it has chosen its own.
  * Passwords are wiped from memory once the form is answered.
  */
 #include "desk_pages.h"
@@ -26,6 +28,14 @@ static const char *const password_fields[] = {
 static void page_password_form(desk_t *d, struct evhttp_request *req,
                                const desk_notices_t *notices)
 {
+    desk_notices_t first = {0};
+    if (notices == NULL && d->link.password_change_required) {
+        desk_notices_add(&first, NOTICE_WARNING, NULL, "%s",
+                         _("Your password was set by an administrator. "
+                           "Choose your own before anything else: the "
+                           "city refuses other work until then."));
+        notices = &first;
+    }
     desk_vars_t *v = desk_vars_new();
     for (const char *const *k = password_fields; *k != NULL; k++) {
         char err[64];
@@ -97,6 +107,7 @@ static void page_password_post(desk_t *d, struct evhttp_request *req)
         if (desk_link_call(&d->link, &rq, AIXIN__V1__RESPONSE__BODY_EMPTY,
                            false, &resp, &notices) == CLI_EXIT_OK) {
             aixin__v1__response__free_unpacked(resp, NULL);
+            d->link.password_change_required = false;
             desk_notices_add(&notices, NOTICE_INFO, NULL, "%s",
                              _("Your password has been changed. Your other "
                                "sessions have ended."));

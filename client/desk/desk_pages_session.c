@@ -33,6 +33,10 @@ static void page_home(desk_t *d, struct evhttp_request *req)
         page_login_form(d, req, "", &notices, HTTP_OK);
         return;
     }
+    if (d->link.password_change_required) {
+        desk_redirect(req, "/password");
+        return;
+    }
     desk_vars_t *v = desk_vars_new();
     desk_alerts_section(d, v, &notices); /* empty when it cannot be had */
     desk_page_send(d, req, HTTP_OK, _("Start"), "home.html", v, &notices);
@@ -61,7 +65,9 @@ static void page_login_post(desk_t *d, struct evhttp_request *req)
     } else if (desk_link_login(&d->link, username, password, &notices) ==
                CLI_EXIT_OK) {
         desk_form_free(&form);
-        desk_redirect(req, "/");
+        /* A password an administrator handed out is replaced first. */
+        desk_redirect(req, d->link.password_change_required ? "/password"
+                                                            : "/");
         return;
     }
     page_login_form(d, req, username, &notices, HTTP_OK);

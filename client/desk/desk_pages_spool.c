@@ -62,7 +62,10 @@ static size_t sync_send(desk_t *d, const spool_contents_t *sc,
                    req->idempotency_key.data, RPC_IDEMPOTENCY_KEY_SIZE);
             count->delivered++;
             aixin__v1__response__free_unpacked(resp, NULL);
-        } else if (rc == CLI_EXIT_REJECTED && d->link.logged_in) {
+        } else if (rc == CLI_EXIT_REJECTED && d->link.logged_in &&
+                   d->link.client != NULL &&
+                   !rpc_refusal_is_of_session(
+                       rpc_client_refusal(d->link.client))) {
             count->rejected++;
             desk_notices_add(notices, NOTICE_REJECTED, NULL,
                              _("Change %zu (%s) was refused by the city and "

@@ -61,7 +61,7 @@ start_daemon() {
 }
 
 start_daemon
-AIXIN_NEW_PASSWORD=bench-clerk-password-1 "$BIN/client/aixin" account create --username clerk01 \
+AIXIN_NEW_PASSWORD=bench-clerk-password-1 "$BIN/client/aixin" account create --no-password-change --username clerk01 \
   --role township_clerk --division 360821100 >/dev/null
 printf 'aixind %s, default settings; %s cores, load %s\n' "$BIN" "$(nproc)" \
   "$(cut -d' ' -f1-3 /proc/loadavg)"

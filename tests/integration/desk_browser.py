@@ -592,7 +592,19 @@ def adjuster(driver):
     # one of their own before anything else, and works on in this session.
     new_password = ENV["ADJUSTER_PASSWORD"] + "-mine"
     login(driver, "adjuster01", ENV["ADJUSTER_PASSWORD"])
+    if not driver.current_url.endswith("/password"):
+        fail("the adjuster, whose password the administrator set, is not sent to "
+             "the password page: %s" % driver.current_url)
+    expect_text(driver, "管理员设置", "the password page says why it comes first")
+    page_checked(driver, "password-first")
+    driver.get(ENV["DESK_ORIGIN"] + "/claims")
+    expect_text(driver, "请先修改密码", "the claims queue is refused until the password is changed")
+    page_checked(driver, "claims-before-password")
+    if psql("SELECT password_change_required FROM aixin.accounts WHERE username = 'adjuster01'") != "t":
+        fail("the adjuster's password is not marked as set by the administrator")
     change_password(driver, "adjuster01", ENV["ADJUSTER_PASSWORD"], new_password)
+    if psql("SELECT password_change_required FROM aixin.accounts WHERE username = 'adjuster01'") != "f":
+        fail("the adjuster's own password is still marked as set by the administrator")
     driver.get(ENV["DESK_ORIGIN"] + "/")
     expect_text(driver, "保险理赔员", "who: the adjuster's role in Chinese")
     driver.find_element(By.LINK_TEXT, "理赔").click()
@@ -743,6 +755,9 @@ def admin_pages(driver):
             "SELECT role || ' ' || division_code || ' ' || disabled FROM aixin.accounts "
             "WHERE username = 'clerk99'"))
     ok("an account created, its password reset, unlocked and disabled")
+    if psql("SELECT password_change_required FROM aixin.accounts WHERE username = 'clerk99'") != "t":
+        fail("clerk99, whose password the administrator set, need not change it")
+    ok("clerk99 must change the password the administrator set")
     page_checked(driver, "admin-accounts")
     # The cap of 2025 on supplementary payouts: 100 yuan per claim.
     fill(driver, "year", "2025")

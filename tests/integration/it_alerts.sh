@@ -63,12 +63,12 @@ as admin 0 "$AIXIN_CLI" terms set --county 360825 --year "$YEAR" --county-share 
   --insurer taikang
 for spec in zhiyang:township_clerk:360821207 tengtian:township_clerk:360825105; do
   IFS=: read -r user role division <<<"$spec"
-  AIXIN_NEW_PASSWORD=$PW as admin 0 "$AIXIN_CLI" account create --username "$user" \
+  AIXIN_NEW_PASSWORD=$PW as admin 0 "$AIXIN_CLI" account create --no-password-change --username "$user" \
     --role "$role" --division "$division"
 done
 for spec in cl_li:chinalife tk_zhao:taikang; do
   IFS=: read -r user insurer <<<"$spec"
-  AIXIN_NEW_PASSWORD=$PW as admin 0 "$AIXIN_CLI" account create --username "$user" \
+  AIXIN_NEW_PASSWORD=$PW as admin 0 "$AIXIN_CLI" account create --no-password-change --username "$user" \
     --role insurer_adjuster --insurer "$insurer" --division 360800
 done
 

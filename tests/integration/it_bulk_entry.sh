@@ -55,12 +55,12 @@ cli 0 "$AIXIN_CLI" insurer add --code chinalife --name 中国人寿
 cli 0 "$AIXIN_CLI" terms set --county 360821 --year "$YEAR" --county-share 10.00 --insurer chinalife
 for spec in zhiyang:township_clerk:360821207 jian_county:county_clerk:360821; do
   IFS=: read -r user role division <<<"$spec"
-  AIXIN_NEW_PASSWORD=$PW cli 0 "$AIXIN_CLI" account create --username "$user" \
+  AIXIN_NEW_PASSWORD=$PW cli 0 "$AIXIN_CLI" account create --no-password-change --username "$user" \
     --role "$role" --division "$division"
 done
-AIXIN_NEW_PASSWORD=$PW cli 0 "$AIXIN_CLI" account create --username cl_li \
+AIXIN_NEW_PASSWORD=$PW cli 0 "$AIXIN_CLI" account create --no-password-change --username cl_li \
   --role insurer_adjuster --insurer chinalife --division 360800
-AIXIN_NEW_PASSWORD=$PW cli 0 "$AIXIN_CLI" account create --username cl_wang \
+AIXIN_NEW_PASSWORD=$PW cli 0 "$AIXIN_CLI" account create --no-password-change --username cl_wang \
   --role insurer_adjuster --insurer chinalife --division 360800 --supervisor
 
 # --- census import: GB18030, Chinese headers, scope ----------------------------------

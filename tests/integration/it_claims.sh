@@ -106,28 +106,28 @@ cli 0 "$AIXIN_CLI" terms set --county 360825 --year "$YEAR" --county-share 6.00 
 for spec in zhiyang:township_clerk:360821207 tengtian:township_clerk:360825105 \
             jian_county:county_clerk:360821 yongfeng_county:county_clerk:360825; do
   IFS=: read -r user role division <<<"$spec"
-  AIXIN_NEW_PASSWORD=$PW cli 0 "$AIXIN_CLI" account create --username "$user" \
+  AIXIN_NEW_PASSWORD=$PW cli 0 "$AIXIN_CLI" account create --no-password-change --username "$user" \
     --role "$role" --division "$division"
 done
-AIXIN_NEW_PASSWORD=$PW cli 0 "$AIXIN_CLI" --format json account create --username cl_li \
+AIXIN_NEW_PASSWORD=$PW cli 0 "$AIXIN_CLI" --format json account create --no-password-change --username cl_li \
   --role insurer_adjuster --insurer chinalife --division 360800
 it_assert_eq "insurer_adjuster/chinalife/false" "$(field role insurer_code supervisor)" \
   "an adjuster of chinalife"
-AIXIN_NEW_PASSWORD=$PW cli 0 "$AIXIN_CLI" --format json account create --username cl_wang \
+AIXIN_NEW_PASSWORD=$PW cli 0 "$AIXIN_CLI" --format json account create --no-password-change --username cl_wang \
   --role insurer_adjuster --insurer chinalife --division 360800 --supervisor
 it_assert_eq "chinalife/true" "$(field insurer_code supervisor)" "a supervisor of chinalife"
-AIXIN_NEW_PASSWORD=$PW cli 0 "$AIXIN_CLI" account create --username tk_zhao \
+AIXIN_NEW_PASSWORD=$PW cli 0 "$AIXIN_CLI" account create --no-password-change --username tk_zhao \
   --role insurer_adjuster --insurer taikang --division 360800
 it_assert_contains "$(it_last_stdout)" "SUPERVISOR" "account tables show the supervisor column"
 it_assert_contains "$(it_last_stdout)" "taikang" "account tables show the insurer"
 # Local usage checks: an adjuster needs an insurer; only adjusters take one.
-AIXIN_NEW_PASSWORD=$PW cli 2 "$AIXIN_CLI" account create --username cl_x \
+AIXIN_NEW_PASSWORD=$PW cli 2 "$AIXIN_CLI" account create --no-password-change --username cl_x \
   --role insurer_adjuster --division 360800
-AIXIN_NEW_PASSWORD=$PW cli 2 "$AIXIN_CLI" account create --username zy_x \
+AIXIN_NEW_PASSWORD=$PW cli 2 "$AIXIN_CLI" account create --no-password-change --username zy_x \
   --role township_clerk --division 360821207 --insurer chinalife
-AIXIN_NEW_PASSWORD=$PW cli 2 "$AIXIN_CLI" account create --username zy_y \
+AIXIN_NEW_PASSWORD=$PW cli 2 "$AIXIN_CLI" account create --no-password-change --username zy_y \
   --role township_clerk --division 360821207 --supervisor
-AIXIN_NEW_PASSWORD=$PW cli 1 "$AIXIN_CLI" account create --username pa_x \
+AIXIN_NEW_PASSWORD=$PW cli 1 "$AIXIN_CLI" account create --no-password-change --username pa_x \
   --role insurer_adjuster --division 360800 --insurer pingan
 it_assert_contains "$(it_last_stderr)" "insurer" "an adjuster of an unknown insurer is refused"
 

@@ -26,7 +26,7 @@ for year in 2024 2025 2026; do
 done
 cli 0 "$AIXIN_CLI" year close --year 2024
 CLERK_PASSWORD=clerk-password-01
-AIXIN_NEW_PASSWORD=$CLERK_PASSWORD cli 0 "$AIXIN_CLI" account create --username clerk01 \
+AIXIN_NEW_PASSWORD=$CLERK_PASSWORD cli 0 "$AIXIN_CLI" account create --no-password-change --username clerk01 \
   --role township_clerk --division 360821207
 # Three children of 指阳乡 insured in 2025; 刘乙 is 7 on 2026-01-01.
 seq=110

@@ -64,10 +64,10 @@ it_start_daemon --set max_connections=120 --set max_unauthenticated=60 \
   --set login_lock_s=600 --set login_address_factor=50
 port=${AIXIN_SERVER##*:}
 clerk_pw=clerk-password-1
-AIXIN_NEW_PASSWORD=$clerk_pw it_expect_exit 0 "$AIXIN_CLI" account create --username clerk01 \
+AIXIN_NEW_PASSWORD=$clerk_pw it_expect_exit 0 "$AIXIN_CLI" account create --no-password-change --username clerk01 \
   --role township_clerk --division 360821100
 for u in victim01 clerk02 clerk03; do
-  AIXIN_NEW_PASSWORD=$clerk_pw it_expect_exit 0 "$AIXIN_CLI" account create --username "$u" \
+  AIXIN_NEW_PASSWORD=$clerk_pw it_expect_exit 0 "$AIXIN_CLI" account create --no-password-change --username "$u" \
     --role township_clerk --division 360821100
 done
 

@@ -56,7 +56,7 @@ write_conf 3 600000 100
 it_create_db
 it_start_daemon --config "$conf"
 port=${AIXIN_SERVER##*:}
-AIXIN_NEW_PASSWORD=$PW it_expect_exit 0 "$AIXIN_CLI" account create --username victim01 \
+AIXIN_NEW_PASSWORD=$PW it_expect_exit 0 "$AIXIN_CLI" account create --no-password-change --username victim01 \
   --role township_clerk --division 360821100
 
 strangers 6 3

@@ -42,15 +42,15 @@ for spec in zhiyang:township_clerk:360821207 tengtian:township_clerk:360825105 \
             jian_county:county_clerk:360821 yongfeng_county:county_clerk:360825 \
             city_auditor:auditor:360800; do
   IFS=: read -r user role division <<<"$spec"
-  AIXIN_NEW_PASSWORD=$PW cli 0 "$AIXIN_CLI" account create --username "$user" \
+  AIXIN_NEW_PASSWORD=$PW cli 0 "$AIXIN_CLI" account create --no-password-change --username "$user" \
     --role "$role" --division "$division"
 done
 # A township clerk must sit on a township.
-AIXIN_NEW_PASSWORD=$PW cli 1 "$AIXIN_CLI" account create --username wrong_level \
+AIXIN_NEW_PASSWORD=$PW cli 1 "$AIXIN_CLI" account create --no-password-change --username wrong_level \
   --role township_clerk --division 360821
 it_assert_contains "$(it_last_stderr)" "division_code" "role/division level mismatch names the field"
 # Only the city admin creates accounts.
-AIXIN_NEW_PASSWORD=$PW as zhiyang 1 "$AIXIN_CLI" account create --username sneaky \
+AIXIN_NEW_PASSWORD=$PW as zhiyang 1 "$AIXIN_CLI" account create --no-password-change --username sneaky \
   --role city_admin --division 360800
 it_assert_contains "$(it_last_stderr)" "PERMISSION_DENIED" "a clerk cannot create accounts"
 

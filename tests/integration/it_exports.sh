@@ -87,12 +87,12 @@ cli 0 "$AIXIN_CLI" terms set --county 360825 --year 2024 --county-share 6.00 --i
 for spec in zhiyang:township_clerk:360821207 tengtian:township_clerk:360825105 \
             jian_county:county_clerk:360821 city_auditor:auditor:360800; do
   IFS=: read -r user role division <<<"$spec"
-  AIXIN_NEW_PASSWORD=$PW cli 0 "$AIXIN_CLI" account create --username "$user" \
+  AIXIN_NEW_PASSWORD=$PW cli 0 "$AIXIN_CLI" account create --no-password-change --username "$user" \
     --role "$role" --division "$division"
 done
-AIXIN_NEW_PASSWORD=$PW cli 0 "$AIXIN_CLI" account create --username cl_li \
+AIXIN_NEW_PASSWORD=$PW cli 0 "$AIXIN_CLI" account create --no-password-change --username cl_li \
   --role insurer_adjuster --insurer chinalife --division 360800
-AIXIN_NEW_PASSWORD=$PW cli 0 "$AIXIN_CLI" account create --username tk_zhao \
+AIXIN_NEW_PASSWORD=$PW cli 0 "$AIXIN_CLI" account create --no-password-change --username tk_zhao \
   --role insurer_adjuster --insurer taikang --division 360800
 
 # household USER TOWNSHIP SEQ KIND NAME [DAUGHTERS]: one child (two

@@ -48,13 +48,13 @@ as admin 0 "$AIXIN_CLI" year open "${terms[@]}"
 as admin 0 "$AIXIN_CLI" insurer add --code chinalife --name 中国人寿
 as admin 0 "$AIXIN_CLI" terms set --county 360821 --year "$YEAR" --county-share 10.00 \
   --insurer chinalife
-AIXIN_NEW_PASSWORD=$PW as admin 0 "$AIXIN_CLI" account create --username zhiyang \
+AIXIN_NEW_PASSWORD=$PW as admin 0 "$AIXIN_CLI" account create --no-password-change --username zhiyang \
   --role township_clerk --division 360821207
 for adj in cl_li cl_wang; do
-  AIXIN_NEW_PASSWORD=$PW as admin 0 "$AIXIN_CLI" account create --username "$adj" \
+  AIXIN_NEW_PASSWORD=$PW as admin 0 "$AIXIN_CLI" account create --no-password-change --username "$adj" \
     --role insurer_adjuster --insurer chinalife --division 360800
 done
-AIXIN_NEW_PASSWORD=$PW as admin 0 "$AIXIN_CLI" account create --username admin_two \
+AIXIN_NEW_PASSWORD=$PW as admin 0 "$AIXIN_CLI" account create --no-password-change --username admin_two \
   --role city_admin --division 360800
 
 # Four children enrolled, each with a claim of 3,000 yuan under review.

@@ -87,12 +87,12 @@ as admin 0 "$AIXIN_CLI" terms set --county 360821 --year "$YEAR" --county-share 
 for spec in zhiyang:township_clerk:360821207 yongyang:township_clerk:360821101 \
             tengtian:township_clerk:360825105 jian_county:county_clerk:360821; do
   IFS=: read -r user role division <<<"$spec"
-  AIXIN_NEW_PASSWORD=$PW as admin 0 "$AIXIN_CLI" account create --username "$user" \
+  AIXIN_NEW_PASSWORD=$PW as admin 0 "$AIXIN_CLI" account create --no-password-change --username "$user" \
     --role "$role" --division "$division"
 done
-AIXIN_NEW_PASSWORD=$PW as admin 0 "$AIXIN_CLI" account create --username cl_li \
+AIXIN_NEW_PASSWORD=$PW as admin 0 "$AIXIN_CLI" account create --no-password-change --username cl_li \
   --role insurer_adjuster --insurer chinalife --division 360800
-AIXIN_NEW_PASSWORD=$PW as admin 0 "$AIXIN_CLI" account create --username tk_zhao \
+AIXIN_NEW_PASSWORD=$PW as admin 0 "$AIXIN_CLI" account create --no-password-change --username tk_zhao \
   --role insurer_adjuster --insurer taikang --division 360800
 
 guardian=$("$MAKE_ID" 360821 19900101 310 M)

@@ -62,7 +62,7 @@ en 0 "$AIXIN_CLI" year open --year 2027 --reference-date 2027-01-01 --premium 30
   --city-subsidy 2.00 --county-share-range 6.00-20.00
 en 0 "$AIXIN_CLI" insurer add --code chinalife --name 中国人寿
 en 0 "$AIXIN_CLI" terms set --county 360821 --year 2027 --county-share 10.00 --insurer chinalife
-AIXIN_NEW_PASSWORD=$PW en 0 "$AIXIN_CLI" account create --username zhiyang \
+AIXIN_NEW_PASSWORD=$PW en 0 "$AIXIN_CLI" account create --no-password-change --username zhiyang \
   --role township_clerk --division 360821207
 
 zh 0 "$AIXIN_CLI" divisions --root 360821207

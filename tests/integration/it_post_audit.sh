@@ -54,12 +54,12 @@ as admin 0 "$AIXIN_CLI" terms set --county 360825 --year "$YEAR" --county-share 
 for spec in shen:auditor:360800 jian_county:county_clerk:360821 \
             yongfeng_county:county_clerk:360825; do
   IFS=: read -r user role division <<<"$spec"
-  AIXIN_NEW_PASSWORD=$PW as admin 0 "$AIXIN_CLI" account create --username "$user" \
+  AIXIN_NEW_PASSWORD=$PW as admin 0 "$AIXIN_CLI" account create --no-password-change --username "$user" \
     --role "$role" --division "$division"
 done
-AIXIN_NEW_PASSWORD=$PW as admin 0 "$AIXIN_CLI" account create --username cl_li \
+AIXIN_NEW_PASSWORD=$PW as admin 0 "$AIXIN_CLI" account create --no-password-change --username cl_li \
   --role insurer_adjuster --insurer chinalife --division 360800
-AIXIN_NEW_PASSWORD=$PW as admin 0 "$AIXIN_CLI" account create --username tk_zhao \
+AIXIN_NEW_PASSWORD=$PW as admin 0 "$AIXIN_CLI" account create --no-password-change --username tk_zhao \
   --role insurer_adjuster --insurer taikang --division 360800
 
 # --- households, policies and paid claims ---------------------------------------

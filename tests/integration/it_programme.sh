@@ -57,7 +57,7 @@ for spec in zhiyang:township_clerk:360821207 dunhou:township_clerk:360821100 \
             jian_county:county_clerk:360821 yongfeng_county:county_clerk:360825 \
             city_auditor:auditor:360800; do
   IFS=: read -r user role division <<<"$spec"
-  AIXIN_NEW_PASSWORD=$PW cli 0 "$AIXIN_CLI" account create --username "$user" \
+  AIXIN_NEW_PASSWORD=$PW cli 0 "$AIXIN_CLI" account create --no-password-change --username "$user" \
     --role "$role" --division "$division"
 done
 

@@ -132,14 +132,14 @@ for spec in zhiyang:township_clerk:360821207 dunhou:township_clerk:360821100 \
             tengtian:township_clerk:360825105 jian_county:county_clerk:360821 \
             yongfeng_county:county_clerk:360825 city_auditor:auditor:360800; do
   IFS=: read -r user role division <<<"$spec"
-  AIXIN_NEW_PASSWORD=$PW cli 0 "$AIXIN_CLI" account create --username "$user" \
+  AIXIN_NEW_PASSWORD=$PW cli 0 "$AIXIN_CLI" account create --no-password-change --username "$user" \
     --role "$role" --division "$division"
 done
-AIXIN_NEW_PASSWORD=$PW cli 0 "$AIXIN_CLI" account create --username cl_li \
+AIXIN_NEW_PASSWORD=$PW cli 0 "$AIXIN_CLI" account create --no-password-change --username cl_li \
   --role insurer_adjuster --insurer chinalife --division 360800
-AIXIN_NEW_PASSWORD=$PW cli 0 "$AIXIN_CLI" account create --username cl_wang \
+AIXIN_NEW_PASSWORD=$PW cli 0 "$AIXIN_CLI" account create --no-password-change --username cl_wang \
   --role insurer_adjuster --insurer chinalife --division 360800 --supervisor
-AIXIN_NEW_PASSWORD=$PW cli 0 "$AIXIN_CLI" account create --username tk_zhao \
+AIXIN_NEW_PASSWORD=$PW cli 0 "$AIXIN_CLI" account create --no-password-change --username tk_zhao \
   --role insurer_adjuster --insurer taikang --division 360800
 
 # --- households ----------------------------------------------------------------

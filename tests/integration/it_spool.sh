@@ -51,7 +51,7 @@ cli 3 "$AIXIN_CLI" enroll --child "$nobody" --year 2027
 cli 3 register SP-D "$gd"
 it_assert_contains "$(it_last_stderr)" "(4 waiting)" "four waiting"
 # A password never goes to the spool; reads are not spooled either.
-AIXIN_NEW_PASSWORD=clerk-password-1 cli 3 "$AIXIN_CLI" account create --username sp_clerk \
+AIXIN_NEW_PASSWORD=clerk-password-1 cli 3 "$AIXIN_CLI" account create --no-password-change --username sp_clerk \
   --role township_clerk --division 360821100
 it_assert_contains "$(it_last_stderr)" "gave up" "account create is not spooled"
 cli 3 "$AIXIN_CLI" household show --guardian "$gb"

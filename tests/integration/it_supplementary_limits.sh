@@ -42,9 +42,9 @@ as admin 0 "$AIXIN_CLI" year open "${terms[@]}"
 as admin 0 "$AIXIN_CLI" insurer add --code chinalife --name 中国人寿
 as admin 0 "$AIXIN_CLI" terms set --county 360821 --year "$YEAR" --county-share 10.00 \
   --insurer chinalife
-AIXIN_NEW_PASSWORD=$PW as admin 0 "$AIXIN_CLI" account create --username zhiyang \
+AIXIN_NEW_PASSWORD=$PW as admin 0 "$AIXIN_CLI" account create --no-password-change --username zhiyang \
   --role township_clerk --division 360821207
-AIXIN_NEW_PASSWORD=$PW as admin 0 "$AIXIN_CLI" account create --username cl_li \
+AIXIN_NEW_PASSWORD=$PW as admin 0 "$AIXIN_CLI" account create --no-password-change --username cl_li \
   --role insurer_adjuster --insurer chinalife --division 360800
 
 # Three children enrolled, each with a claim paid 400 yuan.

@@ -45,7 +45,7 @@ AIXIN_CA_FILE= it_expect_exit 3 "$AIXIN_CLI" divisions
 it_pass "a plain-TCP client gets no service from the TLS port"
 
 # A client certificate bound to a township clerk's account.
-AIXIN_NEW_PASSWORD=clerk-password-1 it_expect_exit 0 "$AIXIN_CLI" account create \
+AIXIN_NEW_PASSWORD=clerk-password-1 it_expect_exit 0 "$AIXIN_CLI" account create --no-password-change \
   --username office01 --role township_clerk --division 360821207
 fingerprint=$(openssl x509 -in "$pki/office.pem" -noout -fingerprint -sha256 | cut -d= -f2)
 it_expect_exit 0 "$AIXIN_CLI" account bind-certificate --username office01 --sha256 "$fingerprint"

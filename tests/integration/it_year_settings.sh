@@ -40,7 +40,7 @@ SQL
 
 as admin 0 "$AIXIN_CLI" year open --year "$YEAR" --reference-date "$YEAR-01-01" --premium 30.00 \
   --city-subsidy 2.00 --county-share-range 6.00-20.00 --benefit illness=10000.00
-AIXIN_NEW_PASSWORD=$PW as admin 0 "$AIXIN_CLI" account create --username clerk \
+AIXIN_NEW_PASSWORD=$PW as admin 0 "$AIXIN_CLI" account create --no-password-change --username clerk \
   --role township_clerk --division 360821207
 
 as clerk 0 "$AIXIN_CLI" --format json year settings --year "$YEAR"

@@ -46,11 +46,11 @@ sql_refused() {
 for spec in zhiyang:township_clerk:360821207 dunhou:township_clerk:360821100 \
             jian_county:county_clerk:360821; do
   IFS=: read -r user role division <<<"$spec"
-  AIXIN_NEW_PASSWORD=$PW cli 0 "$AIXIN_CLI" account create --username "$user" \
+  AIXIN_NEW_PASSWORD=$PW cli 0 "$AIXIN_CLI" account create --no-password-change --username "$user" \
     --role "$role" --division "$division"
 done
 cli 0 "$AIXIN_CLI" insurer add --code chinalife --name 中国人寿
-AIXIN_NEW_PASSWORD=$PW cli 0 "$AIXIN_CLI" account create --username cl_li \
+AIXIN_NEW_PASSWORD=$PW cli 0 "$AIXIN_CLI" account create --no-password-change --username cl_li \
   --role insurer_adjuster --insurer chinalife --division 360800 --supervisor
 for y in 2025 2026; do
   cli 0 "$AIXIN_CLI" year open --year $y --reference-date $y-01-01 --premium 30.00 \
