@@ -391,7 +391,7 @@ SELECT pg_temp.eq('adj_cl2 insurer_adjuster 360821 chinalife false',
   (SELECT username || ' ' || role || ' ' || division_code || ' ' || insurer_code || ' ' || supervisor
      FROM aixin.bind_certificate(pg_temp.admin(), 31, pg_temp.k(31), 'adj_cl2', repeat('ab', 32))),
   'bind_certificate answers with the insurer and supervisor');
-SELECT pg_temp.eq('{"role": "insurer_adjuster", "username": "sup_cl", "supervisor": true, "insurer_code": "chinalife", "division_code": "360800"}',
+SELECT pg_temp.eq('{"role": "insurer_adjuster", "username": "sup_cl", "supervisor": true, "insurer_code": "chinalife", "division_code": "360800", "password_change_required": false}',
   (SELECT detail::text FROM aixin.audit_log WHERE action = 'account.create' AND target = 'account:' || pg_temp.acct('sup_cl')),
   'account creation audited with insurer and supervisor');
 \echo PASS accounts with insurers and supervisors
