@@ -86,6 +86,12 @@ static const field_name_t names[] = {
     {"role", "--role", N_("Role")},
     {"year_from", "--from", N_("First year")},
     {"year_to", "--to", N_("Last year")},
+    /* grievances */
+    {"summary", "--summary", N_("Summary")},
+    {"subject", NULL, N_("What the grievance concerns")},
+    {"assignee", "--to", N_("Assigned to")},
+    {"answer", "--answer", N_("Answer")},
+    {"resolution", "--resolution", N_("Resolution")},
 };
 
 /* a equals the table's pattern p, any "[digits]" of a matching "[]". */
