@@ -47,6 +47,7 @@ extern const desk_route_t desk_alerts_routes[];
 extern const desk_route_t desk_yearcycle_routes[]; /* desk_pages_yearcycle.c */
 extern const desk_route_t desk_password_routes[];  /* desk_pages_password.c */
 extern const desk_route_t desk_grievance_routes[]; /* desk_pages_grievances.c */
+extern const desk_route_t desk_pending_routes[];   /* desk_pages_pending.c */
 
 /* One input of a form, decoded. */
 typedef struct desk_form_field {

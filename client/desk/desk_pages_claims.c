@@ -365,8 +365,8 @@ static cli_exit_t claim_act(desk_t *d, const desk_form_t *f, int64_t id,
                          _("The amount is above the year's four-eyes "
                            "threshold: nothing has changed yet. It waits as "
                            "pending action %lld until another adjuster "
-                           "confirms it (aixin claim confirm %lld)."),
-                         (long long)resp->claim->pending_id,
+                           "confirms it on the page \"Awaiting "
+                           "confirmation\"."),
                          (long long)resp->claim->pending_id);
     if (resp != NULL)
         aixin__v1__response__free_unpacked(resp, NULL);

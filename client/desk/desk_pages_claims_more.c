@@ -50,13 +50,20 @@ static bool claim_form_read(desk_t *d, struct evhttp_request *req,
     return true;
 }
 
+/* Send a change of the claim; *pending_id (when given) is the pending
+ * action the change waits as (four eyes), 0 when it took effect. */
 static cli_exit_t send_claim_change(desk_t *d, Aixin__V1__Request *rq,
-                                    desk_notices_t *notices)
+                                    desk_notices_t *notices,
+                                    int64_t *pending_id)
 {
     Aixin__V1__Response *resp = NULL;
     cli_exit_t rc = desk_link_call(&d->link, rq,
                                    AIXIN__V1__RESPONSE__BODY_CLAIM, false,
                                    &resp, notices);
+    if (pending_id != NULL)
+        *pending_id = rc == CLI_EXIT_OK && resp != NULL && resp->claim != NULL
+                          ? resp->claim->pending_id
+                          : 0;
     if (resp != NULL)
         aixin__v1__response__free_unpacked(resp, NULL);
     return rc;
@@ -111,7 +118,7 @@ static void page_claim_documents(desk_t *d, struct evhttp_request *req)
         Aixin__V1__Request rq = AIXIN__V1__REQUEST__INIT;
         rq.body_case = AIXIN__V1__REQUEST__BODY_ADD_CLAIM_DOCUMENTS;
         rq.add_claim_documents = &body;
-        if (send_claim_change(d, &rq, &notices) == CLI_EXIT_OK)
+        if (send_claim_change(d, &rq, &notices, NULL) == CLI_EXIT_OK)
             desk_notices_add(&notices, NOTICE_INFO, NULL,
                              _("%zu documents added to the claim."), n_docs);
     }
@@ -156,7 +163,19 @@ static void page_claim_supplementary(desk_t *d, struct evhttp_request *req)
         Aixin__V1__Request rq = AIXIN__V1__REQUEST__INIT;
         rq.body_case = AIXIN__V1__REQUEST__BODY_ADD_SUPPLEMENTARY_PAYOUT;
         rq.add_supplementary_payout = &body;
-        if (send_claim_change(d, &rq, &notices) == CLI_EXIT_OK)
+        int64_t pending = 0;
+        bool sent = send_claim_change(d, &rq, &notices, &pending) ==
+                    CLI_EXIT_OK; /* if not, the city's reason is shown */
+        if (sent && pending != 0)
+            /* Above the year's four-eyes threshold: nothing is paid yet. */
+            desk_notices_add(&notices, NOTICE_WARNING, NULL,
+                             _("The payout is above the year's four-eyes "
+                               "threshold: nothing is recorded yet. It waits "
+                               "as pending action %lld until another city "
+                               "administrator confirms it on the page "
+                               "\"Awaiting confirmation\"."),
+                             (long long)pending);
+        else if (sent)
             desk_notices_add(&notices, NOTICE_INFO, NULL, "%s",
                              _("The supplementary payout is recorded."));
     }

@@ -41,6 +41,7 @@ static const desk_route_t *const route_tables[] = {
     desk_yearcycle_routes,
     desk_password_routes,
     desk_grievance_routes,
+    desk_pending_routes,
 };
 
 static const desk_route_t *route_find(const char *path, bool post,

@@ -652,6 +652,35 @@ def adjuster(driver):
     expect_text(driver, "adjuster01 ·", "the adjuster logs in with the password they chose")
 
 
+def four_eyes(driver):
+    """An approval another adjuster asked for, above the year's threshold:
+    listed on the page of actions awaiting confirmation; declining without
+    a reason is refused; confirmed, it counts."""
+    claim = ENV["FOUR_EYES_CLAIM"]
+    login(driver, "adjuster01", ENV["ADJUSTER_PASSWORD"] + "-mine")
+    driver.find_element(By.LINK_TEXT, "待确认").click()
+    wait(driver, 20, lambda d: d.find_elements(By.ID, "pending-table"))
+
+    def waiting_rows(d):
+        return d.find_elements(By.CSS_SELECTOR, '#pending-table tr.pending[data-state="pending"]')
+    rows = waiting_rows(driver)
+    if len(rows) != 1 or claim not in rows[0].text or "3,000.00" not in rows[0].text:
+        fail("the page does not list the one approval waiting: %r" % [r.text for r in rows])
+    ok("the approval of 3,000 yuan waits for a second adjuster")
+    page_checked(driver, "pending")
+    rows[0].find_element(By.CSS_SELECTOR, "button.pending-decline").click()
+    expect_text(driver, "请写明驳回理由", "declining without a reason is refused")
+    if psql("SELECT state FROM aixin.pending_actions WHERE claim_id = %s" % claim) != "pending":
+        fail("the refused decline changed the pending action")
+    rows = waiting_rows(driver)
+    rows[0].find_element(By.CSS_SELECTOR, "button.pending-confirm").click()
+    expect_text(driver, "已确认", "the second adjuster confirms the approval")
+    page_checked(driver, "pending-confirmed")
+    if waiting_rows(driver):
+        fail("the confirmed action is still listed as waiting")
+    ok("nothing waits any more")
+
+
 def grievances(driver):
     """The overdue grievance, found, assigned, answered and closed on the
     desk; one received by phone recorded; one about a claim that does not
@@ -859,7 +888,8 @@ def main():
     ENV["DESK_ORIGIN"] = ENV["DESK_URL"].split("/?", 1)[0]
     driver = start_browser()
     try:
-        {"clerk": clerk, "adjuster": adjuster, "admin": admin}[sys.argv[1]](driver)
+        {"clerk": clerk, "adjuster": adjuster, "four_eyes": four_eyes,
+         "admin": admin}[sys.argv[1]](driver)
     finally:
         driver.quit()
 

@@ -232,6 +232,34 @@ it_assert_eq "paid|t|600000" "$(it_psql -c "SELECT state, delivered_home, paid_f
 stop_desk
 check_desk_log
 
+# --- four eyes: an approval above 2025's threshold waits for a second adjuster --------
+cli 0 "$AIXIN_CLI" year set --year 2025 four_eyes_approval_fen 1000
+ADJUSTER2_PASSWORD=adjuster-password-02
+printf '%s\n' "$ADJUSTER2_PASSWORD" | AIXIN_USER='' AIXIN_PASSWORD='' \
+  "$AIXIN_CLI" account create --no-password-change --username adjuster02 --role insurer_adjuster \
+  --division 360800 --insurer chinalife --password-stdin >/dev/null || it_fail "account create adjuster02"
+as_user() { # as_user USER PASSWORD EXIT COMMAND...
+  local user=$1 password=$2
+  shift 2
+  AIXIN_USER=$user AIXIN_PASSWORD=$password AIXIN_SESSION_FILE=$IT_TMP/$user-session it_expect_exit "$@"
+}
+as_user clerk01 "$CLERK_PASSWORD" 0 "$AIXIN_CLI" claim file --child "$CHILD2_ID" --year 2025 \
+  --event illness --incident-date 2025-07-01 --amount 3000.00 --documents-complete --document 住院发票
+FOUR_EYES_CLAIM=$(it_psql -c "SELECT id FROM aixin.claims WHERE amount_claimed_fen = 300000")
+as_user adjuster02 "$ADJUSTER2_PASSWORD" 0 "$AIXIN_CLI" claim review --claim "$FOUR_EYES_CLAIM"
+as_user adjuster02 "$ADJUSTER2_PASSWORD" 0 "$AIXIN_CLI" claim approve --claim "$FOUR_EYES_CLAIM" \
+  --amount 3000.00
+it_assert_eq "under_review" "$(it_psql -c "SELECT state FROM aixin.claims WHERE id = $FOUR_EYES_CLAIM")" \
+  "above the threshold the approval waits"
+export FOUR_EYES_CLAIM
+start_desk
+"$PYTHON" "$AIXIN_SOURCE_DIR/tests/integration/desk_browser.py" four_eyes \
+  || it_fail "the second adjuster's browser session"
+it_assert_eq "approved|300000" "$(it_psql -c "SELECT state, approved_fen FROM aixin.claims
+  WHERE id = $FOUR_EYES_CLAIM")" "confirmed on the desk by a second adjuster, the approval counts"
+stop_desk
+check_desk_log
+
 # --- the city administrator: the early warnings on the start page, every report -----------
 cli 0 "$AIXIN_CLI" grievance file --channel letter --township 360821207 --summary 宣传不到位 \
   --received-on "$(TZ=Asia/Shanghai date -d '30 days ago' +%F)"
