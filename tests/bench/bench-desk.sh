@@ -73,6 +73,7 @@ q enroll --child "$child1" --year 2025
 q enroll --child "$child2" --year 2025
 q claim file --child "$child1" --year 2025 --event illness --incident-date 2025-06-01 \
   --amount 800.00 --documents-complete
+q grievance file --channel visit --township 360821207 --summary 咨询参保办法
 
 "$CLI" desk --no-browser --url-file "$WORK/desk.url" >"$WORK/desk.log" 2>&1 &
 DESK_PID=$!
@@ -117,6 +118,11 @@ row "register form (1 year list)" "$(desk_ms /household/new)" "$(cli_ms "'$CLI' 
 row "claims due (1 due list)" "$(desk_ms /claims)" "$(cli_ms "'$CLI' claim due --within-days 7")"
 row "claim (1 claim + 1 history)" "$(desk_ms "/claim?claim_id=1")" \
   "$(cli_ms "'$CLI' claim show --claim 1; '$CLI' claim history --claim 1")"
+row "grievances (1 grievance list)" "$(desk_ms /grievances)" "$(cli_ms "'$CLI' grievance list")"
+row "grievance (1 grievance + 1 history)" "$(desk_ms "/grievance?grievance_id=1")" \
+  "$(cli_ms "'$CLI' grievance show --grievance 1")"
+row "awaiting confirmation (1 pending list)" "$(desk_ms /pending)" "$(cli_ms "'$CLI' claim pending")"
+row "password form (nothing)" "$(desk_ms /password)" "-"
 row "enrollment report 2025, HTML (1 report)" "$(desk_ms "/report?kind=enrollment&year_from=2025")" \
   "$(cli_ms "'$CLI' report enrollment --year 2025 --format html --output $WORK/r.html")"
 
