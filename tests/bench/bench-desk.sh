@@ -42,15 +42,18 @@ cleanup() {
 trap cleanup EXIT
 aixin_ensure_account
 aixin_pg_throwaway_start machine 2>/dev/null
+# As deployed: the schema's owner migrates, the daemon serves as a role
+# that may only call the functions (aixind refuses a superuser).
+aixin_pg_create_roles "dbname=postgres" aixin_owner aixin_serve
 DB="dbname=aixin_bench_desk"
-psql -X -q -d postgres -c "CREATE DATABASE aixin_bench_desk"
-"$BIN/server/aixind" --migrate --sql-dir "$ROOT/deploy/sql" --database "$DB" >/dev/null
+psql -X -q -d postgres -c "CREATE DATABASE aixin_bench_desk OWNER aixin_owner"
+"$BIN/server/aixind" --migrate --sql-dir "$ROOT/deploy/sql" --database "$DB user=aixin_owner" >/dev/null
 aixin_load_divisions "$DB" "$ROOT/deploy/divisions-360800.csv" 2>/dev/null
 AIXIN_ADMIN_PASSWORD=bench-admin-password-1 "$BIN/server/aixind" --create-admin admin --database "$DB" >/dev/null
 PORT=$(aixin_free_port)
-"$BIN/server/aixind" --listen "127.0.0.1:$PORT" --database "$DB" >"$WORK/aixind.log" 2>&1 &
+"$BIN/server/aixind" --listen "127.0.0.1:$PORT" --database "$DB user=aixin_serve" >"$WORK/aixind.log" 2>&1 &
 DAEMON_PID=$!
-aixin_wait_listen "$DAEMON_PID" "$PORT" 30 || aixin_die "aixind did not start"
+aixin_wait_listen "$DAEMON_PID" "$PORT" 30 || { tail -n 20 "$WORK/aixind.log" >&2; aixin_die "aixind did not start"; }
 
 export HOME=$WORK AIXIN_SESSION_FILE=$WORK/session AIXIN_SPOOL_DIR=$WORK/spool
 export AIXIN_SERVER=127.0.0.1:$PORT
@@ -144,7 +147,8 @@ clean_import() {
   psql -X -q -d "$DB" -c "SET client_min_messages = warning; SET session_replication_role = replica;
     TRUNCATE aixin.households, aixin.guardians, aixin.children, aixin.policies,
     aixin.idempotency_keys CASCADE" >/dev/null
-  rm -f "$WORK"/rows.csv.aixin-progress
+  # The CLI keeps its progress next to the file, the desk next to the session.
+  rm -f "$WORK"/rows.csv.aixin-progress "$WORK"/desk-import.rows.csv.aixin-progress
 }
 cli_import() {
   local t0 t1
@@ -165,7 +169,7 @@ desk_import() {
   done
   t1=$(now_ns)
   desk_import_ms=$(( (t1 - t0) / 1000000 ))
-  [[ $page == *'id="n-enrolled">'"$ROWS"'<'* ]] || aixin_die "the desk's import did not enroll every row"
+  [[ $page == *'id="n-enrolled">'"$ROWS"'<'* ]] || { printf '%s\n' "$page" | grep -o 'id="n-[a-z-]*">[0-9]*\|class="notice[^<]*<[^<]*<[^<]*' >&2; aixin_die "the desk's import did not enroll every row"; }
 }
 # Each way first once, then second once: the figures are the sums.
 cli_import; a=$cli_import_ms; clean_import
