@@ -16,12 +16,14 @@ struct evhttp_request;
 struct event_base;
 
 struct desk_import_job; /* desk_import_job.h */
+struct desk_export_job; /* desk_export_job.h */
 
 typedef struct desk {
     struct event_base *base;  /* owned */
     desk_guard_t guard;       /* who may come in */
     desk_link_t link;         /* the way to aixind */
     struct desk_import_job *import; /* owned: the import running or last */
+    struct desk_export_job *export_job; /* owned: the export running or last */
 } desk_t;
 
 /* A page handler: answers `req` (always, exactly once). */
@@ -48,6 +50,7 @@ extern const desk_route_t desk_yearcycle_routes[]; /* desk_pages_yearcycle.c */
 extern const desk_route_t desk_password_routes[];  /* desk_pages_password.c */
 extern const desk_route_t desk_grievance_routes[]; /* desk_pages_grievances.c */
 extern const desk_route_t desk_pending_routes[];   /* desk_pages_pending.c */
+extern const desk_route_t desk_export_routes[];    /* desk_pages_export.c */
 
 /* One input of a form, decoded. */
 typedef struct desk_form_field {

@@ -18,11 +18,7 @@
 static cli_exit_t worker_connect(void *ctx, rpc_client_t **client)
 {
     desk_import_job_t *job = ctx;
-    rpc_credentials_t creds = {.kind = RPC_AUTH_TOKEN, .token = job->token};
-    job->token = NULL; /* moved */
-    cli_exit_t rc = rpc_client_open(job->address, &creds, 0, NULL, client);
-    rpc_credentials_free(&creds);
-    return rc;
+    return desk_link_worker_open(job->address, &job->token, client);
 }
 
 static void worker_progress(void *ctx, uint64_t done, uint64_t total)
@@ -85,17 +81,11 @@ static char *resume_base_for(const char *session_path, const char *file_name)
 static bool job_take_session(desk_import_job_t *job, const desk_link_t *link)
 {
     char path[CREDENTIALS_PATH_SIZE];
-    session_file_t s = {0};
     if (!credentials_session_path(path) ||
-        credentials_session_load(path, &s) != CREDENTIALS_OK)
+        !desk_link_worker_credentials(link, &job->address, &job->token))
         return false;
-    job->token = s.token;
-    s.token = NULL;
-    job->address = strdup(link->address);
     job->resume_base = resume_base_for(path, job->file_name);
-    credentials_session_free(&s);
-    return job->token != NULL && job->address != NULL &&
-           job->resume_base != NULL;
+    return job->resume_base != NULL;
 }
 
 static void job_free_strings(desk_import_job_t *job)

@@ -301,3 +301,30 @@ size_t desk_link_spool_count(const desk_link_t *l)
     spool_contents_free(&sc);
     return n;
 }
+
+bool desk_link_worker_credentials(const desk_link_t *l, char **address,
+                                  char **token)
+{
+    char path[CREDENTIALS_PATH_SIZE];
+    session_file_t s = {0};
+    *address = NULL;
+    *token = NULL;
+    if (!credentials_session_path(path) ||
+        credentials_session_load(path, &s) != CREDENTIALS_OK)
+        return false;
+    *token = s.token; /* moved */
+    s.token = NULL;
+    credentials_session_free(&s);
+    *address = strdup(l->address);
+    return *token != NULL && *address != NULL;
+}
+
+cli_exit_t desk_link_worker_open(const char *address, char **token,
+                                 rpc_client_t **client)
+{
+    rpc_credentials_t creds = {.kind = RPC_AUTH_TOKEN, .token = *token};
+    *token = NULL; /* moved; rpc_credentials_free wipes it */
+    cli_exit_t rc = rpc_client_open(address, &creds, 0, NULL, client);
+    rpc_credentials_free(&creds);
+    return rc;
+}

@@ -86,6 +86,20 @@ desk_link_call(desk_link_t *l, Aixin__V1__Request *req,
 __attribute__((warn_unused_result)) cli_exit_t
 desk_link_client(desk_link_t *l, rpc_client_t **out, desk_notices_t *notices);
 
+/*
+ * For a worker thread with a connection of its own (an import, an
+ * export): the server's address and the saved session's token, both
+ * owned by the caller (the token to be wiped and freed). False when there
+ * is no saved session or memory runs out.
+ */
+bool desk_link_worker_credentials(const desk_link_t *l, char **address,
+                                  char **token);
+
+/* Open the worker's connection with the token (moved: *token is NULL
+ * after, wiped and freed). */
+cli_exit_t desk_link_worker_open(const char *address, char **token,
+                                 rpc_client_t **client);
+
 /* The spool file of this user and server into out; false when none. */
 bool desk_link_spool_path(const desk_link_t *l, char *out, size_t size);
 

@@ -42,6 +42,7 @@ static const desk_route_t *const route_tables[] = {
     desk_password_routes,
     desk_grievance_routes,
     desk_pending_routes,
+    desk_export_routes,
 };
 
 static const desk_route_t *route_find(const char *path, bool post,
@@ -217,6 +218,7 @@ cli_exit_t desk_run(const desk_options_t *opts)
     rc = CLI_EXIT_OK;
 out:
     desk_import_stop(&d);
+    desk_export_stop(&d);
     if (sigint != NULL)
         event_free(sigint);
     if (sigterm != NULL)

@@ -9,6 +9,7 @@ an element). Exits non-zero on the first failed check.
 import base64
 import csv
 import io
+import json
 import os
 import signal
 import subprocess
@@ -681,6 +682,64 @@ def four_eyes(driver):
     ok("nothing waits any more")
 
 
+def fetch_bytes(driver, href):
+    """The content type and bytes of a desk download, fetched by the page."""
+    got = driver.execute_async_script(
+        "var done = arguments[arguments.length - 1];"
+        "fetch(arguments[0]).then(function (r) {"
+        "  return r.arrayBuffer().then(function (b) {"
+        "    done([r.headers.get('Content-Type'), Array.from(new Uint8Array(b))]); }); });",
+        href)
+    return got[0], bytes(got[1])
+
+
+def export_pages(driver):
+    """A year's policies as CSV for Excel (GB18030) and its claims as a
+    FHIR Bundle, made on the desk and downloaded; a form without its year
+    is refused at the field."""
+    driver.find_element(By.LINK_TEXT, "导出").click()
+    wait(driver, 20, lambda d: d.find_elements(By.ID, "export-form"))
+    page_checked(driver, "export")
+    click_and_load(driver, "export-start")
+    wait(driver, 20, lambda d: d.find_elements(By.CSS_SELECTOR, ".notice.error"))
+    if not driver.find_element(By.ID, "policy_year").find_elements(
+            By.XPATH, "following-sibling::span[@class='err' and normalize-space()]"):
+        fail("an export without its year is not refused at the field")
+    ok("an export without its year is refused at the field")
+    fill(driver, "policy_year", "2025")
+    click_and_load(driver, "export-start")
+    wait(driver, 120, lambda d: d.find_elements(By.ID, "export-download"))
+    page_checked(driver, "export-done")
+    kind, raw = fetch_bytes(driver, driver.find_element(By.ID, "export-download").get_attribute("href"))
+    with open(os.path.join(ARTIFACTS, "policies-2025.csv"), "wb") as f:
+        f.write(raw)
+    if "gb18030" not in kind.lower():
+        fail("the CSV for Excel is sent as %s" % kind)
+    rows = list(csv.reader(io.StringIO(raw.decode("gb18030"))))
+    want = psql("SELECT count(*) FROM aixin.policies WHERE policy_year = 2025")
+    if str(len(rows) - 1) != want:
+        fail("the export of 2025 has %d policies, the database %s" % (len(rows) - 1, want))
+    if not any(ENV["CHILD_ID"] in r for r in rows[1:]):
+        fail("the city's export does not hold the child's whole ID number")
+    ok("2025's %s policies exported as GB18030 CSV, whole ID numbers for the city" % want)
+    Select(driver.find_element(By.NAME, "kind")).select_by_value("claims")
+    Select(driver.find_element(By.NAME, "format")).select_by_value("fhir")
+    fill(driver, "policy_year", "2025")
+    click_and_load(driver, "export-start")
+    wait(driver, 120, lambda d: d.find_elements(By.ID, "export-download"))
+    kind, raw = fetch_bytes(driver, driver.find_element(By.ID, "export-download").get_attribute("href"))
+    with open(os.path.join(ARTIFACTS, "claims-2025.json"), "wb") as f:
+        f.write(raw)
+    bundle = json.loads(raw.decode("utf-8"))
+    claims = [e for e in bundle.get("entry", []) if e["resource"]["resourceType"] == "Claim"]
+    want = psql("SELECT count(*) FROM aixin.claims c JOIN aixin.policies p ON p.id = c.policy_id "
+                "WHERE p.policy_year = 2025")
+    if "fhir" not in kind or bundle.get("resourceType") != "Bundle" or str(len(claims)) != want:
+        fail("the FHIR export of 2025's claims: %s, %d claims, the database %s" %
+             (kind, len(claims), want))
+    ok("2025's %s claims exported as a FHIR Bundle" % want)
+
+
 def grievances(driver):
     """The overdue grievance, found, assigned, answered and closed on the
     desk; one received by phone recorded; one about a claim that does not
@@ -882,6 +941,7 @@ def admin_pages(driver):
         fail("the supplementary payouts in the database are not 80 yuan")
     ok("a supplementary payout of 80 yuan within the cap is recorded")
     page_checked(driver, "supplementary-recorded")
+    export_pages(driver)
 
 
 def main():

@@ -1,0 +1,233 @@
+/*
+ * Pages: exports for partners (docs/EXPORTS.md). One policy year's
+ * policies or claims, of the office's division (or a part of it, or one
+ * insurer), as CSV for Excel or an insurer's systems or as a FHIR R4
+ * Bundle, made by a worker (desk_export_job.h) while the page follows it,
+ * then downloaded. Who may export what, and whether ID numbers are masked,
+ * is the city's decision.
+ */
+#include "desk_pages.h"
+
+#include <event2/buffer.h>
+#include <event2/http.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "desk_export_job.h"
+#include "i18n.h"
+#include "input_check.h"
+#include "request_check.h"
+
+static const char *const export_fields[] = {
+    "kind", "policy_year", "division_code", "insurer_code", "format",
+    "encoding", NULL,
+};
+
+void desk_export_stop(desk_t *d)
+{
+    desk_export_job_free(d->export_job);
+    d->export_job = NULL;
+}
+
+static bool export_running(const desk_t *d)
+{
+    return d->export_job != NULL &&
+           atomic_load(&d->export_job->state) == DESK_EXPORT_RUNNING;
+}
+
+/* The form (as typed, or the defaults) and the last export's state. */
+static void page_export_show(desk_t *d, struct evhttp_request *req,
+                             const desk_form_t *form, desk_notices_t *notices)
+{
+    static const char *const choices[][4] = {
+        {"kind", "policies", "claims", NULL},
+        {"format", "csv", "fhir", NULL},
+        {"encoding", "gb18030", "utf-8-bom", "utf-8"},
+    };
+    desk_vars_t *v = desk_vars_new();
+    for (const char *const *k = export_fields; *k != NULL; k++) {
+        char err[64];
+        snprintf(err, sizeof(err), "error:%s", *k);
+        const desk_notice_t *e = desk_notices_for(notices, *k);
+        desk_vars_text(v, *k, form != NULL ? desk_form_get(form, *k) : "");
+        desk_vars_text(v, err, e != NULL ? e->text : "");
+    }
+    for (size_t c = 0; c < sizeof(choices) / sizeof(choices[0]); c++) {
+        const char *chosen = form != NULL ? desk_form_get(form, choices[c][0])
+                                          : "";
+        for (size_t i = 1; i < 4 && choices[c][i] != NULL; i++) {
+            char name[64];
+            snprintf(name, sizeof(name), "%s:%s", choices[c][0],
+                     choices[c][i]);
+            /* Nothing chosen yet: the first choice. */
+            bool on = chosen[0] != '\0' ? strcmp(chosen, choices[c][i]) == 0
+                                        : i == 1;
+            desk_vars_text(v, name, on ? "selected" : "");
+        }
+    }
+    desk_export_job_t *job = d->export_job;
+    int state = job != NULL ? atomic_load(&job->state) : -1;
+    desk_vars_text(v, "state", state == DESK_EXPORT_RUNNING ? "running"
+                               : state == DESK_EXPORT_DONE  ? "done"
+                               : state == DESK_EXPORT_FAILED ? "failed"
+                                                             : "none");
+    struct evbuffer *part = evbuffer_new();
+    bool ok = part != NULL;
+    if (ok && job != NULL && state != DESK_EXPORT_FAILED) {
+        uint64_t total = atomic_load(&job->total);
+        uint64_t written = atomic_load(&job->written);
+        desk_vars_t *s = desk_vars_new();
+        desk_vars_text(s, "file_name", job->file_name);
+        desk_vars_textf(s, "written", "%llu", (unsigned long long)written);
+        desk_vars_textf(s, "total", "%llu", (unsigned long long)total);
+        desk_vars_textf(s, "percent", "%llu",
+                        total > 0 ? (unsigned long long)(written * 100 / total)
+                                  : 0ULL);
+        ok = desk_render(state == DESK_EXPORT_DONE ? "export_done.html"
+                                                   : "export_progress.html",
+                         s, part);
+        desk_vars_free(s);
+    }
+    if (job != NULL && state == DESK_EXPORT_FAILED)
+        for (size_t i = 0; i < job->notices.n; i++)
+            desk_notices_add(notices, job->notices.items[i].kind,
+                             job->notices.items[i].field, "%s",
+                             job->notices.items[i].text);
+    ok = ok && desk_vars_html_buffer(v, "status", part);
+    if (part != NULL)
+        evbuffer_free(part);
+    if (!ok) {
+        desk_vars_free(v);
+        desk_send_plain_error(req, HTTP_INTERNAL,
+                              _("The page could not be made."));
+        return;
+    }
+    desk_page_send_refresh(d, req, HTTP_OK, _("Export for partners"),
+                           "export.html", v, notices,
+                           state == DESK_EXPORT_RUNNING ? 1 : 0);
+}
+
+static void page_export(desk_t *d, struct evhttp_request *req)
+{
+    if (!d->link.logged_in) {
+        desk_redirect(req, "/");
+        return;
+    }
+    desk_notices_t notices = {0};
+    page_export_show(d, req, NULL, &notices);
+}
+
+/* The form into `o`; false with the reasons in `n`. */
+static bool export_form(const desk_form_t *f, export_options_t *o,
+                        desk_notices_t *n)
+{
+    memset(o, 0, sizeof(*o));
+    o->page_size = REQUEST_EXPORT_LIMIT_DEFAULT;
+    o->kind = strcmp(desk_form_get(f, "kind"), "claims") == 0
+                  ? AIXIN__V1__EXPORT_KIND__EXPORT_KIND_CLAIMS
+                  : AIXIN__V1__EXPORT_KIND__EXPORT_KIND_POLICIES;
+    o->format = strcmp(desk_form_get(f, "format"), "fhir") == 0
+                    ? EXPORT_FORMAT_FHIR
+                    : EXPORT_FORMAT_CSV;
+    if (o->format == EXPORT_FORMAT_FHIR)
+        o->encoding = TEXT_ENCODING_UTF8; /* FHIR JSON is UTF-8 */
+    else if (!text_encoding_parse(desk_form_get(f, "encoding"), &o->encoding))
+        o->encoding = TEXT_ENCODING_GB18030;
+    int64_t year = 0;
+    if (!cli_parse_int64(desk_form_get(f, "policy_year"), 1900, 2999, &year))
+        desk_notices_add(n, NOTICE_REJECTED, "policy_year", "%s",
+                         _("Enter the policy year."));
+    o->year = (int32_t)year;
+    const char *division = desk_form_get(f, "division_code");
+    const char *insurer = desk_form_get(f, "insurer_code");
+    o->division = division[0] != '\0' ? division : NULL;
+    o->insurer = insurer[0] != '\0' ? insurer : NULL;
+    return n->n == 0;
+}
+
+static void page_export_post(desk_t *d, struct evhttp_request *req)
+{
+    if (!d->link.logged_in) {
+        desk_redirect(req, "/");
+        return;
+    }
+    if (export_running(d)) {
+        desk_redirect(req, "/export");
+        return;
+    }
+    desk_form_t form;
+    desk_notices_t notices = {0};
+    if (!desk_form_read(req, &form)) {
+        desk_form_free(&form);
+        desk_send_plain_error(req, HTTP_BADREQUEST,
+                              _("The form could not be read."));
+        return;
+    }
+    export_options_t o;
+    if (!export_form(&form, &o, &notices)) {
+        page_export_show(d, req, &form, &notices);
+        desk_form_free(&form);
+        return;
+    }
+    desk_export_stop(d); /* the last one, finished */
+    d->export_job = desk_export_job_start(&d->link, &o, &notices);
+    if (d->export_job == NULL) {
+        page_export_show(d, req, &form, &notices);
+        desk_form_free(&form);
+        return;
+    }
+    desk_form_free(&form);
+    desk_redirect(req, "/export");
+}
+
+/* The finished export's file. */
+static void page_export_file(desk_t *d, struct evhttp_request *req)
+{
+    desk_export_job_t *job = d->export_job;
+    int fd = -1;
+    struct stat st;
+    if (job != NULL && atomic_load(&job->state) == DESK_EXPORT_DONE)
+        fd = open(job->path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0 || fstat(fd, &st) != 0) {
+        if (fd >= 0)
+            close(fd);
+        desk_send_plain_error(req, HTTP_NOTFOUND,
+                              _("There is no finished export to download."));
+        return;
+    }
+    struct evbuffer *out = evbuffer_new();
+    if (out == NULL || evbuffer_add_file(out, fd, 0, st.st_size) != 0) {
+        if (out != NULL)
+            evbuffer_free(out);
+        else
+            close(fd);
+        desk_send_plain_error(req, HTTP_INTERNAL,
+                              _("The page could not be made."));
+        return;
+    }
+    desk_set_common_headers(req);
+    struct evkeyvalq *h = evhttp_request_get_output_headers(req);
+    const export_options_t *o = &job->options;
+    evhttp_add_header(h, "Content-Type",
+                      o->format == EXPORT_FORMAT_FHIR
+                          ? "application/fhir+json"
+                      : o->encoding == TEXT_ENCODING_GB18030
+                          ? "text/csv; charset=gb18030"
+                          : "text/csv; charset=utf-8");
+    char disposition[128];
+    snprintf(disposition, sizeof(disposition),
+             "attachment; filename=\"%s\"", job->file_name);
+    evhttp_add_header(h, "Content-Disposition", disposition);
+    evhttp_send_reply(req, HTTP_OK, NULL, out);
+    evbuffer_free(out);
+}
+
+const desk_route_t desk_export_routes[] = {
+    {"/export", false, page_export},
+    {"/export", true, page_export_post},
+    {"/export/file", false, page_export_file},
+    {NULL, false, NULL},
+};
