@@ -700,12 +700,17 @@ def export_pages(driver):
     driver.find_element(By.LINK_TEXT, "导出").click()
     wait(driver, 20, lambda d: d.find_elements(By.ID, "export-form"))
     page_checked(driver, "export")
+    fill(driver, "division_code", "36082")
     click_and_load(driver, "export-start")
     wait(driver, 20, lambda d: d.find_elements(By.CSS_SELECTOR, ".notice.error"))
-    if not driver.find_element(By.ID, "policy_year").find_elements(
-            By.XPATH, "following-sibling::span[@class='err' and normalize-space()]"):
-        fail("an export without its year is not refused at the field")
-    ok("an export without its year is refused at the field")
+    for field in ("policy_year", "division_code"):
+        if not driver.find_element(By.ID, field).find_elements(
+                By.XPATH, "following-sibling::span[@class='err' and normalize-space()]"):
+            fail("an export without its year and with a 5-digit division is not "
+                 "refused at %s" % field)
+    ok("an export without its year and with a 5-digit division is refused at both fields")
+    page_checked(driver, "export-refused")
+    fill(driver, "division_code", "")
     fill(driver, "policy_year", "2025")
     click_and_load(driver, "export-start")
     wait(driver, 120, lambda d: d.find_elements(By.ID, "export-download"))
