@@ -43,6 +43,7 @@ static const desk_route_t *const route_tables[] = {
     desk_grievance_routes,
     desk_pending_routes,
     desk_export_routes,
+    desk_audit_routes,
 };
 
 static const desk_route_t *route_find(const char *path, bool post,

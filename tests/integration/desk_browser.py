@@ -745,6 +745,26 @@ def export_pages(driver):
     ok("2025's %s claims exported as a FHIR Bundle" % want)
 
 
+def audit_page(driver):
+    """The audit log in words, and the check of its hash chain."""
+    driver.find_element(By.LINK_TEXT, "审计日志").click()
+    wait(driver, 20, lambda d: d.find_elements(By.ID, "audit-table"))
+    fill(driver, "username", "admin")
+    click_and_load(driver, "audit-show")
+    rows = driver.find_elements(By.CSS_SELECTOR, '#audit-table tr.audit[data-action="account.create"]')
+    if not rows or "新建账号" not in rows[0].text:
+        fail("the audit log does not show the accounts created, in words")
+    if driver.find_elements(By.CSS_SELECTOR, '#audit-table tr.audit:not([data-action]), '
+                                             '#audit-table tr.audit td:nth-child(3):empty'):
+        fail("an audit row without its action or account")
+    ok("the audit log: %d rows of admin, 'account.create' as 新建账号" %
+       len(driver.find_elements(By.CSS_SELECTOR, "#audit-table tr.audit")))
+    page_checked(driver, "audit")
+    click_and_load(driver, "audit-verify")
+    expect_text(driver, "审计日志完整", "the audit log's hash chain is intact")
+    page_checked(driver, "audit-verified")
+
+
 def grievances(driver):
     """The overdue grievance, found, assigned, answered and closed on the
     desk; one received by phone recorded; one about a claim that does not
@@ -947,6 +967,7 @@ def admin_pages(driver):
     ok("a supplementary payout of 80 yuan within the cap is recorded")
     page_checked(driver, "supplementary-recorded")
     export_pages(driver)
+    audit_page(driver)
 
 
 def main():
