@@ -760,6 +760,17 @@ def audit_page(driver):
     ok("the audit log: %d rows of admin, 'account.create' as 新建账号" %
        len(driver.find_elements(By.CSS_SELECTOR, "#audit-table tr.audit")))
     page_checked(driver, "audit")
+    # Every action this session's work wrote (about thirty kinds) in words.
+    fill(driver, "username", "")
+    click_and_load(driver, "audit-show")
+    raw = sorted({r.get_attribute("data-action")
+                  for r in driver.find_elements(By.CSS_SELECTOR, "#audit-table tr.audit")
+                  if r.find_elements(By.TAG_NAME, "td")[3].text == r.get_attribute("data-action")})
+    if raw:
+        fail("audit actions shown as their codes, without words: %s" % ", ".join(raw))
+    kinds = {r.get_attribute("data-action")
+             for r in driver.find_elements(By.CSS_SELECTOR, "#audit-table tr.audit")}
+    ok("all %d kinds of action in the log are in words" % len(kinds))
     click_and_load(driver, "audit-verify")
     expect_text(driver, "审计日志完整", "the audit log's hash chain is intact")
     page_checked(driver, "audit-verified")
