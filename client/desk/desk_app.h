@@ -52,6 +52,7 @@ extern const desk_route_t desk_grievance_routes[]; /* desk_pages_grievances.c */
 extern const desk_route_t desk_pending_routes[];   /* desk_pages_pending.c */
 extern const desk_route_t desk_export_routes[];    /* desk_pages_export.c */
 extern const desk_route_t desk_audit_routes[];     /* desk_pages_audit.c */
+extern const desk_route_t desk_settings_routes[];  /* desk_pages_settings.c */
 
 /* One input of a form, decoded. */
 typedef struct desk_form_field {

@@ -44,6 +44,7 @@ static const desk_route_t *const route_tables[] = {
     desk_pending_routes,
     desk_export_routes,
     desk_audit_routes,
+    desk_settings_routes,
 };
 
 static const desk_route_t *route_find(const char *path, bool post,

@@ -776,6 +776,35 @@ def audit_page(driver):
     page_checked(driver, "audit-verified")
 
 
+def settings_page(driver):
+    """2025's settings in words, the approval threshold set by the command
+    line shown as yuan; the payout threshold typed wrongly, then set."""
+    driver.find_element(By.LINK_TEXT, "年度参数").click()
+    wait(driver, 20, lambda d: d.find_elements(By.ID, "settings-table"))
+    fill(driver, "year", "2025")
+    click_and_load(driver, "settings-show")
+    row = driver.find_element(By.CSS_SELECTOR, '#settings-table tr.setting[data-name="four_eyes_approval_fen"]')
+    if row.find_element(By.CSS_SELECTOR, "td.setting-value").text != "1000.00" or "本年度已设置" not in row.text:
+        fail("2025's approval threshold is not shown as 1000.00 yuan set for the year: %r" % row.text)
+    ok("2025's settings: the approval threshold of 1,000 yuan, set for the year")
+    page_checked(driver, "settings")
+    Select(driver.find_element(By.NAME, "name")).select_by_value("four_eyes_supplementary_fen")
+    fill(driver, "value", "五百")
+    click_and_load(driver, "setting-save")
+    expect_text(driver, "请输入以元为单位的金额", "a threshold that is no amount is refused")
+    if driver.find_element(By.ID, "value").get_attribute("value") != "五百":
+        fail("the refused setting form lost what was typed")
+    Select(driver.find_element(By.NAME, "name")).select_by_value("four_eyes_supplementary_fen")
+    fill(driver, "value", "500")
+    click_and_load(driver, "setting-save")
+    expect_text(driver, "已保存", "the payout threshold of 2025 is set")
+    if psql("SELECT value FROM aixin.year_settings WHERE policy_year = 2025 "
+            "AND name = 'four_eyes_supplementary_fen'") != "50000":
+        fail("the payout threshold of 2025 is not 500 yuan in the database")
+    ok("the payout threshold of 2025 is 500 yuan (50000 fen) in the database")
+    page_checked(driver, "settings-saved")
+
+
 def grievances(driver):
     """The overdue grievance, found, assigned, answered and closed on the
     desk; one received by phone recorded; one about a claim that does not
@@ -979,6 +1008,7 @@ def admin_pages(driver):
     page_checked(driver, "supplementary-recorded")
     export_pages(driver)
     audit_page(driver)
+    settings_page(driver)
 
 
 def main():
