@@ -95,6 +95,20 @@ bool desk_render_spool_line(desk_t *d, struct evbuffer *out);
 /* 303 See Other to `location` (a path of the desk). */
 void desk_redirect(struct evhttp_request *req, const char *location);
 
+/* For each of `fields` (NULL-ended): its value as typed in `form` (NULL:
+ * empty) and, as "error:<field>", the first message about it in
+ * `notices` (may be NULL), so that a refused form comes back as typed with
+ * each reason at its input. */
+void desk_vars_form_fields(desk_vars_t *v, const char *const *fields,
+                           const desk_form_t *form,
+                           const desk_notices_t *notices);
+
+/* Send the file at `path` as a download named `file_name` (404 with
+ * `missing` when it cannot be opened). */
+void desk_send_file(struct evhttp_request *req, const char *path,
+                    const char *content_type, const char *file_name,
+                    const char *missing);
+
 /* A plain page for refusals and failures, without the layout. */
 void desk_send_plain_error(struct evhttp_request *req, int status,
                            const char *text);

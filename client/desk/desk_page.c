@@ -4,9 +4,12 @@
 #include <event2/buffer.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "desk_labels.h"
 #include "i18n.h"
@@ -278,4 +281,52 @@ void desk_page_send_refresh(desk_t *d, struct evhttp_request *req,
         evbuffer_free(part);
     if (out != NULL)
         evbuffer_free(out);
+}
+
+void desk_vars_form_fields(desk_vars_t *v, const char *const *fields,
+                           const desk_form_t *form,
+                           const desk_notices_t *notices)
+{
+    for (const char *const *k = fields; *k != NULL; k++) {
+        char err[80];
+        snprintf(err, sizeof(err), "error:%s", *k);
+        const desk_notice_t *e =
+            notices != NULL ? desk_notices_for(notices, *k) : NULL;
+        desk_vars_text(v, *k, form != NULL ? desk_form_get(form, *k) : "");
+        desk_vars_text(v, err, e != NULL ? e->text : "");
+    }
+}
+
+void desk_send_file(struct evhttp_request *req, const char *path,
+                    const char *content_type, const char *file_name,
+                    const char *missing)
+{
+    int fd = path != NULL ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0) {
+        if (fd >= 0)
+            close(fd);
+        desk_send_plain_error(req, HTTP_NOTFOUND, missing);
+        return;
+    }
+    struct evbuffer *out = evbuffer_new();
+    /* The buffer owns the descriptor once the file is added. */
+    if (out == NULL || evbuffer_add_file(out, fd, 0, st.st_size) != 0) {
+        if (out != NULL)
+            evbuffer_free(out);
+        else
+            close(fd);
+        desk_send_plain_error(req, HTTP_INTERNAL,
+                              _("The page could not be made."));
+        return;
+    }
+    desk_set_common_headers(req);
+    struct evkeyvalq *h = evhttp_request_get_output_headers(req);
+    evhttp_add_header(h, "Content-Type", content_type);
+    char disposition[160];
+    snprintf(disposition, sizeof(disposition), "attachment; filename=\"%s\"",
+             file_name);
+    evhttp_add_header(h, "Content-Disposition", disposition);
+    evhttp_send_reply(req, HTTP_OK, NULL, out);
+    evbuffer_free(out);
 }

@@ -238,13 +238,7 @@ static void page_admin_show(desk_t *d, struct evhttp_request *req,
         desk_vars_text(v, "terms_year", "");
         desk_vars_text(v, "terms_heading", _("County terms"));
     }
-    for (const char *const *k = kept_fields; *k != NULL; k++) {
-        char err[64];
-        snprintf(err, sizeof(err), "error:%s", *k);
-        const desk_notice_t *e = desk_notices_for(notices, *k);
-        desk_vars_text(v, *k, form != NULL ? desk_form_get(form, *k) : "");
-        desk_vars_text(v, err, e != NULL ? e->text : "");
-    }
+    desk_vars_form_fields(v, kept_fields, form, notices);
     desk_page_send(d, req, HTTP_OK, _("Administration"), "admin.html", v,
                    notices);
 }

@@ -108,13 +108,7 @@ static void page_audit_show(desk_t *d, struct evhttp_request *req,
         evbuffer_free(rows);
     desk_vars_textf(v, "count", "%zu", count);
     desk_vars_textf(v, "shown", "%d", AUDIT_ROWS_SHOWN);
-    for (const char *const *k = filter_fields; *k != NULL; k++) {
-        char err[64];
-        snprintf(err, sizeof(err), "error:%s", *k);
-        const desk_notice_t *e = desk_notices_for(notices, *k);
-        desk_vars_text(v, *k, query != NULL ? desk_form_get(query, *k) : "");
-        desk_vars_text(v, err, e != NULL ? e->text : "");
-    }
+    desk_vars_form_fields(v, filter_fields, query, notices);
     if (!ok) {
         desk_vars_free(v);
         desk_send_plain_error(req, HTTP_INTERNAL,

@@ -405,13 +405,7 @@ static void page_file_form(desk_t *d, struct evhttp_request *req,
                            const desk_form_t *f, desk_notices_t *notices)
 {
     desk_vars_t *v = desk_vars_new();
-    for (const char *const *k = file_fields; *k != NULL; k++) {
-        char err[64];
-        snprintf(err, sizeof(err), "error:%s", *k);
-        const desk_notice_t *e = desk_notices_for(notices, *k);
-        desk_vars_text(v, *k, f != NULL ? desk_form_get(f, *k) : "");
-        desk_vars_text(v, err, e != NULL ? e->text : "");
-    }
+    desk_vars_form_fields(v, file_fields, f, notices);
     /* The event chosen stays chosen when the form comes back. */
     static const char *const events[] = {"illness", "accident_injury",
                                          "disability", "child_death",

@@ -10,11 +10,8 @@
 
 #include <event2/buffer.h>
 #include <event2/http.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "desk_export_job.h"
 #include "i18n.h"
@@ -48,13 +45,7 @@ static void page_export_show(desk_t *d, struct evhttp_request *req,
         {"encoding", "gb18030", "utf-8-bom", "utf-8"},
     };
     desk_vars_t *v = desk_vars_new();
-    for (const char *const *k = export_fields; *k != NULL; k++) {
-        char err[64];
-        snprintf(err, sizeof(err), "error:%s", *k);
-        const desk_notice_t *e = desk_notices_for(notices, *k);
-        desk_vars_text(v, *k, form != NULL ? desk_form_get(form, *k) : "");
-        desk_vars_text(v, err, e != NULL ? e->text : "");
-    }
+    desk_vars_form_fields(v, export_fields, form, notices);
     for (size_t c = 0; c < sizeof(choices) / sizeof(choices[0]); c++) {
         const char *chosen = form != NULL ? desk_form_get(form, choices[c][0])
                                           : "";
@@ -203,43 +194,17 @@ static void page_export_post(desk_t *d, struct evhttp_request *req)
 /* The finished export's file. */
 static void page_export_file(desk_t *d, struct evhttp_request *req)
 {
-    desk_export_job_t *job = d->export_job;
-    int fd = -1;
-    struct stat st;
-    if (job != NULL && atomic_load(&job->state) == DESK_EXPORT_DONE)
-        fd = open(job->path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0 || fstat(fd, &st) != 0) {
-        if (fd >= 0)
-            close(fd);
-        desk_send_plain_error(req, HTTP_NOTFOUND,
-                              _("There is no finished export to download."));
-        return;
-    }
-    struct evbuffer *out = evbuffer_new();
-    if (out == NULL || evbuffer_add_file(out, fd, 0, st.st_size) != 0) {
-        if (out != NULL)
-            evbuffer_free(out);
-        else
-            close(fd);
-        desk_send_plain_error(req, HTTP_INTERNAL,
-                              _("The page could not be made."));
-        return;
-    }
-    desk_set_common_headers(req);
-    struct evkeyvalq *h = evhttp_request_get_output_headers(req);
-    const export_options_t *o = &job->options;
-    evhttp_add_header(h, "Content-Type",
-                      o->format == EXPORT_FORMAT_FHIR
-                          ? "application/fhir+json"
-                      : o->encoding == TEXT_ENCODING_GB18030
-                          ? "text/csv; charset=gb18030"
-                          : "text/csv; charset=utf-8");
-    char disposition[128];
-    snprintf(disposition, sizeof(disposition),
-             "attachment; filename=\"%s\"", job->file_name);
-    evhttp_add_header(h, "Content-Disposition", disposition);
-    evhttp_send_reply(req, HTTP_OK, NULL, out);
-    evbuffer_free(out);
+    const desk_export_job_t *job = d->export_job;
+    bool done = job != NULL && atomic_load(&job->state) == DESK_EXPORT_DONE;
+    const export_options_t *o = done ? &job->options : NULL;
+    desk_send_file(req, done ? job->path : NULL,
+                   o == NULL                          ? "text/plain"
+                   : o->format == EXPORT_FORMAT_FHIR ? "application/fhir+json"
+                   : o->encoding == TEXT_ENCODING_GB18030
+                       ? "text/csv; charset=gb18030"
+                       : "text/csv; charset=utf-8",
+                   done ? job->file_name : "",
+                   _("There is no finished export to download."));
 }
 
 const desk_route_t desk_export_routes[] = {

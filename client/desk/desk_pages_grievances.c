@@ -118,13 +118,7 @@ static void page_list_show(desk_t *d, struct evhttp_request *req,
     desk_vars_textf(v, "count", "%zu", count);
     desk_vars_text(v, "overdue_checked", overdue ? "checked" : "");
     vars_selected(v, "status", statuses, status);
-    for (const char *const *k = file_fields; *k != NULL; k++) {
-        char err[64];
-        snprintf(err, sizeof(err), "error:%s", *k);
-        const desk_notice_t *e = desk_notices_for(notices, *k);
-        desk_vars_text(v, *k, filed != NULL ? desk_form_get(filed, *k) : "");
-        desk_vars_text(v, err, e != NULL ? e->text : "");
-    }
+    desk_vars_form_fields(v, file_fields, filed, notices);
     vars_selected(v, "channel", channels,
                   filed != NULL ? desk_form_get(filed, "channel") : "visit");
     vars_selected(v, "subject_kind", subjects,

@@ -9,12 +9,9 @@
 
 #include <event2/buffer.h>
 #include <event2/http.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "desk_import_job.h"
 #include "desk_upload.h"
@@ -200,39 +197,16 @@ static void page_import_post(desk_t *d, struct evhttp_request *req)
 static void page_import_errors(desk_t *d, struct evhttp_request *req)
 {
     desk_import_job_t *job = d->import;
-    int fd = -1;
-    struct stat st;
-    if (job != NULL && atomic_load(&job->state) != DESK_IMPORT_RUNNING &&
-        job->result.errors_written)
-        fd = open(job->errors_path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0 || fstat(fd, &st) != 0) {
-        if (fd >= 0)
-            close(fd);
-        desk_send_plain_error(req, HTTP_NOTFOUND,
-                              _("There are no refused rows to download."));
-        return;
-    }
-    struct evbuffer *out = evbuffer_new();
-    if (out == NULL || evbuffer_add_file(out, fd, 0, st.st_size) != 0) {
-        if (out != NULL)
-            evbuffer_free(out);
-        else
-            close(fd);
-        desk_send_plain_error(req, HTTP_INTERNAL,
-                              _("The page could not be made."));
-        return;
-    }
-    desk_set_common_headers(req);
-    struct evkeyvalq *h = evhttp_request_get_output_headers(req);
+    bool ready = job != NULL &&
+                 atomic_load(&job->state) != DESK_IMPORT_RUNNING &&
+                 job->result.errors_written;
     /* The error file is in the encoding the uploaded file came in. */
-    evhttp_add_header(h, "Content-Type",
-                      job->result.encoding == TEXT_ENCODING_GB18030
-                          ? "text/csv; charset=gb18030"
-                          : "text/csv; charset=utf-8");
-    evhttp_add_header(h, "Content-Disposition",
-                      "attachment; filename=\"refused-rows.csv\"");
-    evhttp_send_reply(req, HTTP_OK, NULL, out);
-    evbuffer_free(out);
+    desk_send_file(req, ready ? job->errors_path : NULL,
+                   ready && job->result.encoding == TEXT_ENCODING_GB18030
+                       ? "text/csv; charset=gb18030"
+                       : "text/csv; charset=utf-8",
+                   "refused-rows.csv",
+                   _("There are no refused rows to download."));
 }
 
 const desk_route_t desk_import_routes[] = {

@@ -37,13 +37,8 @@ static void page_password_form(desk_t *d, struct evhttp_request *req,
         notices = &first;
     }
     desk_vars_t *v = desk_vars_new();
-    for (const char *const *k = password_fields; *k != NULL; k++) {
-        char err[64];
-        snprintf(err, sizeof(err), "error:%s", *k);
-        const desk_notice_t *e =
-            notices != NULL ? desk_notices_for(notices, *k) : NULL;
-        desk_vars_text(v, err, e != NULL ? e->text : "");
-    }
+    /* A password is never written back into the page. */
+    desk_vars_form_fields(v, password_fields, NULL, notices);
     desk_page_send(d, req, HTTP_OK, _("Change your password"),
                    "password.html", v, notices);
 }
