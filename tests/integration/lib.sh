@@ -147,21 +147,35 @@ it_create_db() { # [SQL_DIR: the migrations to apply, default deploy/sql]
 # Start aixind on loopback: the first time on port 0 (the kernel picks a
 # free port, aixind writes it to $IT_TMP/listen.addr; nothing is probed),
 # after a restart on the same port again; extra arguments go to aixind.
-# Waits until it listens (30 s).
+# Waits until it listens (30 s). On a busy machine another process may
+# hold the old port for a moment (an outgoing connection given it as its
+# ephemeral port): aixind then exits with listen_failed, and is started
+# again, up to 10 times, until the port is free.
 it_start_daemon() {
-  local addr_file=$IT_TMP/listen.addr addr
+  local addr_file=$IT_TMP/listen.addr addr attempt lines
   [[ -n $IT_CONNINFO ]] || it_fail "it_start_daemon before it_create_db"
   [[ -z $IT_DAEMON_PID ]] || it_fail "the daemon is already running"
   IT_DAEMON_ARGS=("$@")
-  rm -f "$addr_file"
-  printf -- '--- start %s\n' "$(date '+%H:%M:%S')" >>"$IT_DAEMON_LOG"
-  "$AIXIND" --listen "127.0.0.1:${IT_DAEMON_PORT:-0}" --listen-file "$addr_file" \
-    --database "$IT_SERVE_CONNINFO" "$@" >>"$IT_DAEMON_LOG" 2>&1 </dev/null &
-  IT_DAEMON_PID=$!
-  if ! addr=$(aixin_wait_addr_file "$IT_DAEMON_PID" "$addr_file" 30); then
+  for ((attempt = 1; ; attempt++)); do
+    rm -f "$addr_file"
+    printf -- '--- start %s\n' "$(date '+%H:%M:%S')" >>"$IT_DAEMON_LOG"
+    lines=$(wc -l <"$IT_DAEMON_LOG")
+    "$AIXIND" --listen "127.0.0.1:${IT_DAEMON_PORT:-0}" --listen-file "$addr_file" \
+      --database "$IT_SERVE_CONNINFO" "$@" >>"$IT_DAEMON_LOG" 2>&1 </dev/null &
+    IT_DAEMON_PID=$!
+    addr=$(aixin_wait_addr_file "$IT_DAEMON_PID" "$addr_file" 30) && break
+    if [[ -n ${IT_DAEMON_PORT:-} ]] && (( attempt < 10 )) &&
+        ! kill -0 "$IT_DAEMON_PID" 2>/dev/null &&
+        tail -n +"$((lines + 1))" "$IT_DAEMON_LOG" | grep 'event=listen_failed errno=98' >/dev/null; then
+      wait "$IT_DAEMON_PID" 2>/dev/null || true
+      IT_DAEMON_PID=
+      it_log "127.0.0.1:$IT_DAEMON_PORT is taken for a moment; starting aixind again"
+      sleep 1
+      continue
+    fi
     tail -n 30 "$IT_DAEMON_LOG"
     it_fail "aixind did not listen on 127.0.0.1:${IT_DAEMON_PORT:-0} within 30 s"
-  fi
+  done
   IT_DAEMON_PORT=${addr##*:}
   export AIXIN_SERVER=127.0.0.1:$IT_DAEMON_PORT
   it_log "aixind pid $IT_DAEMON_PID on $AIXIN_SERVER"
