@@ -18,16 +18,10 @@ static void worker_progress(void *ctx, uint64_t written, uint64_t total)
     atomic_store(&job->written, written);
 }
 
-static void notices_sink(void *arg, notice_kind_t kind, const char *field,
-                         const char *text)
-{
-    desk_notices_add(arg, kind, field, "%s", text);
-}
-
 static void *worker_main(void *arg)
 {
     desk_export_job_t *job = arg;
-    notice_sink_set(notices_sink, &job->notices);
+    notice_sink_set(desk_notices_sink, &job->notices);
     rpc_client_t *client = NULL;
     uint64_t written = 0;
     cli_exit_t rc = desk_link_worker_open(job->address, &job->token, &client);

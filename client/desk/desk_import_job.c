@@ -28,16 +28,10 @@ static void worker_progress(void *ctx, uint64_t done, uint64_t total)
     atomic_store(&job->done, done);
 }
 
-static void notices_sink(void *arg, notice_kind_t kind, const char *field,
-                         const char *text)
-{
-    desk_notices_add(arg, kind, field, "%s", text);
-}
-
 static void *worker_main(void *arg)
 {
     desk_import_job_t *job = arg;
-    notice_sink_set(notices_sink, &job->notices);
+    notice_sink_set(desk_notices_sink, &job->notices);
     import_run_options_t o = {.csv_path = job->csv_path,
                               .resume_base = job->resume_base,
                               .errors_path = job->errors_path,

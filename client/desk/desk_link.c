@@ -39,6 +39,12 @@ const desk_notice_t *desk_notices_for(const desk_notices_t *n,
 }
 
 /* The notice sink of a page: the core's messages join the page's. */
+void desk_notices_sink(void *arg, notice_kind_t kind, const char *field,
+                       const char *text)
+{
+    desk_notices_add(arg, kind, field, "%s", text);
+}
+
 static void link_sink(void *arg, notice_kind_t kind, const char *field,
                       const char *text)
 {

@@ -39,6 +39,11 @@ __attribute__((format(printf, 4, 5))) void
 desk_notices_add(desk_notices_t *n, notice_kind_t kind, const char *field,
                  const char *fmt, ...);
 
+/* A notice sink (notice.h) that adds each message to the desk_notices_t
+ * `arg`: for a worker thread, or the core's input checks on a page. */
+void desk_notices_sink(void *arg, notice_kind_t kind, const char *field,
+                       const char *text);
+
 /* The first message about `field`, or NULL. */
 const desk_notice_t *desk_notices_for(const desk_notices_t *n,
                                       const char *field);

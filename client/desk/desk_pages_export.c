@@ -111,13 +111,6 @@ static void page_export(desk_t *d, struct evhttp_request *req)
     page_export_show(d, req, NULL, &notices);
 }
 
-/* The core's input checks report through the notice sink: to the page. */
-static void form_sink(void *arg, notice_kind_t kind, const char *field,
-                      const char *text)
-{
-    desk_notices_add(arg, kind, field, "%s", text);
-}
-
 /* The form into `o`; false with the reasons in `n`. */
 static bool export_form(const desk_form_t *f, export_options_t *o,
                         desk_notices_t *n)
@@ -143,8 +136,9 @@ static bool export_form(const desk_form_t *f, export_options_t *o,
     const char *insurer = desk_form_get(f, "insurer_code");
     o->division = division[0] != '\0' ? division : NULL;
     o->insurer = insurer[0] != '\0' ? insurer : NULL;
-    /* Each refusal is also in `n`, at its field. */
-    notice_sink_set(form_sink, n);
+    /* The core's input checks report through the notice sink: each
+     * refusal lands in `n`, at its field. */
+    notice_sink_set(desk_notices_sink, n);
     bool ok = o->division == NULL ||
               input_check_division_code(o->division, "division_code") ==
                   CLI_EXIT_OK;
