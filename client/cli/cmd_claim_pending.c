@@ -13,6 +13,7 @@
 #include "i18n.h"
 #include "input_check.h"
 #include "output.h"
+#include "pending_text.h"
 #include "rpc.h"
 
 #define CLAIM_PENDING "claim pending"
@@ -78,32 +79,13 @@ void claim_pending_notice(int64_t claim_id, int64_t pending_id)
             claim_id, pending_id, pending_id);
 }
 
-static const char *kind_text(const char *kind)
-{
-    if (strcmp(kind, "claim.approve") == 0)
-        return _("approval");
-    if (strcmp(kind, "claim.supplement") == 0)
-        return _("supplementary payout");
-    return kind;
-}
-
-static const char *state_text(const char *state)
-{
-    if (strcmp(state, "pending") == 0)
-        return _("waiting");
-    if (strcmp(state, "confirmed") == 0)
-        return _("confirmed");
-    if (strcmp(state, "declined") == 0)
-        return _("declined");
-    return state;
-}
-
 static void add_action(output_doc_t *doc, const Aixin__V1__PendingAction *a)
 {
     output_record_t *r = output_doc_add_record(doc);
     output_add_int(doc, r, "id", _("Pending"), a->id);
     output_add_text(doc, r, "kind", NULL, a->kind);
-    output_add_text(doc, r, "kind_text", _("Request"), kind_text(a->kind));
+    output_add_text(doc, r, "kind_text", _("Request"),
+                    pending_kind_text(a->kind));
     output_add_int(doc, r, "claim_id", _("Claim"), a->claim_id);
     output_add_int(doc, r, "policy_year", _("Year"), a->policy_year);
     output_add_text(doc, r, "township_code", NULL, a->township_code);
@@ -111,7 +93,8 @@ static void add_action(output_doc_t *doc, const Aixin__V1__PendingAction *a)
     output_add_money(doc, r, "amount_fen", _("Amount"), a->amount_fen);
     output_add_money(doc, r, "threshold_fen", _("Threshold"), a->threshold_fen);
     output_add_text(doc, r, "state", NULL, a->state);
-    output_add_text(doc, r, "state_text", _("State"), state_text(a->state));
+    output_add_text(doc, r, "state_text", _("State"),
+                    pending_state_text(a->state));
     output_add_text(doc, r, "requested_by", _("Asked by"), a->requested_by);
     output_add_text(doc, r, "requested_at", _("Asked at"), a->requested_at);
     output_add_text_or_null(doc, r, "decided_by", _("Decided by"),

@@ -16,28 +16,9 @@
 
 #include "i18n.h"
 #include "money.h"
+#include "pending_text.h"
 
 #define REASON_MAX_CHARS 500
-
-static const char *kind_text(const char *kind)
-{
-    if (strcmp(kind, "claim.approve") == 0)
-        return _("approval");
-    if (strcmp(kind, "claim.supplement") == 0)
-        return _("supplementary payout");
-    return kind;
-}
-
-static const char *state_text(const char *state)
-{
-    if (strcmp(state, "pending") == 0)
-        return _("waiting");
-    if (strcmp(state, "confirmed") == 0)
-        return _("confirmed");
-    if (strcmp(state, "declined") == 0)
-        return _("declined");
-    return state;
-}
 
 static void vars_money(desk_vars_t *v, const char *name, int64_t fen)
 {
@@ -51,8 +32,8 @@ static bool render_row(const Aixin__V1__PendingAction *a, struct evbuffer *out)
     desk_vars_t *v = desk_vars_new();
     desk_vars_textf(v, "id", "%lld", (long long)a->id);
     desk_vars_text(v, "state_name", a->state);
-    desk_vars_text(v, "state", state_text(a->state));
-    desk_vars_text(v, "kind", kind_text(a->kind));
+    desk_vars_text(v, "state", pending_state_text(a->state));
+    desk_vars_text(v, "kind", pending_kind_text(a->kind));
     desk_vars_textf(v, "claim_id", "%lld", (long long)a->claim_id);
     desk_vars_textf(v, "policy_year", "%d", (int)a->policy_year);
     desk_vars_text(v, "insurer_code", a->insurer_code);
@@ -172,8 +153,9 @@ static void page_decide(desk_t *d, struct evhttp_request *req)
             const Aixin__V1__PendingAction *a = resp->pending_action;
             desk_notices_add(&notices, NOTICE_INFO, NULL,
                              _("Pending action %lld (%s of claim %lld): %s."),
-                             (long long)a->id, kind_text(a->kind),
-                             (long long)a->claim_id, state_text(a->state));
+                             (long long)a->id, pending_kind_text(a->kind),
+                             (long long)a->claim_id,
+                             pending_state_text(a->state));
             aixin__v1__response__free_unpacked(resp, NULL);
         }
     }
