@@ -103,6 +103,11 @@ void desk_vars_form_fields(desk_vars_t *v, const char *const *fields,
                            const desk_form_t *form,
                            const desk_notices_t *notices);
 
+/* The options of a <select name="prefix">: "prefix:<value>" is "selected"
+ * for the value `chosen` (NULL-ended `values`), "" for the others. */
+void desk_vars_selected(desk_vars_t *v, const char *prefix,
+                        const char *const *values, const char *chosen);
+
 /* Send the file at `path` as a download named `file_name` (404 with
  * `missing` when it cannot be opened). */
 void desk_send_file(struct evhttp_request *req, const char *path,

@@ -297,6 +297,16 @@ void desk_vars_form_fields(desk_vars_t *v, const char *const *fields,
     }
 }
 
+void desk_vars_selected(desk_vars_t *v, const char *prefix,
+                        const char *const *values, const char *chosen)
+{
+    for (const char *const *k = values; *k != NULL; k++) {
+        char name[80];
+        snprintf(name, sizeof(name), "%s:%s", prefix, *k);
+        desk_vars_text(v, name, strcmp(*k, chosen) == 0 ? "selected" : "");
+    }
+}
+
 void desk_send_file(struct evhttp_request *req, const char *path,
                     const char *content_type, const char *file_name,
                     const char *missing)

@@ -407,18 +407,11 @@ static void page_file_form(desk_t *d, struct evhttp_request *req,
     desk_vars_t *v = desk_vars_new();
     desk_vars_form_fields(v, file_fields, f, notices);
     /* The event chosen stays chosen when the form comes back. */
-    static const char *const events[] = {"illness", "accident_injury",
-                                         "disability", "child_death",
-                                         "guardian_death"};
-    for (size_t i = 0; i < sizeof(events) / sizeof(events[0]); i++) {
-        char name[40];
-        snprintf(name, sizeof(name), "selected:%s", events[i]);
-        desk_vars_text(v, name,
-                       f != NULL &&
-                               strcmp(desk_form_get(f, "event"), events[i]) == 0
-                           ? "selected"
-                           : "");
-    }
+    static const char *const events[] = {"illness",     "accident_injury",
+                                         "disability",  "child_death",
+                                         "guardian_death", NULL};
+    desk_vars_selected(v, "selected", events,
+                       f != NULL ? desk_form_get(f, "event") : "");
     desk_vars_text(v, "documents_complete",
                    f != NULL && desk_form_get(f, "documents_complete")[0]
                        ? "checked"

@@ -39,25 +39,22 @@ static bool export_running(const desk_t *d)
 static void page_export_show(desk_t *d, struct evhttp_request *req,
                              const desk_form_t *form, desk_notices_t *notices)
 {
-    static const char *const choices[][4] = {
-        {"kind", "policies", "claims", NULL},
-        {"format", "csv", "fhir", NULL},
-        {"encoding", "gb18030", "utf-8-bom", "utf-8"},
+    /* The choices of each <select>, the first one when none is chosen. */
+    static const struct {
+        const char *name;
+        const char *values[4];
+    } choices[] = {
+        {"kind", {"policies", "claims", NULL}},
+        {"format", {"csv", "fhir", NULL}},
+        {"encoding", {"gb18030", "utf-8-bom", "utf-8", NULL}},
     };
     desk_vars_t *v = desk_vars_new();
     desk_vars_form_fields(v, export_fields, form, notices);
     for (size_t c = 0; c < sizeof(choices) / sizeof(choices[0]); c++) {
-        const char *chosen = form != NULL ? desk_form_get(form, choices[c][0])
-                                          : "";
-        for (size_t i = 1; i < 4 && choices[c][i] != NULL; i++) {
-            char name[64];
-            snprintf(name, sizeof(name), "%s:%s", choices[c][0],
-                     choices[c][i]);
-            /* Nothing chosen yet: the first choice. */
-            bool on = chosen[0] != '\0' ? strcmp(chosen, choices[c][i]) == 0
-                                        : i == 1;
-            desk_vars_text(v, name, on ? "selected" : "");
-        }
+        const char *chosen =
+            form != NULL ? desk_form_get(form, choices[c].name) : "";
+        desk_vars_selected(v, choices[c].name, choices[c].values,
+                           chosen[0] != '\0' ? chosen : choices[c].values[0]);
     }
     desk_export_job_t *job = d->export_job;
     int state = job != NULL ? atomic_load(&job->state) : -1;

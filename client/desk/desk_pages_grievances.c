@@ -64,17 +64,6 @@ static bool render_row(const Aixin__V1__Grievance *g, struct evbuffer *out)
     return ok;
 }
 
-/* The choices of a <select>, the one named `chosen` selected. */
-static void vars_selected(desk_vars_t *v, const char *prefix,
-                          const char *const *values, const char *chosen)
-{
-    for (const char *const *k = values; *k != NULL; k++) {
-        char name[64];
-        snprintf(name, sizeof(name), "%s:%s", prefix, *k);
-        desk_vars_text(v, name, strcmp(*k, chosen) == 0 ? "selected" : "");
-    }
-}
-
 /* The list, with the file form (`filed`: the form as typed, or NULL). */
 static void page_list_show(desk_t *d, struct evhttp_request *req,
                            const desk_form_t *query, const desk_form_t *filed,
@@ -117,11 +106,11 @@ static void page_list_show(desk_t *d, struct evhttp_request *req,
         evbuffer_free(rows);
     desk_vars_textf(v, "count", "%zu", count);
     desk_vars_text(v, "overdue_checked", overdue ? "checked" : "");
-    vars_selected(v, "status", statuses, status);
+    desk_vars_selected(v, "status", statuses, status);
     desk_vars_form_fields(v, file_fields, filed, notices);
-    vars_selected(v, "channel", channels,
+    desk_vars_selected(v, "channel", channels,
                   filed != NULL ? desk_form_get(filed, "channel") : "visit");
-    vars_selected(v, "subject_kind", subjects,
+    desk_vars_selected(v, "subject_kind", subjects,
                   filed != NULL ? desk_form_get(filed, "subject_kind")
                                 : "none");
     if (!ok) {
