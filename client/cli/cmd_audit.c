@@ -4,34 +4,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "beijing_day.h"
 #include "cli_connect.h"
 #include "commands.h"
 #include "i18n.h"
 #include "input_check.h"
 #include "output.h"
 #include "rpc.h"
-
-/* YYYY-MM-DD as the start of that day in Asia/Shanghai (UTC+8, no DST),
- * in unix seconds; false when malformed. */
-static bool audit_parse_day(const char *text, int64_t *out)
-{
-    int y, m, d;
-    char tail;
-    if (sscanf(text, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || m < 1 ||
-        m > 12 || d < 1 || d > 31)
-        return false;
-    /* Days since 1970-01-01 (civil calendar, Howard Hinnant's formula). */
-    int yy = y - (m <= 2);
-    int era = (yy >= 0 ? yy : yy - 399) / 400;
-    int yoe = yy - era * 400;
-    int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    int64_t days = (int64_t)era * 146097 + doe - 719468;
-    *out = days * 86400 - 8 * 3600;
-    return true;
-}
 
 static cli_exit_t audit_show(const cli_context_t *ctx, int argc, char **argv)
 {
@@ -55,7 +35,7 @@ static cli_exit_t audit_show(const cli_context_t *ctx, int argc, char **argv)
         case 'f':
         case 't': {
             int64_t at;
-            if (!audit_parse_day(optarg, &at))
+            if (!beijing_day_start(optarg, &at))
                 return cli_usage_error("audit show",
                                        _("--%s: expected YYYY-MM-DD"),
                                        c == 'f' ? "from" : "to");

@@ -11,11 +11,11 @@
 #include <event2/http.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "audit_text.h"
-#include "civil_date.h"
+#include "beijing_day.h"
 #include "i18n.h"
+#include "output.h"
 
 #define AUDIT_ROWS_SHOWN 500
 
@@ -23,31 +23,12 @@ static const char *const filter_fields[] = {
     "division_code", "from", "to", "username", NULL,
 };
 
-/* "YYYY-MM-DD" as the start of that day in Asia/Shanghai (UTC+8, no
- * daylight saving) in unix seconds; false when it is no date. */
-static bool day_start(const char *text, int64_t *out)
-{
-    civil_date_t d;
-    if (!civil_date_parse(text, strlen(text), &d))
-        return false;
-    *out = civil_date_to_days(d) * 86400 - 8 * 3600;
-    return true;
-}
-
-/* Unix seconds as "YYYY-MM-DD HH:MM:SS" in Beijing time. */
-static void beijing_time(int64_t at, char out[32])
-{
-    time_t t = (time_t)(at + 8 * 3600);
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(out, 32, "%Y-%m-%d %H:%M:%S", &tm);
-}
-
 static bool render_row(const Aixin__V1__AuditEntry *e, struct evbuffer *out)
 {
     desk_vars_t *v = desk_vars_new();
-    char when[32], action[AUDIT_TEXT_SIZE];
-    beijing_time(e->at, when);
+    char when[OUTPUT_TIME_TEXT_SIZE], action[AUDIT_TEXT_SIZE];
+    if (!output_format_time(e->at, when))
+        when[0] = '\0';
     audit_action_text(e->action, action);
     desk_vars_textf(v, "seq", "%lld", (long long)e->seq);
     desk_vars_text(v, "at", when);
@@ -69,13 +50,13 @@ static void page_audit_show(desk_t *d, struct evhttp_request *req,
     const char *from = query != NULL ? desk_form_get(query, "from") : "";
     const char *to = query != NULL ? desk_form_get(query, "to") : "";
     bool ok_filters = true;
-    if (from[0] != '\0' && !day_start(from, &body.from)) {
+    if (from[0] != '\0' && !beijing_day_start(from, &body.from)) {
         desk_notices_add(notices, NOTICE_REJECTED, "from", "%s",
                          _("Write the date as YYYY-MM-DD."));
         ok_filters = false;
     }
     if (to[0] != '\0') {
-        if (day_start(to, &body.to))
+        if (beijing_day_start(to, &body.to))
             body.to += 86400; /* the whole day */
         else {
             desk_notices_add(notices, NOTICE_REJECTED, "to", "%s",

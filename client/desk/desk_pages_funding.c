@@ -12,8 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "beijing_day.h"
 #include "civil_date.h"
 #include "i18n.h"
 #include "money.h"
@@ -30,21 +30,13 @@ static const char *level_label(Aixin__V1__FundingLevel l)
     }
 }
 
-static int32_t this_year(void)
-{
-    time_t t = time(NULL) + 8 * 3600;
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    return (int32_t)(tm.tm_year + 1900);
-}
-
 /* The year of the form, or this year when none was given. */
 static int32_t year_of(const desk_form_t *f)
 {
     int64_t y = 0;
     if (cli_parse_int64(desk_form_get(f, "policy_year"), 1900, 2999, &y))
         return (int32_t)y;
-    return this_year();
+    return beijing_this_year();
 }
 
 static void vars_money(desk_vars_t *v, const char *name, int64_t fen)
@@ -117,7 +109,8 @@ static void page_census(desk_t *d, struct evhttp_request *req)
     desk_form_t form;
     desk_notices_t notices = {0};
     bool read = desk_form_read(req, &form);
-    census_show(d, req, read ? year_of(&form) : this_year(), NULL, &notices);
+    census_show(d, req, read ? year_of(&form) : beijing_this_year(), NULL,
+                &notices);
     desk_form_free(&form);
 }
 
@@ -224,7 +217,7 @@ static void page_ledger(desk_t *d, struct evhttp_request *req)
     desk_form_t form;
     desk_notices_t notices = {0};
     bool read = desk_form_read(req, &form);
-    ledger_show(d, req, read ? year_of(&form) : this_year(), &notices);
+    ledger_show(d, req, read ? year_of(&form) : beijing_this_year(), &notices);
     desk_form_free(&form);
 }
 

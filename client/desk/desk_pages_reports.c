@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "beijing_day.h"
 #include "i18n.h"
 #include "report_data.h"
 #include "report_html.h"
@@ -27,10 +28,7 @@ static void page_reports(desk_t *d, struct evhttp_request *req)
         return;
     }
     desk_vars_t *v = desk_vars_new();
-    time_t t = time(NULL) + 8 * 3600;
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    desk_vars_textf(v, "this_year", "%d", tm.tm_year + 1900);
+    desk_vars_textf(v, "this_year", "%d", (int)beijing_this_year());
     desk_vars_text(v, "division_code", d->link.division_code);
     desk_page_send(d, req, HTTP_OK, _("Reports"), "reports.html", v, NULL);
 }

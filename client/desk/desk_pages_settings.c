@@ -12,19 +12,10 @@
 #include <event2/http.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
+#include "beijing_day.h"
 #include "i18n.h"
 #include "year_setting_text.h"
-
-/* This year in Asia/Shanghai (UTC+8, no daylight saving). */
-static int32_t this_year(void)
-{
-    time_t t = time(NULL) + 8 * 3600;
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    return (int32_t)(tm.tm_year + 1900);
-}
 
 static bool render_row(const Aixin__V1__YearSetting *s, struct evbuffer *out)
 {
@@ -127,7 +118,7 @@ static void page_settings(desk_t *d, struct evhttp_request *req)
     }
     desk_form_t query;
     desk_notices_t notices = {0};
-    int32_t year = this_year();
+    int32_t year = beijing_this_year();
     if (desk_form_read(req, &query) &&
         desk_form_get(&query, "year")[0] != '\0' && !form_year(&query, &year))
         desk_notices_add(&notices, NOTICE_REJECTED, "year", "%s",

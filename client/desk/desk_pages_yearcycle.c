@@ -11,9 +11,9 @@
 #include <event2/http.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "aixin/v1/yearcycle.pb-c.h"
+#include "beijing_day.h"
 #include "civil_date.h"
 #include "i18n.h"
 #include "renew_tally.h"
@@ -66,14 +66,6 @@ static void page_years(desk_t *d, struct evhttp_request *req)
     }
     desk_page_send(d, req, HTTP_OK, _("Policy years"), "years.html", v,
                    &notices);
-}
-
-static int32_t this_year(void)
-{
-    time_t t = time(NULL) + 8 * 3600; /* Asia/Shanghai, no DST */
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    return (int32_t)(tm.tm_year + 1900);
 }
 
 /* Every batch of one renewal into *tally; false when a call failed (its
@@ -212,7 +204,7 @@ static void page_renew(desk_t *d, struct evhttp_request *req)
         return;
     }
     desk_notices_t notices = {0};
-    renew_show(d, req, this_year() - 1, "", NULL, &notices);
+    renew_show(d, req, beijing_this_year() - 1, "", NULL, &notices);
 }
 
 static void page_renew_post(desk_t *d, struct evhttp_request *req)
@@ -237,7 +229,7 @@ static void page_renew_post(desk_t *d, struct evhttp_request *req)
                          CIVIL_DATE_MIN_YEAR, CIVIL_DATE_MAX_YEAR, &from)) {
         desk_notices_add(&notices, NOTICE_REJECTED, "from_year", "%s",
                          _("Enter the year to renew from, e.g. 2026."));
-        from = this_year() - 1;
+        from = beijing_this_year() - 1;
     } else if (!cli_parse_int64(desk_form_get(&form, "to_year"),
                                 CIVIL_DATE_MIN_YEAR, CIVIL_DATE_MAX_YEAR,
                                 &to) ||
